@@ -1,0 +1,50 @@
+package dev.algd.engine.config;
+
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One committed configuration, immutable. The engine swaps it in as a whole; sessions keep the snapshot
+ * they were created with.
+ *
+ * @param interfaces in a fixed order: an interface's position is its index on the data path
+ * @param sourceNatRules sorted by ascending rule id
+ */
+public record EngineConfig(
+        Map<AlgId, AlgSettings> algs,
+        List<InterfaceConfig> interfaces,
+        List<StaticRoute> staticRoutes,
+        List<SourceNatRule> sourceNatRules) {
+
+    public EngineConfig {
+        var complete = new EnumMap<AlgId, AlgSettings>(AlgId.class);
+        for (AlgId id : AlgId.values()) {
+            complete.put(id, algs.getOrDefault(id, AlgSettings.defaults(id)));
+        }
+        algs = Map.copyOf(complete);
+        interfaces = List.copyOf(interfaces);
+        staticRoutes = List.copyOf(staticRoutes);
+        sourceNatRules = sourceNatRules.stream().sorted(Comparator.comparingLong(SourceNatRule::id)).toList();
+    }
+
+    /** Nothing configured: no interfaces, all ALGs enabled on their default ports. */
+    public static EngineConfig empty() {
+        return new EngineConfig(Map.of(), List.of(), List.of(), List.of());
+    }
+
+    public AlgSettings alg(AlgId id) {
+        return algs.get(id);
+    }
+
+    /** The data-path index of the named interface, or -1. */
+    public int interfaceIndex(String name) {
+        for (int i = 0; i < interfaces.size(); i++) {
+            if (interfaces.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

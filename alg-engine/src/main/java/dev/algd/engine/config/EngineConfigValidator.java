@@ -1,0 +1,135 @@
+package dev.algd.engine.config;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every rule a commit must satisfy beyond YANG types: the one place that decides whether a configuration is
+ * acceptable. Commit, validate, startup loading and the tests all call it. It reports every violation, not
+ * only the first.
+ */
+public final class EngineConfigValidator {
+
+    public static final String ALG_PORT_CONFLICT = "alg-port-conflict";
+    public static final String ALG_DEFAULT_PORT_IN_USE = "alg-default-port-in-use";
+    public static final String ALG_PORT_RANGE = "alg-port-range";
+    public static final String ALG_TOO_MANY_PORTS = "alg-too-many-ports";
+    public static final String ALG_TOO_MANY_PROGRAMS = "alg-too-many-programs";
+    public static final String NAT_UNKNOWN_INTERFACE = "nat-unknown-interface";
+    public static final String NAT_MASQUERADE_WITHOUT_ADDRESS = "nat-masquerade-without-address";
+    public static final String INTERFACE_DUPLICATE_DEVICE = "interface-duplicate-device";
+    public static final String ROUTE_NEXT_HOP_UNREACHABLE = "route-next-hop-unreachable";
+
+    public List<Violation> validate(EngineConfig config) {
+        List<Violation> violations = new ArrayList<>();
+        checkAlgPorts(config, violations);
+        checkInterfaces(config, violations);
+        checkRoutes(config, violations);
+        checkSourceNat(config, violations);
+        return List.copyOf(violations);
+    }
+
+    private static void checkAlgPorts(EngineConfig config, List<Violation> out) {
+        Map<Integer, AlgId> firstOwner = new HashMap<>();
+        for (AlgId alg : AlgId.values()) {
+            AlgSettings settings = config.alg(alg);
+            String base = "/system/alg/" + alg.yangName();
+            if (settings.configuredPorts().size() > AlgSettings.MAX_PORTS) {
+                out.add(new Violation(base + "/port", ALG_TOO_MANY_PORTS,
+                        base + "/port: " + settings.configuredPorts().size() + " ports configured; at most "
+                                + AlgSettings.MAX_PORTS + " are allowed per ALG"));
+            }
+            if (settings.configuredPrograms().size() > AlgSettings.MAX_PROGRAMS) {
+                out.add(new Violation(base + "/program", ALG_TOO_MANY_PROGRAMS,
+                        base + "/program: " + settings.configuredPrograms().size() + " programs configured; at most "
+                                + AlgSettings.MAX_PROGRAMS + " are allowed"));
+            }
+            for (int port : settings.configuredPorts()) {
+                String path = base + "/port[.='" + port + "']";
+                if (port < 1 || port > 65535) {
+                    out.add(new Violation(path, ALG_PORT_RANGE,
+                            path + ": port " + port + " is not a usable control port; use 1..65535"));
+                    continue;
+                }
+                AlgId previous = firstOwner.putIfAbsent(port, alg);
+                if (previous != null) {
+                    out.add(new Violation(path, ALG_PORT_CONFLICT,
+                            path + ": port " + port + " is already a control port of " + previous.yangName()
+                                    + "; a port may belong to only one ALG, so remove it from one of them"));
+                }
+                for (AlgId owner : AlgId.values()) {
+                    if (owner == alg || !defaultPortStillActive(config, owner, port)) {
+                        continue;
+                    }
+                    out.add(new Violation(path, ALG_DEFAULT_PORT_IN_USE,
+                            path + ": port " + port + " is " + owner.yangName() + "'s control port while "
+                                    + owner.yangName() + " is enabled" + (owner.hasConfigurablePorts()
+                                            ? " without ports of its own" : "")
+                                    + "; remove it from " + alg.yangName() + ", disable " + owner.yangName()
+                                    + (owner.hasConfigurablePorts() ? ", or give " + owner.yangName()
+                                            + " its own ports" : "")));
+                }
+            }
+        }
+    }
+
+    /** Whether {@code port} is one of {@code owner}'s default ports and still in force. */
+    private static boolean defaultPortStillActive(EngineConfig config, AlgId owner, int port) {
+        AlgSettings settings = config.alg(owner);
+        if (!settings.enabled() || !settings.configuredPorts().isEmpty()) {
+            return false;
+        }
+        for (int p : owner.defaultPorts()) {
+            if (p == port) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void checkInterfaces(EngineConfig config, List<Violation> out) {
+        Set<String> devices = new HashSet<>();
+        for (InterfaceConfig itf : config.interfaces()) {
+            if (!devices.add(itf.device())) {
+                String path = "/interfaces/interface[name='" + itf.name() + "']/device";
+                out.add(new Violation(path, INTERFACE_DUPLICATE_DEVICE, path + ": device '" + itf.device()
+                        + "' is already bound by another interface; each interface needs its own device"));
+            }
+        }
+    }
+
+    private static void checkRoutes(EngineConfig config, List<Violation> out) {
+        for (StaticRoute route : config.staticRoutes()) {
+            boolean onLink = config.interfaces().stream()
+                    .flatMap(i -> i.addresses().stream())
+                    .anyMatch(p -> p.contains(route.nextHop()));
+            if (!onLink) {
+                String path = "/routing/static-route[prefix='" + route.prefix() + "']/next-hop";
+                out.add(new Violation(path, ROUTE_NEXT_HOP_UNREACHABLE, path + ": next hop "
+                        + Ipv4Addresses.format(route.nextHop())
+                        + " is on no interface's subnet; use a neighbour on a connected network"));
+            }
+        }
+    }
+
+    private static void checkSourceNat(EngineConfig config, List<Violation> out) {
+        for (SourceNatRule rule : config.sourceNatRules()) {
+            String base = "/service/nat/source/rule[id='" + rule.id() + "']";
+            int index = config.interfaceIndex(rule.outboundInterface());
+            if (index < 0) {
+                out.add(new Violation(base + "/outbound-interface", NAT_UNKNOWN_INTERFACE,
+                        base + "/outbound-interface: interface '" + rule.outboundInterface()
+                                + "' is not configured under /interfaces; name a configured interface"));
+            } else if (rule.isMasquerade() && !rule.exclude() && !rule.disabled()
+                    && config.interfaces().get(index).addresses().isEmpty()) {
+                out.add(new Violation(base + "/translation/address", NAT_MASQUERADE_WITHOUT_ADDRESS,
+                        base + "/translation/address: masquerade needs an address on interface '"
+                                + rule.outboundInterface() + "', which has none; configure one or translate to an address"));
+            }
+        }
+    }
+}

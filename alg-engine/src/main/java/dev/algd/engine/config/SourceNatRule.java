@@ -1,0 +1,31 @@
+package dev.algd.engine.config;
+
+/**
+ * {@code service nat source rule N}: rules are evaluated in ascending id, the first match wins.
+ *
+ * @param protocol IP protocol number to match, or {@link #ANY_PROTOCOL}
+ * @param sourceAddress {@code null} matches any
+ * @param sourcePort {@code null} matches any
+ * @param translationAddress {@code null} means masquerade: the outbound interface's first address
+ * @param translationPort {@code null} keeps the original port where free, else picks from 1024..65535
+ */
+public record SourceNatRule(
+        long id,
+        String description,
+        boolean disabled,
+        String outboundInterface,
+        int protocol,
+        AddressRange sourceAddress,
+        PortRange sourcePort,
+        AddressRange destinationAddress,
+        PortRange destinationPort,
+        boolean exclude,
+        AddressRange translationAddress,
+        PortRange translationPort) {
+
+    public static final int ANY_PROTOCOL = -1;
+
+    public boolean isMasquerade() {
+        return translationAddress == null;
+    }
+}
