@@ -1,0 +1,126 @@
+package dev.algd.server;
+
+import dev.algd.engine.config.EngineConfig;
+import dev.algd.engine.config.EngineConfigValidator;
+import dev.algd.engine.config.Violation;
+import dev.algd.io.DataPlane;
+import dev.algd.server.config.ConfigFile;
+import dev.algd.server.config.ConfigTranslator;
+import java.io.IOException;
+import java.util.List;
+import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one path every configuration takes into the engine, at boot and on each commit: translate the whole
+ * tree, validate it, let the data plane open what the new config needs, commit the datastore, swap the
+ * engine's snapshot, persist. Nothing reaches the data path unless all of it was accepted.
+ */
+public final class ConfigCommitter {
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigCommitter.class);
+
+    /** Makes the datastore side of a commit durable; throws when the datastore refuses. */
+    @FunctionalInterface
+    public interface DatastoreCommit {
+        void commit() throws Exception;
+    }
+
+    /** Why a commit was refused: rule violations, or a failure of the data plane or the datastore. */
+    public static final class CommitRefused extends Exception {
+        private final List<Violation> violations;
+
+        CommitRefused(List<Violation> violations) {
+            super(violations.isEmpty() ? "commit refused" : violations.getFirst().message());
+            this.violations = List.copyOf(violations);
+        }
+
+        CommitRefused(String message, Throwable cause) {
+            super(message, cause);
+            this.violations = List.of();
+        }
+
+        /** Empty when the refusal is not a rule violation but an operational failure ({@link #getMessage()}). */
+        public List<Violation> violations() {
+            return violations;
+        }
+    }
+
+    private final ConfigTranslator translator = new ConfigTranslator();
+    private final EngineConfigValidator validator = new EngineConfigValidator();
+    private final DataPlane dataPlane;
+    private final ConfigFile configFile;
+    private final Object commitLock = new Object();
+    private volatile EngineConfig running;
+
+    public ConfigCommitter(DataPlane dataPlane, ConfigFile configFile, EngineConfig running) {
+        this.dataPlane = dataPlane;
+        this.configFile = configFile;
+        this.running = running;
+    }
+
+    public EngineConfig running() {
+        return running;
+    }
+
+    /** Every reason {@code root} cannot be committed; empty when it can. */
+    public List<Violation> check(ContainerNode root) {
+        return translateAndValidate(root).violations();
+    }
+
+    private ConfigTranslator.Result translateAndValidate(ContainerNode root) {
+        ConfigTranslator.Result translated = translator.translate(root);
+        if (translated.config() == null) {
+            return translated;
+        }
+        List<Violation> violations = validator.validate(translated.config());
+        return violations.isEmpty() ? translated : new ConfigTranslator.Result(null, violations);
+    }
+
+    /** Commits {@code root} as the new running configuration, all of it or none of it, and persists it. */
+    public void commit(ContainerNode root, DatastoreCommit datastore) throws CommitRefused {
+        apply(root, datastore, true);
+    }
+
+    /** Applies the configuration algd boots from; the file it came from is left as it is. */
+    public void boot(ContainerNode root, DatastoreCommit datastore) throws CommitRefused {
+        apply(root, datastore, false);
+    }
+
+    private void apply(ContainerNode root, DatastoreCommit datastore, boolean persist) throws CommitRefused {
+        synchronized (commitLock) {
+            long started = System.nanoTime();
+            ConfigTranslator.Result result = translateAndValidate(root);
+            if (result.config() == null) {
+                throw new CommitRefused(result.violations());
+            }
+            EngineConfig next = result.config();
+            try {
+                dataPlane.prepare(next);
+            } catch (IOException e) {
+                dataPlane.apply(running);
+                throw new CommitRefused(e.getMessage(), e);
+            }
+            try {
+                datastore.commit();
+            } catch (Exception e) {
+                dataPlane.apply(running);
+                throw new CommitRefused("the datastore refused the commit: " + e.getMessage(), e);
+            }
+            dataPlane.apply(next);
+            running = next;
+            if (!persist) {
+                return;
+            }
+            try {
+                configFile.save(root);
+            } catch (IOException e) {
+                // The data path and the datastore already run the new config; losing persistence must be loud.
+                LOG.error("commit applied but not persisted to {}: {}", configFile.path(), e.getMessage());
+                throw new CommitRefused("the configuration is running but could not be saved to "
+                        + configFile.path() + ": " + e.getMessage(), e);
+            }
+            LOG.info("commit applied in {} µs", (System.nanoTime() - started) / 1000);
+        }
+    }
+}

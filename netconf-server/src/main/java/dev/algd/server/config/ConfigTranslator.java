@@ -1,0 +1,225 @@
+package dev.algd.server.config;
+
+import dev.algd.engine.config.AddressRange;
+import dev.algd.engine.config.AlgId;
+import dev.algd.engine.config.AlgSettings;
+import dev.algd.engine.config.EngineConfig;
+import dev.algd.engine.config.InterfaceConfig;
+import dev.algd.engine.config.Ipv4Addresses;
+import dev.algd.engine.config.Ipv4Prefix;
+import dev.algd.engine.config.PortRange;
+import dev.algd.engine.config.SourceNatRule;
+import dev.algd.engine.config.StaticRoute;
+import dev.algd.engine.config.Violation;
+import dev.algd.server.model.Nodes.Interfaces;
+import dev.algd.server.model.Nodes.Nat;
+import dev.algd.server.model.Nodes.SystemAlg;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.opendaylight.yangtools.yang.common.QName;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifier;
+import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
+import org.opendaylight.yangtools.yang.data.api.schema.DataContainerNode;
+import org.opendaylight.yangtools.yang.data.api.schema.LeafNode;
+import org.opendaylight.yangtools.yang.data.api.schema.LeafSetNode;
+import org.opendaylight.yangtools.yang.data.api.schema.MapEntryNode;
+import org.opendaylight.yangtools.yang.data.api.schema.MapNode;
+import org.opendaylight.yangtools.yang.data.api.schema.NormalizedNode;
+
+/**
+ * Turns the whole configuration tree (the root of the CONFIGURATION datastore) into one {@link EngineConfig}.
+ * Defaults are resolved here; no YANG type escapes. Values the YANG types let through but the engine cannot
+ * use (a malformed range, say) become {@link Violation}s, reported together with the validator's.
+ */
+public final class ConfigTranslator {
+
+    /** The translation and everything that made it unusable; {@code config} is null when violations exist. */
+    public record Result(EngineConfig config, List<Violation> violations) {
+    }
+
+    public static final String MALFORMED_VALUE = "malformed-value";
+
+    public Result translate(ContainerNode root) {
+        List<Violation> violations = new ArrayList<>();
+        Map<AlgId, AlgSettings> algs = translateAlgs(child(root, SystemAlg.SYSTEM).flatMap(s -> child(s, SystemAlg.ALG)));
+        List<InterfaceConfig> interfaces = translateInterfaces(child(root, Interfaces.INTERFACES), violations);
+        List<StaticRoute> routes = translateRoutes(child(root, Interfaces.ROUTING), violations);
+        List<SourceNatRule> snat = translateSourceNat(
+                child(root, Nat.SERVICE).flatMap(s -> child(s, Nat.NAT)).flatMap(n -> child(n, Nat.SOURCE)), violations);
+        if (!violations.isEmpty()) {
+            return new Result(null, List.copyOf(violations));
+        }
+        return new Result(new EngineConfig(algs, interfaces, routes, snat), List.of());
+    }
+
+    /*
+     * system
+     *  +-- alg
+     *       +-- ftp | tftp | sip   { disable?, port* }
+     *       +-- rpc                { disable?, program* }
+     *       +-- rsh | pptp | icmp  { disable? }
+     */
+    private static Map<AlgId, AlgSettings> translateAlgs(Optional<DataContainerNode> alg) {
+        Map<AlgId, AlgSettings> algs = new EnumMap<>(AlgId.class);
+        for (AlgId id : AlgId.values()) {
+            Optional<DataContainerNode> node = alg.flatMap(a -> child(a, SystemAlg.alg(id.yangName())));
+            boolean disabled = id != AlgId.ICMP && node.map(n -> has(n, SystemAlg.DISABLE)).orElse(false);
+            List<Integer> ports = node.map(n -> leafList(n, SystemAlg.PORT, v -> ((Number) v).intValue()))
+                    .orElse(List.of());
+            List<Long> programs = node.map(n -> leafList(n, SystemAlg.PROGRAM, v -> ((Number) v).longValue()))
+                    .orElse(List.of());
+            algs.put(id, new AlgSettings(id, !disabled, ports, programs));
+        }
+        return algs;
+    }
+
+    /*
+     * interfaces
+     *  +-- interface* [name]  { device?, address* (ipv4-prefix) }
+     */
+    private static List<InterfaceConfig> translateInterfaces(Optional<DataContainerNode> interfaces,
+            List<Violation> violations) {
+        List<InterfaceConfig> result = new ArrayList<>();
+        for (MapEntryNode entry : entries(interfaces, Interfaces.INTERFACE)) {
+            String name = leaf(entry, Interfaces.NAME).map(Object::toString).orElseThrow();
+            String device = leaf(entry, Interfaces.DEVICE).map(Object::toString).orElse(name);
+            List<Ipv4Prefix> addresses = new ArrayList<>();
+            for (String text : leafList(entry, Interfaces.ADDRESS, Object::toString)) {
+                parse(() -> Ipv4Prefix.parse(text), "/interfaces/interface[name='" + name + "']/address[.='" + text + "']",
+                        violations).ifPresent(addresses::add);
+            }
+            result.add(new InterfaceConfig(name, device, addresses));
+        }
+        result.sort((a, b) -> a.name().compareTo(b.name()));
+        return result;
+    }
+
+    /*
+     * routing
+     *  +-- static-route* [prefix]  { next-hop }
+     */
+    private static List<StaticRoute> translateRoutes(Optional<DataContainerNode> routing, List<Violation> violations) {
+        List<StaticRoute> result = new ArrayList<>();
+        for (MapEntryNode entry : entries(routing, Interfaces.STATIC_ROUTE)) {
+            String prefix = leaf(entry, Interfaces.PREFIX).map(Object::toString).orElseThrow();
+            String path = "/routing/static-route[prefix='" + prefix + "']";
+            Optional<Ipv4Prefix> destination = parse(() -> Ipv4Prefix.parse(prefix), path + "/prefix", violations);
+            Optional<Integer> nextHop = parse(() -> Ipv4Addresses.parse(leaf(entry, Interfaces.NEXT_HOP)
+                    .map(Object::toString).orElseThrow()), path + "/next-hop", violations);
+            if (destination.isPresent() && nextHop.isPresent()) {
+                result.add(new StaticRoute(destination.get(), nextHop.get()));
+            }
+        }
+        return result;
+    }
+
+    /*
+     * service/nat/source
+     *  +-- rule* [id]  { description?, disable?, outbound-interface, protocol?, exclude?,
+     *                    source { address?, port? }, destination { address?, port? },
+     *                    translation { address? (masquerade | range), port? } }
+     */
+    private static List<SourceNatRule> translateSourceNat(Optional<DataContainerNode> source,
+            List<Violation> violations) {
+        List<SourceNatRule> result = new ArrayList<>();
+        for (MapEntryNode entry : entries(source, Nat.RULE)) {
+            long id = leaf(entry, Nat.ID).map(v -> ((Number) v).longValue()).orElseThrow();
+            String base = "/service/nat/source/rule[id='" + id + "']";
+            Optional<DataContainerNode> match = child(entry, Nat.SOURCE);
+            Optional<DataContainerNode> destination = child(entry, Nat.DESTINATION);
+            Optional<DataContainerNode> translation = child(entry, Nat.TRANSLATION);
+            String translationAddress = translation.flatMap(t -> leaf(t, Nat.ADDRESS)).map(Object::toString)
+                    .orElse("masquerade");
+            int before = violations.size();
+            SourceNatRule rule = new SourceNatRule(
+                    id,
+                    leaf(entry, Nat.DESCRIPTION).map(Object::toString).orElse(""),
+                    has(entry, Nat.DISABLE),
+                    leaf(entry, Nat.OUTBOUND_INTERFACE).map(Object::toString).orElse(""),
+                    protocolNumber(leaf(entry, Nat.PROTOCOL).orElse("all")),
+                    addressRange(match, base + "/source/address", violations),
+                    portRange(match, base + "/source/port", violations),
+                    addressRange(destination, base + "/destination/address", violations),
+                    portRange(destination, base + "/destination/port", violations),
+                    has(entry, Nat.EXCLUDE),
+                    "masquerade".equals(translationAddress) ? null
+                            : parse(() -> AddressRange.parse(translationAddress), base + "/translation/address",
+                                    violations).orElse(null),
+                    portRange(translation, base + "/translation/port", violations));
+            if (violations.size() == before) {
+                result.add(rule);
+            }
+        }
+        return result;
+    }
+
+    private static int protocolNumber(Object value) {
+        return switch (value.toString()) {
+            case "all" -> SourceNatRule.ANY_PROTOCOL;
+            case "tcp" -> 6;
+            case "udp" -> 17;
+            case "icmp" -> 1;
+            default -> Integer.parseInt(value.toString());
+        };
+    }
+
+    private static AddressRange addressRange(Optional<DataContainerNode> container, String path,
+            List<Violation> violations) {
+        return container.flatMap(c -> leaf(c, Nat.ADDRESS)).map(Object::toString)
+                .flatMap(text -> parse(() -> AddressRange.parse(text), path, violations)).orElse(null);
+    }
+
+    private static PortRange portRange(Optional<DataContainerNode> container, String path,
+            List<Violation> violations) {
+        return container.flatMap(c -> leaf(c, Nat.PORT)).map(Object::toString)
+                .flatMap(text -> parse(() -> PortRange.parse(text), path, violations)).orElse(null);
+    }
+
+    private interface Parser<T> {
+        T parse();
+    }
+
+    private static <T> Optional<T> parse(Parser<T> parser, String path, List<Violation> violations) {
+        try {
+            return Optional.of(parser.parse());
+        } catch (IllegalArgumentException e) {
+            violations.add(new Violation(path, MALFORMED_VALUE, path + ": " + e.getMessage()));
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<DataContainerNode> child(DataContainerNode parent, QName name) {
+        NormalizedNode node = parent.childByArg(new NodeIdentifier(name));
+        return node instanceof DataContainerNode container ? Optional.of(container) : Optional.empty();
+    }
+
+    private static boolean has(DataContainerNode parent, QName name) {
+        return parent.childByArg(new NodeIdentifier(name)) != null;
+    }
+
+    private static Optional<Object> leaf(DataContainerNode parent, QName name) {
+        return parent.childByArg(new NodeIdentifier(name)) instanceof LeafNode<?> leaf
+                ? Optional.of(leaf.body()) : Optional.empty();
+    }
+
+    private static <T> List<T> leafList(DataContainerNode parent, QName name, Function<Object, T> convert) {
+        if (!(parent.childByArg(new NodeIdentifier(name)) instanceof LeafSetNode<?> set)) {
+            return List.of();
+        }
+        List<T> values = new ArrayList<>();
+        set.body().forEach(entry -> values.add(convert.apply(entry.body())));
+        return values;
+    }
+
+    private static Collection<MapEntryNode> entries(Optional<DataContainerNode> parent, QName list) {
+        return parent.map(p -> p.childByArg(new NodeIdentifier(list)))
+                .filter(MapNode.class::isInstance)
+                .map(n -> ((MapNode) n).body())
+                .orElse(List.of());
+    }
+}

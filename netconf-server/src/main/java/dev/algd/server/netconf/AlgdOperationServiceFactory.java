@@ -1,0 +1,87 @@
+package dev.algd.server.netconf;
+
+import dev.algd.server.ConfigCommitter;
+import dev.algd.server.model.AlgdModel;
+import java.util.HashSet;
+import java.util.Set;
+import org.opendaylight.mdsal.dom.api.DOMDataBroker;
+import org.opendaylight.netconf.api.CapabilityURN;
+import org.opendaylight.netconf.databind.DatabindContext;
+import org.opendaylight.netconf.databind.DatabindProvider;
+import org.opendaylight.netconf.server.api.monitoring.BasicCapability;
+import org.opendaylight.netconf.server.api.monitoring.Capability;
+import org.opendaylight.netconf.server.api.monitoring.CapabilityListener;
+import org.opendaylight.netconf.server.api.monitoring.YangModuleCapability;
+import org.opendaylight.netconf.server.api.operations.NetconfOperation;
+import org.opendaylight.netconf.server.api.operations.NetconfOperationService;
+import org.opendaylight.netconf.server.api.operations.NetconfOperationServiceFactory;
+import org.opendaylight.netconf.server.mdsal.TransactionProvider;
+import org.opendaylight.netconf.server.mdsal.operations.DiscardChanges;
+import org.opendaylight.netconf.server.mdsal.operations.Get;
+import org.opendaylight.netconf.server.mdsal.operations.GetConfig;
+import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netconf.base._1._0.rev110601.SessionIdType;
+import org.opendaylight.yangtools.concepts.Registration;
+import org.opendaylight.yangtools.yang.common.Revision;
+
+/**
+ * The datastore operations each NETCONF session gets. OpenDaylight's get, get-config, edit-config and
+ * discard-changes are reused as they are; commit and validate are algd's own (engine veto, proper rpc-errors).
+ * Left out on purpose until they are real: lock/unlock (OpenDaylight's lock nothing) and copy-config (its
+ * {@code <url>} writes any file the daemon can write).
+ */
+public final class AlgdOperationServiceFactory implements NetconfOperationServiceFactory {
+    private final DOMDataBroker broker;
+    private final ConfigCommitter committer;
+    private final DatabindProvider databind;
+    private final Set<Capability> capabilities;
+
+    public AlgdOperationServiceFactory(AlgdModel model, DOMDataBroker broker, ConfigCommitter committer) {
+        this.broker = broker;
+        this.committer = committer;
+        DatabindContext context = DatabindContext.ofModel(model.modelContext());
+        this.databind = () -> context;
+        Set<Capability> all = new HashSet<>();
+        all.add(new BasicCapability(CapabilityURN.VALIDATE));
+        for (var module : model.modelContext().getModules()) {
+            model.yangText(module.getSourceIdentifier()).ifPresent(text -> all.add(new YangModuleCapability(
+                    module.getNamespace().toString(), module.getName(),
+                    module.getRevision().map(Revision::toString).orElse(null), text)));
+        }
+        this.capabilities = Set.copyOf(all);
+    }
+
+    @Override
+    public Set<Capability> getCapabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public Registration registerCapabilityListener(CapabilityListener listener) {
+        listener.onCapabilitiesChanged(capabilities, Set.of());
+        return () -> { };
+    }
+
+    @Override
+    public NetconfOperationService createService(SessionIdType sessionId) {
+        TransactionProvider transactions = new TransactionProvider(broker, sessionId);
+        Set<NetconfOperation> operations = Set.of(
+                new Get(sessionId, databind, transactions),
+                new GetConfig(sessionId, databind, transactions),
+                new EditConfig(new org.opendaylight.netconf.server.mdsal.operations.EditConfig(sessionId, databind,
+                        transactions)),
+                new DiscardChanges(sessionId, transactions),
+                new Commit(transactions, committer),
+                new Validate(transactions, committer));
+        return new NetconfOperationService() {
+            @Override
+            public Set<NetconfOperation> getNetconfOperations() {
+                return operations;
+            }
+
+            @Override
+            public void close() {
+                transactions.close();
+            }
+        };
+    }
+}

@@ -1,0 +1,92 @@
+package dev.algd.server.netconf;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.opendaylight.netconf.api.DocumentedException;
+import org.opendaylight.netconf.server.api.operations.HandlingPriority;
+import org.opendaylight.netconf.server.api.operations.NetconfOperation;
+import org.opendaylight.netconf.server.api.operations.NetconfOperationChainedExecution;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+
+/**
+ * OpenDaylight's {@code <edit-config>} with its type errors turned into RFC 6241 rpc-errors. Its parser throws a
+ * bare IllegalArgumentException for a value outside its type ("Invalid range: 70000, ..."), which the server
+ * would answer as "Unexpected error"; this names the leaf that carries the value instead.
+ */
+final class EditConfig implements NetconfOperation {
+    private static final Pattern OFFENDING_VALUE = Pattern.compile(":\\s*([^,\\s]+)");
+
+    private final NetconfOperation delegate;
+
+    EditConfig(NetconfOperation delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public HandlingPriority canHandle(Document message) throws DocumentedException {
+        return delegate.canHandle(message);
+    }
+
+    @Override
+    public Document handle(Document request, NetconfOperationChainedExecution next) throws DocumentedException {
+        try {
+            return delegate.handle(request, next);
+        } catch (IllegalArgumentException e) {
+            return invalidValue(request, String.valueOf(e.getMessage()));
+        }
+    }
+
+    private static Document invalidValue(Document request, String parserMessage) {
+        Matcher value = OFFENDING_VALUE.matcher(parserMessage);
+        List<Element> leaves = new ArrayList<>();
+        if (value.find()) {
+            collectLeavesWithText(configElement(request), value.group(1), leaves);
+        }
+        String reason = parserMessage.replaceAll("\\[\\[", "").replaceAll("]]", "").replaceAll("\\.$", "");
+        if (leaves.size() != 1) {
+            return RpcReplies.failure(request, "application", "invalid-value",
+                    "a value in the configuration does not match its YANG type: " + reason);
+        }
+        Element leaf = leaves.getFirst();
+        String path = pathOf(leaf);
+        return RpcReplies.violations(request, List.of(new dev.algd.engine.config.Violation(path, "yang-type",
+                path + ": '" + leaf.getTextContent().strip() + "' is not a valid " + leaf.getLocalName()
+                        + " (" + reason + ")")));
+    }
+
+    private static Element configElement(Document request) {
+        // ncclient sends <config> in no namespace, which OpenDaylight accepts: match the local name only.
+        var configs = request.getElementsByTagNameNS("*", "config");
+        return configs.getLength() == 0 ? null : (Element) configs.item(0);
+    }
+
+    private static void collectLeavesWithText(Element element, String text, List<Element> into) {
+        if (element == null) {
+            return;
+        }
+        boolean hasChildElements = false;
+        for (Node child = element.getFirstChild(); child != null; child = child.getNextSibling()) {
+            if (child instanceof Element childElement) {
+                hasChildElements = true;
+                collectLeavesWithText(childElement, text, into);
+            }
+        }
+        if (!hasChildElements && text.equals(element.getTextContent().strip())) {
+            into.add(element);
+        }
+    }
+
+    /** The schema path of an element inside {@code <config>}, without prefixes, as the validator writes them. */
+    private static String pathOf(Element leaf) {
+        StringBuilder path = new StringBuilder();
+        for (Node node = leaf; node instanceof Element element && !"config".equals(element.getLocalName());
+                node = node.getParentNode()) {
+            path.insert(0, "/" + element.getLocalName());
+        }
+        return path.toString();
+    }
+}

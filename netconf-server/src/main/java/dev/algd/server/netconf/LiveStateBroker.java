@@ -1,0 +1,124 @@
+package dev.algd.server.netconf;
+
+import com.google.common.util.concurrent.FluentFuture;
+import dev.algd.engine.Engine;
+import dev.algd.engine.SessionView;
+import dev.algd.io.DataPlane;
+import dev.algd.server.model.Nodes.SessionTable;
+import java.util.List;
+import java.util.Optional;
+import org.opendaylight.mdsal.common.api.LogicalDatastoreType;
+import org.opendaylight.mdsal.dom.api.DOMDataBroker;
+import org.opendaylight.mdsal.dom.api.DOMDataTreeReadTransaction;
+import org.opendaylight.mdsal.dom.api.DOMDataTreeReadWriteTransaction;
+import org.opendaylight.mdsal.dom.spi.ForwardingDOMDataBroker;
+import org.opendaylight.mdsal.dom.spi.ForwardingDOMDataReadOnlyTransaction;
+import org.opendaylight.mdsal.dom.spi.ForwardingDOMDataReadWriteTransaction;
+import org.opendaylight.yangtools.yang.common.Uint64;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifierWithPredicates;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.PathArgument;
+import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
+import org.opendaylight.yangtools.yang.data.api.schema.NormalizedNode;
+import org.opendaylight.yangtools.yang.data.api.schema.NormalizedNodes;
+import org.opendaylight.yangtools.yang.data.spi.node.ImmutableNodes;
+
+/**
+ * A broker whose operational reads of {@code session-table} are answered from the engine at read time, so the
+ * session table is never mirrored into the datastore. A read of one session by key asks the engine for that
+ * session only.
+ */
+final class LiveStateBroker extends ForwardingDOMDataBroker {
+    private final DOMDataBroker delegate;
+    private final DataPlane dataPlane;
+
+    LiveStateBroker(DOMDataBroker delegate, DataPlane dataPlane) {
+        this.delegate = delegate;
+        this.dataPlane = dataPlane;
+    }
+
+    @Override
+    protected DOMDataBroker delegate() {
+        return delegate;
+    }
+
+    @Override
+    public DOMDataTreeReadTransaction newReadOnlyTransaction() {
+        DOMDataTreeReadTransaction tx = delegate.newReadOnlyTransaction();
+        return new ForwardingDOMDataReadOnlyTransaction() {
+            @Override
+            protected DOMDataTreeReadTransaction delegate() {
+                return tx;
+            }
+
+            @Override
+            public FluentFuture<Optional<NormalizedNode>> read(LogicalDatastoreType store, YangInstanceIdentifier path) {
+                return readLive(store, path, () -> tx.read(store, path));
+            }
+        };
+    }
+
+    @Override
+    public DOMDataTreeReadWriteTransaction newReadWriteTransaction() {
+        DOMDataTreeReadWriteTransaction tx = delegate.newReadWriteTransaction();
+        return new ForwardingDOMDataReadWriteTransaction() {
+            @Override
+            protected DOMDataTreeReadWriteTransaction delegate() {
+                return tx;
+            }
+
+            @Override
+            public FluentFuture<Optional<NormalizedNode>> read(LogicalDatastoreType store, YangInstanceIdentifier path) {
+                return readLive(store, path, () -> tx.read(store, path));
+            }
+        };
+    }
+
+    private interface StoredRead {
+        FluentFuture<Optional<NormalizedNode>> read();
+    }
+
+    private FluentFuture<Optional<NormalizedNode>> readLive(LogicalDatastoreType store, YangInstanceIdentifier path,
+            StoredRead stored) {
+        if (store != LogicalDatastoreType.OPERATIONAL) {
+            return stored.read();
+        }
+        List<PathArgument> args = path.getPathArguments();
+        if (args.isEmpty()) {
+            return stored.read().transform(root -> Optional.of(withSessionTable(root)),
+                    com.google.common.util.concurrent.MoreExecutors.directExecutor());
+        }
+        if (!args.getFirst().equals(SessionTableNodes.TABLE)) {
+            return stored.read();
+        }
+        NormalizedNode answer;
+        if (args.size() >= 3 && args.get(2) instanceof NodeIdentifierWithPredicates key) {
+            long id = ((Uint64) key.getValue(SessionTable.ID)).longValue();
+            SessionView one = dataPlane.query(engine -> engine.session(id, System.nanoTime()));
+            if (one == null) {
+                return FluentFuture.from(com.google.common.util.concurrent.Futures.immediateFuture(Optional.empty()));
+            }
+            answer = SessionTableNodes.table(List.of(one));
+        } else {
+            answer = SessionTableNodes.table(allSessions());
+        }
+        Optional<NormalizedNode> found = NormalizedNodes.findNode(answer, args.subList(1, args.size()));
+        return FluentFuture.from(com.google.common.util.concurrent.Futures.immediateFuture(found));
+    }
+
+    private List<SessionView> allSessions() {
+        return dataPlane.query((Engine engine) -> engine.sessions(System.nanoTime()));
+    }
+
+    private ContainerNode withSessionTable(Optional<NormalizedNode> storedRoot) {
+        var root = ImmutableNodes.newContainerBuilder();
+        if (storedRoot.isPresent() && storedRoot.get() instanceof ContainerNode container) {
+            root.withNodeIdentifier(container.name());
+            container.body().forEach(root::withChild);
+        } else {
+            root.withNodeIdentifier(new YangInstanceIdentifier.NodeIdentifier(
+                    org.opendaylight.yangtools.yang.model.api.SchemaContext.NAME));
+        }
+        return root.withChild(SessionTableNodes.table(allSessions())).build();
+    }
+}
