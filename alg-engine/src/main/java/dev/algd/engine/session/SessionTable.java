@@ -1,0 +1,430 @@
+package dev.algd.engine.session;
+
+import java.security.SecureRandom;
+
+/**
+ * All sessions of one worker, in primitive arrays sized once at start: nothing here allocates after the
+ * constructor.
+ * <p>
+ * A session lives in a <em>slot</em> and has two keys, one per {@link Direction}: the 5-tuple its original packets
+ * carry and the 5-tuple its reply packets carry (after translation, so a NATed flow's reply key has the translated
+ * address and port as destination). Both keys point at the slot through one open-addressing index with linear
+ * probing, kept at most half full and cleaned by backward-shift deletion (Knuth, TAOCP vol. 3, 6.4 Algorithm R),
+ * so there are no tombstones. The hash is seeded per table so that outside hosts cannot aim collisions at it.
+ * <p>
+ * Lookups return {@code slot << 1 | direction}. Expiry is lazy and incremental: a lookup that hits an expired
+ * session removes it and reports a miss, and {@link #expire(long, int)} sweeps a bounded slice of slots per call
+ * to give memory back. Times are {@link System#nanoTime()} values compared by subtraction, so they may wrap.
+ */
+public final class SessionTable {
+    /** {@link #find} and {@link #findById}: no live session has that key or id. */
+    public static final int NOT_FOUND = -1;
+    /** {@link #create}: every slot holds a live session. */
+    public static final int TABLE_FULL = -1;
+    /** {@link #create}: one of the two keys already belongs to a live session. */
+    public static final int KEY_IN_USE = -2;
+
+    /** When no slot is free, {@link #create} sweeps this many slots for an expired session before giving up. */
+    static final int RECLAIM_SLOTS = 64;
+
+    private static final int PROTOCOL_ICMP = 1;
+    private static final int PROTOCOL_TCP = 6;
+    private static final int PROTOCOL_UDP = 17;
+    private static final int CLASS_TCP = 0;
+    private static final int CLASS_UDP = 1;
+    private static final int CLASS_OTHER = 2;
+    private static final int NEW = SessionState.NEW.ordinal();
+    private static final int ES = SessionState.ES.ordinal();
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final int capacity;
+    private final long hashSeed;
+    private final long[] timeoutNanos;
+
+    private final int indexMask;
+    /** {@code (slot << 1 | direction) + 1}, or 0 for an empty position. */
+    private final int[] indexEntries;
+    private final int[] indexHashes;
+
+    private final boolean[] inUse;
+    private final byte[] protocols;
+    /** Per slot: original source, original destination, reply source, reply destination. */
+    private final int[] addresses;
+    /** Per slot and direction: {@code sourcePort << 16 | destinationPort}. */
+    private final int[] ports;
+    private final int[] keyHashes;
+    private final long[] ids;
+    private final long[] parentIds;
+    private final byte[] states;
+    private final byte[] tcpAux;
+    private final long[] expiresAtNanos;
+    /** Per slot and direction: packets, bytes. */
+    private final long[] counters;
+    private final String[] interfaceNames;
+    private final long[] routes;
+    private final int[] routeGenerations;
+
+    private final int[] freeSlots;
+    private int freeCount;
+    private int sweepCursor;
+    private int size;
+    private long nextId = 1;
+    private long createdCount;
+    private long expiredCount;
+
+    public SessionTable(int capacity, Timeouts timeouts) {
+        this(capacity, timeouts, new SecureRandom().nextLong());
+    }
+
+    public SessionTable(int capacity, Timeouts timeouts, long hashSeed) {
+        if (capacity < 1 || capacity > 1 << 28) {
+            throw new IllegalArgumentException("session capacity " + capacity + " is outside 1.." + (1 << 28));
+        }
+        this.capacity = capacity;
+        this.hashSeed = hashSeed;
+        this.timeoutNanos = timeoutTable(timeouts);
+        int indexSize = Integer.highestOneBit(capacity * 4 - 1) << 1;
+        indexSize = Math.max(indexSize, 16);
+        indexMask = indexSize - 1;
+        indexEntries = new int[indexSize];
+        indexHashes = new int[indexSize];
+        inUse = new boolean[capacity];
+        protocols = new byte[capacity];
+        addresses = new int[capacity * 4];
+        ports = new int[capacity * 2];
+        keyHashes = new int[capacity * 2];
+        ids = new long[capacity];
+        parentIds = new long[capacity];
+        states = new byte[capacity];
+        tcpAux = new byte[capacity];
+        expiresAtNanos = new long[capacity];
+        counters = new long[capacity * 4];
+        interfaceNames = new String[capacity];
+        routes = new long[capacity * 2];
+        routeGenerations = new int[capacity * 2];
+        freeSlots = new int[capacity];
+        for (int i = 0; i < capacity; i++) {
+            freeSlots[i] = capacity - 1 - i;
+        }
+        freeCount = capacity;
+    }
+
+    private static long[] timeoutTable(Timeouts timeouts) {
+        int states = SessionState.count();
+        long[] table = new long[3 * states];
+        for (int s = 0; s < states; s++) {
+            SessionState state = SessionState.ofOrdinal(s);
+            table[CLASS_TCP * states + s] = timeouts.tcpSeconds(state) * NANOS_PER_SECOND;
+            table[CLASS_UDP * states + s] = timeouts.udpSeconds(state) * NANOS_PER_SECOND;
+            table[CLASS_OTHER * states + s] = timeouts.icmpEchoSeconds() * NANOS_PER_SECOND;
+        }
+        return table;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Sessions holding a slot, including expired ones that no lookup or sweep has removed yet. */
+    public int size() {
+        return size;
+    }
+
+    public long createdCount() {
+        return createdCount;
+    }
+
+    public long expiredCount() {
+        return expiredCount;
+    }
+
+    public static int slotOf(int found) {
+        return found >>> 1;
+    }
+
+    public static int directionOf(int found) {
+        return found & 1;
+    }
+
+    /**
+     * The live session one of whose keys is this 5-tuple, as {@code slot << 1 | direction}, or {@link #NOT_FOUND}.
+     * An expired session met on the way is removed.
+     */
+    public int find(int protocol, int sourceAddress, int sourcePort, int destinationAddress, int destinationPort,
+            long nowNanos) {
+        int packedPorts = sourcePort << 16 | destinationPort & 0xffff;
+        int hash = hash(protocol, sourceAddress, destinationAddress, packedPorts);
+        int i = hash & indexMask;
+        while (true) {
+            int entry = indexEntries[i];
+            if (entry == 0) {
+                return NOT_FOUND;
+            }
+            if (indexHashes[i] == hash) {
+                int found = entry - 1;
+                int slot = found >>> 1;
+                int key = found & 1;
+                if ((protocols[slot] & 0xff) == protocol
+                        && addresses[slot * 4 + key * 2] == sourceAddress
+                        && addresses[slot * 4 + key * 2 + 1] == destinationAddress
+                        && ports[slot * 2 + key] == packedPorts) {
+                    if (nowNanos - expiresAtNanos[slot] >= 0) {
+                        remove(slot);
+                        expiredCount++;
+                        return NOT_FOUND;
+                    }
+                    return found;
+                }
+            }
+            i = (i + 1) & indexMask;
+        }
+    }
+
+    /** Whether a live session has this 5-tuple as one of its keys. */
+    public boolean isKeyInUse(int protocol, int sourceAddress, int sourcePort, int destinationAddress,
+            int destinationPort, long nowNanos) {
+        return find(protocol, sourceAddress, sourcePort, destinationAddress, destinationPort, nowNanos) != NOT_FOUND;
+    }
+
+    /**
+     * Creates a session from its original key and its reply key, in state SS/ES (TCP, from {@code tcpFlags}) or
+     * NEW, expiring one state timeout from now. Returns the slot, {@link #KEY_IN_USE} or {@link #TABLE_FULL}.
+     * The first packet is not counted: call {@link #track} for it.
+     */
+    public int create(int protocol,
+            int sourceAddress, int sourcePort, int destinationAddress, int destinationPort,
+            int replySourceAddress, int replySourcePort, int replyDestinationAddress, int replyDestinationPort,
+            int tcpFlags, String interfaceName, long parentId, long nowNanos) {
+        int originalPorts = sourcePort << 16 | destinationPort & 0xffff;
+        int replyPorts = replySourcePort << 16 | replyDestinationPort & 0xffff;
+        if (sourceAddress == replySourceAddress && destinationAddress == replyDestinationAddress
+                && originalPorts == replyPorts) {
+            return KEY_IN_USE;
+        }
+        if (isKeyInUse(protocol, sourceAddress, sourcePort, destinationAddress, destinationPort, nowNanos)
+                || isKeyInUse(protocol, replySourceAddress, replySourcePort, replyDestinationAddress,
+                        replyDestinationPort, nowNanos)) {
+            return KEY_IN_USE;
+        }
+        if (freeCount == 0 && expire(nowNanos, RECLAIM_SLOTS) == 0) {
+            return TABLE_FULL;
+        }
+        int slot = freeSlots[--freeCount];
+        inUse[slot] = true;
+        protocols[slot] = (byte) protocol;
+        addresses[slot * 4] = sourceAddress;
+        addresses[slot * 4 + 1] = destinationAddress;
+        addresses[slot * 4 + 2] = replySourceAddress;
+        addresses[slot * 4 + 3] = replyDestinationAddress;
+        ports[slot * 2] = originalPorts;
+        ports[slot * 2 + 1] = replyPorts;
+        ids[slot] = nextId++;
+        parentIds[slot] = parentId;
+        int state = protocol == PROTOCOL_TCP ? TcpStateMachine.initialState(tcpFlags) : NEW;
+        states[slot] = (byte) state;
+        tcpAux[slot] = 0;
+        expiresAtNanos[slot] = nowNanos + timeoutNanos[timeoutClass(protocol) * SessionState.count() + state];
+        counters[slot * 4] = 0;
+        counters[slot * 4 + 1] = 0;
+        counters[slot * 4 + 2] = 0;
+        counters[slot * 4 + 3] = 0;
+        interfaceNames[slot] = interfaceName;
+        routeGenerations[slot * 2] = 0;
+        routeGenerations[slot * 2 + 1] = 0;
+        keyHashes[slot * 2] = hash(protocol, sourceAddress, destinationAddress, originalPorts);
+        keyHashes[slot * 2 + 1] = hash(protocol, replySourceAddress, replyDestinationAddress, replyPorts);
+        insertIndex(keyHashes[slot * 2], (slot << 1 | Direction.ORIGINAL) + 1);
+        insertIndex(keyHashes[slot * 2 + 1], (slot << 1 | Direction.REPLY) + 1);
+        size++;
+        createdCount++;
+        return slot;
+    }
+
+    /**
+     * Accounts one packet of {@code bytes} (IP total length) travelling in {@code direction}: counters, state
+     * (TCP flags, or NEW to ES on the first reply) and the idle timeout of the resulting state.
+     */
+    public void track(int slot, int direction, int tcpFlags, int bytes, long nowNanos) {
+        counters[slot * 4 + direction * 2]++;
+        counters[slot * 4 + direction * 2 + 1] += bytes;
+        int protocol = protocols[slot] & 0xff;
+        int state = states[slot];
+        if (protocol == PROTOCOL_TCP) {
+            int packed = TcpStateMachine.next(state, tcpAux[slot], tcpFlags, direction);
+            state = TcpStateMachine.state(packed);
+            tcpAux[slot] = (byte) TcpStateMachine.aux(packed);
+        } else if (direction == Direction.REPLY) {
+            state = ES;
+        }
+        states[slot] = (byte) state;
+        expiresAtNanos[slot] = nowNanos + timeoutNanos[timeoutClass(protocol) * SessionState.count() + state];
+    }
+
+    /** Removes the session in {@code slot} and frees both its keys. */
+    public void remove(int slot) {
+        if (!inUse[slot]) {
+            return;
+        }
+        removeIndex(keyHashes[slot * 2], (slot << 1 | Direction.ORIGINAL) + 1);
+        removeIndex(keyHashes[slot * 2 + 1], (slot << 1 | Direction.REPLY) + 1);
+        inUse[slot] = false;
+        interfaceNames[slot] = null;
+        freeSlots[freeCount++] = slot;
+        size--;
+    }
+
+    /**
+     * Examines at most {@code maxSlots} slots, continuing where the previous call stopped, and removes the expired
+     * sessions among them. A full round over the table takes {@code capacity / maxSlots} calls. Returns how many
+     * sessions were removed.
+     */
+    public int expire(long nowNanos, int maxSlots) {
+        int removed = 0;
+        int budget = Math.min(maxSlots, capacity);
+        for (int n = 0; n < budget; n++) {
+            int slot = sweepCursor;
+            sweepCursor = slot + 1 == capacity ? 0 : slot + 1;
+            if (inUse[slot] && nowNanos - expiresAtNanos[slot] >= 0) {
+                remove(slot);
+                expiredCount++;
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /** Whether {@code slot} holds a session that has not expired at {@code nowNanos}. */
+    public boolean isLive(int slot, long nowNanos) {
+        return inUse[slot] && nowNanos - expiresAtNanos[slot] < 0;
+    }
+
+    /** The slot of the live session with this id, or {@link #NOT_FOUND}. Scans the table: management path only. */
+    public int findById(long id, long nowNanos) {
+        for (int slot = 0; slot < capacity; slot++) {
+            if (ids[slot] == id && isLive(slot, nowNanos)) {
+                return slot;
+            }
+        }
+        return NOT_FOUND;
+    }
+
+    public long id(int slot) {
+        return ids[slot];
+    }
+
+    public long parentId(int slot) {
+        return parentIds[slot];
+    }
+
+    public int protocol(int slot) {
+        return protocols[slot] & 0xff;
+    }
+
+    /** The source address of packets travelling in {@code direction}. */
+    public int sourceAddress(int slot, int direction) {
+        return addresses[slot * 4 + direction * 2];
+    }
+
+    public int destinationAddress(int slot, int direction) {
+        return addresses[slot * 4 + direction * 2 + 1];
+    }
+
+    /** The source port (ICMP echo: the identifier of requests, 0 for replies) of packets in {@code direction}. */
+    public int sourcePort(int slot, int direction) {
+        return ports[slot * 2 + direction] >>> 16;
+    }
+
+    public int destinationPort(int slot, int direction) {
+        return ports[slot * 2 + direction] & 0xffff;
+    }
+
+    public SessionState state(int slot) {
+        return SessionState.ofOrdinal(states[slot]);
+    }
+
+    public long expiresAtNanos(int slot) {
+        return expiresAtNanos[slot];
+    }
+
+    /** The name of the interface the session's first packet arrived on. */
+    public String interfaceName(int slot) {
+        return interfaceNames[slot];
+    }
+
+    public long packets(int slot, int direction) {
+        return counters[slot * 4 + direction * 2];
+    }
+
+    public long bytes(int slot, int direction) {
+        return counters[slot * 4 + direction * 2 + 1];
+    }
+
+    /**
+     * The route cached for packets in {@code direction}, valid only while {@link #routeGeneration} equals the
+     * caller's current generation (the engine bumps it on every config apply). Generation 0 means none cached.
+     */
+    public long cachedRoute(int slot, int direction) {
+        return routes[slot * 2 + direction];
+    }
+
+    public int routeGeneration(int slot, int direction) {
+        return routeGenerations[slot * 2 + direction];
+    }
+
+    public void cacheRoute(int slot, int direction, int generation, long route) {
+        routes[slot * 2 + direction] = route;
+        routeGenerations[slot * 2 + direction] = generation;
+    }
+
+    private static int timeoutClass(int protocol) {
+        if (protocol == PROTOCOL_TCP) {
+            return CLASS_TCP;
+        }
+        return protocol == PROTOCOL_UDP ? CLASS_UDP : CLASS_OTHER;
+    }
+
+    private int hash(int protocol, int sourceAddress, int destinationAddress, int packedPorts) {
+        long h = hashSeed ^ ((long) sourceAddress << 32 | destinationAddress & 0xffff_ffffL) * 0x9E37_79B9_7F4A_7C15L;
+        h = Long.rotateLeft(h, 29) ^ ((long) protocol << 32 | packedPorts & 0xffff_ffffL) * 0xC2B2_AE3D_27D4_EB4FL;
+        h ^= h >>> 33;
+        h *= 0xFF51_AFD7_ED55_8CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CE_B9FE_1A85_EC53L;
+        h ^= h >>> 33;
+        return (int) h;
+    }
+
+    private void insertIndex(int hash, int entry) {
+        int i = hash & indexMask;
+        while (indexEntries[i] != 0) {
+            i = (i + 1) & indexMask;
+        }
+        indexEntries[i] = entry;
+        indexHashes[i] = hash;
+    }
+
+    private void removeIndex(int hash, int entry) {
+        int i = hash & indexMask;
+        while (indexEntries[i] != entry) {
+            i = (i + 1) & indexMask;
+        }
+        // Backward-shift: pull later entries of the probe run into the hole unless their home lies in (hole, j].
+        int hole = i;
+        int j = i;
+        while (true) {
+            j = (j + 1) & indexMask;
+            if (indexEntries[j] == 0) {
+                break;
+            }
+            int home = indexHashes[j] & indexMask;
+            boolean homeInRange = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+            if (!homeInRange) {
+                indexEntries[hole] = indexEntries[j];
+                indexHashes[hole] = indexHashes[j];
+                hole = j;
+            }
+        }
+        indexEntries[hole] = 0;
+        indexHashes[hole] = 0;
+    }
+}

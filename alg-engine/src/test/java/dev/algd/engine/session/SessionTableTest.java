@@ -1,0 +1,185 @@
+package dev.algd.engine.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class SessionTableTest {
+    private static final int UDP = 17;
+    private static final int TCP = 6;
+    private static final long SECOND = 1_000_000_000L;
+    private static final int INSIDE = 0xc0a8010a;
+    private static final int REMOTE = 0xc6336407;
+    private static final int NAT = 0xcb007101;
+
+    private final SessionTable table = new SessionTable(8, Timeouts.defaults(), 42);
+
+    private int createUdp(int insidePort, int natPort, long now) {
+        return table.create(UDP, INSIDE, insidePort, REMOTE, 53, REMOTE, 53, NAT, natPort, 0, "inside", 0, now);
+    }
+
+    @Test
+    void bothKeysOfASessionLeadToTheSameSlot() {
+        int slot = createUdp(40000, 1024, 0);
+        int original = table.find(UDP, INSIDE, 40000, REMOTE, 53, 1);
+        int reply = table.find(UDP, REMOTE, 53, NAT, 1024, 1);
+        assertEquals(slot, SessionTable.slotOf(original));
+        assertEquals(Direction.ORIGINAL, SessionTable.directionOf(original));
+        assertEquals(slot, SessionTable.slotOf(reply));
+        assertEquals(Direction.REPLY, SessionTable.directionOf(reply));
+        assertEquals(SessionTable.NOT_FOUND, table.find(UDP, NAT, 1024, REMOTE, 53, 1), "keys are directional");
+        assertEquals(SessionTable.NOT_FOUND, table.find(TCP, INSIDE, 40000, REMOTE, 53, 1), "protocol is in the key");
+    }
+
+    @Test
+    void keysAndFieldsReadBackAsCreated() {
+        int slot = createUdp(40000, 1024, 0);
+        assertEquals(1, table.id(slot));
+        assertEquals(UDP, table.protocol(slot));
+        assertEquals(INSIDE, table.sourceAddress(slot, Direction.ORIGINAL));
+        assertEquals(40000, table.sourcePort(slot, Direction.ORIGINAL));
+        assertEquals(NAT, table.destinationAddress(slot, Direction.REPLY));
+        assertEquals(1024, table.destinationPort(slot, Direction.REPLY));
+        assertEquals("inside", table.interfaceName(slot));
+        assertEquals(SessionState.NEW, table.state(slot));
+        assertEquals(30 * SECOND, table.expiresAtNanos(slot));
+    }
+
+    @Test
+    void aKeyCannotBelongToTwoSessions() {
+        createUdp(40000, 1024, 0);
+        assertEquals(SessionTable.KEY_IN_USE, createUdp(40000, 2000, 0), "same original key");
+        assertEquals(SessionTable.KEY_IN_USE,
+                table.create(UDP, 0x0a000001, 40000, REMOTE, 53, REMOTE, 53, NAT, 1024, 0, "inside", 0, 0),
+                "same reply key");
+        assertEquals(1, table.size());
+    }
+
+    @Test
+    void firstReplyMakesAUdpSessionEstablishedWithTheLongerTimeout() {
+        int slot = createUdp(40000, 40000, 0);
+        table.track(slot, Direction.ORIGINAL, 0, 60, 0);
+        assertEquals(SessionState.NEW, table.state(slot));
+        table.track(slot, Direction.REPLY, 0, 100, 5 * SECOND);
+        assertEquals(SessionState.ES, table.state(slot));
+        assertEquals(65 * SECOND, table.expiresAtNanos(slot));
+        assertEquals(1, table.packets(slot, Direction.ORIGINAL));
+        assertEquals(60, table.bytes(slot, Direction.ORIGINAL));
+        assertEquals(1, table.packets(slot, Direction.REPLY));
+        assertEquals(100, table.bytes(slot, Direction.REPLY));
+    }
+
+    @Test
+    void expiredSessionIsNotFoundAndFreesItsSlot() {
+        createUdp(40000, 40000, 0);
+        assertTrue(table.find(UDP, INSIDE, 40000, REMOTE, 53, 30 * SECOND - 1) >= 0);
+        assertEquals(SessionTable.NOT_FOUND, table.find(UDP, INSIDE, 40000, REMOTE, 53, 30 * SECOND));
+        assertEquals(0, table.size());
+        assertEquals(1, table.expiredCount());
+    }
+
+    @Test
+    void expireSweepsOnlyTheSliceItIsGivenPerCall() {
+        for (int i = 0; i < 8; i++) {
+            createUdp(1000 + i, 1000 + i, 0);
+        }
+        long later = 31 * SECOND;
+        assertEquals(3, table.expire(later, 3));
+        assertEquals(5, table.size());
+        assertEquals(3, table.expire(later, 3));
+        assertEquals(2, table.expire(later, 3));
+        assertEquals(0, table.size());
+    }
+
+    @Test
+    void fullTableRefusesNewSessionsUntilOneExpires() {
+        for (int i = 0; i < 8; i++) {
+            assertTrue(createUdp(1000 + i, 1000 + i, i * SECOND) >= 0);
+        }
+        assertEquals(SessionTable.TABLE_FULL, createUdp(2000, 2000, 10 * SECOND));
+        // The first session (created at 0) has expired at 30 s: creation reclaims its slot without a sweep call.
+        assertTrue(createUdp(2000, 2000, 30 * SECOND) >= 0);
+        assertEquals(8, table.size());
+    }
+
+    @Test
+    void timeoutsFollowTheTcpState() {
+        SessionTable tcp = new SessionTable(4, Timeouts.defaults(), 1);
+        int slot = tcp.create(TCP, INSIDE, 40000, REMOTE, 80, REMOTE, 80, NAT, 40000, TcpStateMachine.SYN, "in", 0, 0);
+        assertEquals(SessionState.SS, tcp.state(slot));
+        assertEquals(30 * SECOND, tcp.expiresAtNanos(slot));
+        tcp.track(slot, Direction.REPLY, TcpStateMachine.SYN | TcpStateMachine.ACK, 60, 0);
+        assertEquals(60 * SECOND, tcp.expiresAtNanos(slot));
+        tcp.track(slot, Direction.ORIGINAL, TcpStateMachine.ACK, 52, 0);
+        assertEquals(7440 * SECOND, tcp.expiresAtNanos(slot));
+        tcp.track(slot, Direction.ORIGINAL, TcpStateMachine.RST, 40, 0);
+        assertEquals(10 * SECOND, tcp.expiresAtNanos(slot));
+    }
+
+    @Test
+    void timesThatWrapAroundStillCompareCorrectly() {
+        long nearWrap = Long.MAX_VALUE - 10 * SECOND;
+        int slot = createUdp(40000, 40000, nearWrap);
+        assertTrue(table.isLive(slot, nearWrap + 29 * SECOND));
+        assertFalse(table.isLive(slot, nearWrap + 30 * SECOND));
+    }
+
+    @Test
+    void randomCreatesAndRemovesAgreeWithAHashMap() {
+        // Exercises backward-shift deletion in a crowded index: every key ever removed must vanish, every key
+        // still present must be found, through thousands of collisions and wrap-arounds.
+        int capacity = 512;
+        SessionTable crowded = new SessionTable(capacity, Timeouts.defaults(), 99);
+        SplittableRandom random = new SplittableRandom(5);
+        Map<Long, Integer> model = new HashMap<>();
+        List<Long> keys = new ArrayList<>();
+        for (int step = 0; step < 40_000; step++) {
+            if (!keys.isEmpty() && (keys.size() == capacity || random.nextInt(3) == 0)) {
+                long key = keys.remove(random.nextInt(keys.size()));
+                int slot = model.remove(key);
+                crowded.remove(slot);
+            } else {
+                int port = random.nextInt(1, 65536);
+                int address = random.nextInt(16);
+                long key = (long) address << 16 | port;
+                if (model.containsKey(key)) {
+                    continue;
+                }
+                int slot = crowded.create(UDP, address, port, REMOTE, 53, REMOTE, 53, NAT + address, port, 0, "in", 0, 0);
+                assertTrue(slot >= 0);
+                model.put(key, slot);
+                keys.add(key);
+            }
+            if (step % 1000 == 0) {
+                for (int address = 0; address < 16; address++) {
+                    for (int port = 1; port < 65536; port += 97) {
+                        long key = (long) address << 16 | port;
+                        int found = crowded.find(UDP, address, port, REMOTE, 53, 0);
+                        int reply = crowded.find(UDP, REMOTE, 53, NAT + address, port, 0);
+                        if (model.containsKey(key)) {
+                            assertEquals((int) model.get(key), SessionTable.slotOf(found));
+                            assertEquals((int) model.get(key), SessionTable.slotOf(reply));
+                        } else {
+                            assertEquals(SessionTable.NOT_FOUND, found);
+                            assertEquals(SessionTable.NOT_FOUND, reply);
+                        }
+                    }
+                }
+                for (Map.Entry<Long, Integer> entry : model.entrySet()) {
+                    int address = (int) (entry.getKey() >>> 16);
+                    int port = (int) (entry.getKey() & 0xffff);
+                    assertEquals((int) entry.getValue(),
+                            SessionTable.slotOf(crowded.find(UDP, address, port, REMOTE, 53, 0)));
+                }
+            }
+        }
+        assertEquals(model.size(), crowded.size());
+    }
+}
