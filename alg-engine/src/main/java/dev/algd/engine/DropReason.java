@@ -1,0 +1,46 @@
+package dev.algd.engine;
+
+/**
+ * Why {@link Engine#process} returned {@link Verdict#DROP}. The ordinal doubles as the index of the drop counter
+ * (see {@link EngineCounters#drops(DropReason)}), so add values at the end.
+ */
+public enum DropReason {
+    /** Fewer bytes than an IPv4 header, or than the header length the packet announces. */
+    TRUNCATED,
+    /** The version field is not 4 (packet-io hands over IPv4 only; IPv6 comes later). */
+    NOT_IPV4,
+    /** IHL below 5 (RFC 791). */
+    BAD_HEADER_LENGTH,
+    /** Total length below the header length or above the bytes received. */
+    BAD_TOTAL_LENGTH,
+    /** RFC 1812 §5.2.2: the IPv4 header checksum does not verify. */
+    BAD_HEADER_CHECKSUM,
+    /** Any fragment (MF set or offset non-zero): reassembly is not supported yet. */
+    FRAGMENT,
+    /** {@link Packet#ingressInterface} is not an index of the current config's interfaces. */
+    UNKNOWN_INGRESS_INTERFACE,
+    /** Neither TCP, UDP nor ICMP. */
+    UNSUPPORTED_PROTOCOL,
+    /** The TCP, UDP or ICMP header does not fit in the packet, or the TCP data offset is out of bounds. */
+    TRUNCATED_L4_HEADER,
+    /** ICMP other than echo request and echo reply (error translation comes with the ICMP ALG). */
+    UNSUPPORTED_ICMP_TYPE,
+    /** An echo reply that belongs to no session. */
+    UNSOLICITED_ECHO_REPLY,
+    /** To one of algd's own addresses and not an echo request: algd has no local stack on the data path. */
+    LOCAL_DESTINATION,
+    /** To a NAT translation address with no session that expects it. */
+    NO_SESSION_FOR_TRANSLATION_ADDRESS,
+    /** TTL 1 or 0 on a packet to forward (the ICMP time-exceeded message comes later). */
+    TTL_EXCEEDED,
+    /** No route to the destination. */
+    NO_ROUTE,
+    /** A masquerade rule whose outbound interface has no address (the validator rejects such configs). */
+    NO_TRANSLATION_ADDRESS,
+    /** No free translated port in the rule's range towards this destination. */
+    NO_FREE_PORT,
+    /** The new session's original or reply key already belongs to another session. */
+    SESSION_KEY_IN_USE,
+    /** Every session slot is taken by a live session. */
+    SESSION_TABLE_FULL
+}

@@ -1,0 +1,446 @@
+package dev.algd.engine;
+
+import dev.algd.engine.config.EngineConfig;
+import dev.algd.engine.nat.PortAllocator;
+import dev.algd.engine.nat.SourceNatPolicy;
+import dev.algd.engine.packet.Checksums;
+import dev.algd.engine.packet.IcmpHeader;
+import dev.algd.engine.packet.Ipv4Header;
+import dev.algd.engine.packet.Ipv4Reason;
+import dev.algd.engine.packet.TcpHeader;
+import dev.algd.engine.packet.UdpHeader;
+import dev.algd.engine.route.Fib;
+import dev.algd.engine.session.Direction;
+import dev.algd.engine.session.SessionTable;
+import dev.algd.engine.session.Timeouts;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The data path of one worker: IPv4 forwarding with source NAT for TCP, UDP and ICMP echo, and a session table
+ * that both directions of a flow find. Single-threaded: only the owning worker calls it, management included
+ * (packet-io runs management calls on the worker between batches).
+ * <p>
+ * Per packet ({@link #process}): validate the IPv4 header; find the session by the packet's 5-tuple (ICMP echo:
+ * the identifier is the request's source port and the reply's destination port); without one, answer an echo
+ * request to algd's own address in place or drop what else is addressed to algd, otherwise create a session (route
+ * lookup, first matching SNAT rule, port allocation). Then rewrite the packet to the session's translation for its
+ * direction with incremental checksum updates (RFC 1624), decrement the TTL, track state and counters, and set the
+ * egress interface and next hop. No allocation, no exceptions on packet contents: every drop is counted by reason.
+ * <p>
+ * Config ({@link #apply}): routes, rules and interface names are rebuilt once per apply. A session keeps its
+ * translation (stored in its reply key) and its interface name; only its cached routes are recomputed.
+ */
+public final class Engine {
+    /** Slots examined per {@link #expire} call: a full round of a 2^20 table takes 64 calls, about 6.4 s. */
+    static final int EXPIRE_SLICE_SLOTS = 16_384;
+    /** TTL of echo replies algd writes itself (Linux's default ip_default_ttl). */
+    static final int LOCAL_REPLY_TTL = 64;
+    private static final String FEATURE_SNAT = "snat";
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private static final DropReason[] DROP_BY_IPV4_REASON = new DropReason[Ipv4Reason.values().length];
+
+    static {
+        DROP_BY_IPV4_REASON[Ipv4Reason.TRUNCATED.ordinal()] = DropReason.TRUNCATED;
+        DROP_BY_IPV4_REASON[Ipv4Reason.NOT_VERSION_4.ordinal()] = DropReason.NOT_IPV4;
+        DROP_BY_IPV4_REASON[Ipv4Reason.HEADER_LENGTH_BELOW_5.ordinal()] = DropReason.BAD_HEADER_LENGTH;
+        DROP_BY_IPV4_REASON[Ipv4Reason.BAD_TOTAL_LENGTH.ordinal()] = DropReason.BAD_TOTAL_LENGTH;
+        DROP_BY_IPV4_REASON[Ipv4Reason.BAD_HEADER_CHECKSUM.ordinal()] = DropReason.BAD_HEADER_CHECKSUM;
+        DROP_BY_IPV4_REASON[Ipv4Reason.FRAGMENT.ordinal()] = DropReason.FRAGMENT;
+    }
+
+    private final SessionTable sessions;
+    private final PortAllocator portAllocator;
+    private final Ipv4Header ip = new Ipv4Header();
+    private final TcpHeader tcp = new TcpHeader();
+    private final UdpHeader udp = new UdpHeader();
+    private final IcmpHeader icmp = new IcmpHeader();
+    private final long[] drops = new long[DropReason.values().length];
+    private long packetsReceived;
+    private long packetsForwarded;
+    private long echoRepliesSent;
+
+    private EngineConfig config;
+    private Fib fib;
+    private SourceNatPolicy sourceNat;
+    private String[] interfaceNames;
+    /** Bumped on every apply; sessions' cached routes from another generation are looked up again. Never 0. */
+    private int routeGeneration;
+
+    // The packet being processed, read once by readFlowKey().
+    private int protocol;
+    private int sourceAddress;
+    private int sourcePort;
+    private int destinationAddress;
+    private int destinationPort;
+    private int tcpFlags;
+    private int icmpType;
+    private int createdSlot;
+
+    public Engine(EngineConfig config, EngineLimits limits) {
+        this(config, limits, Timeouts.defaults());
+    }
+
+    public Engine(EngineConfig config, EngineLimits limits, Timeouts timeouts) {
+        sessions = new SessionTable(limits.maxSessions(), timeouts);
+        portAllocator = new PortAllocator(sessions);
+        apply(config);
+    }
+
+    /**
+     * Decides what happens to {@code packet}, rewriting it in place (NAT, TTL, checksums kept valid). On
+     * {@link Verdict#FORWARD} sets {@link Packet#egressInterface} and {@link Packet#nextHop}. Never allocates.
+     */
+    public Verdict process(Packet packet, long nowNanos) {
+        packetsReceived++;
+        MemorySegment segment = packet.segment;
+        long available = Math.min(packet.length, segment.byteSize() - packet.offset);
+        if (packet.offset < 0 || available < Ipv4Header.MIN_LENGTH) {
+            return drop(DropReason.TRUNCATED);
+        }
+        ip.wrap(segment, packet.offset);
+        Ipv4Reason ipv4 = ip.validate(available);
+        if (ipv4 != Ipv4Reason.OK) {
+            return drop(DROP_BY_IPV4_REASON[ipv4.ordinal()]);
+        }
+        int ingress = packet.ingressInterface;
+        if (ingress < 0 || ingress >= interfaceNames.length) {
+            return drop(DropReason.UNKNOWN_INGRESS_INTERFACE);
+        }
+        DropReason malformed = readFlowKey();
+        if (malformed != null) {
+            return drop(malformed);
+        }
+        int found = sessions.find(protocol, sourceAddress, sourcePort, destinationAddress, destinationPort, nowNanos);
+        if (found == SessionTable.NOT_FOUND && fib.isLocalAddress(destinationAddress)) {
+            return answerLocally(packet);
+        }
+        if (ip.ttl() <= 1) {
+            return drop(DropReason.TTL_EXCEEDED);
+        }
+        if (found == SessionTable.NOT_FOUND) {
+            DropReason refused = createSession(ingress, nowNanos);
+            if (refused != null) {
+                return drop(refused);
+            }
+            found = createdSlot << 1 | Direction.ORIGINAL;
+        }
+        int slot = SessionTable.slotOf(found);
+        int direction = SessionTable.directionOf(found);
+        int other = Direction.opposite(direction);
+        // A packet leaves as the mirror image of the other direction's key.
+        int newSource = sessions.destinationAddress(slot, other);
+        int newSourcePort = sessions.destinationPort(slot, other);
+        int newDestination = sessions.sourceAddress(slot, other);
+        int newDestinationPort = sessions.sourcePort(slot, other);
+        long route = routeFor(slot, direction, newDestination);
+        if (route == Fib.NO_ROUTE) {
+            return drop(DropReason.NO_ROUTE);
+        }
+        rewrite(newSource, newSourcePort, newDestination, newDestinationPort);
+        sessions.track(slot, direction, tcpFlags, ip.totalLength(), nowNanos);
+        packet.egressInterface = Fib.egressInterface(route);
+        packet.nextHop = Fib.nextHop(route);
+        packetsForwarded++;
+        return Verdict.FORWARD;
+    }
+
+    /**
+     * Gives back the memory of sessions that have been idle past their timeout, examining a bounded slice of the
+     * table per call (lookups already ignore expired sessions). The worker calls it about every 100 ms.
+     */
+    public void expire(long nowNanos) {
+        sessions.expire(nowNanos, EXPIRE_SLICE_SLOTS);
+    }
+
+    /** Swaps in {@code config} for new flows; existing sessions keep their translation and interface name. */
+    public void apply(EngineConfig config) {
+        Fib newFib = Fib.build(config);
+        SourceNatPolicy newSourceNat = SourceNatPolicy.compile(config);
+        String[] names = new String[config.interfaces().size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = config.interfaces().get(i).name();
+        }
+        this.config = config;
+        this.fib = newFib;
+        this.sourceNat = newSourceNat;
+        this.interfaceNames = names;
+        routeGeneration = routeGeneration == Integer.MAX_VALUE ? 1 : routeGeneration + 1;
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    /** A snapshot of every live session, in slot order (no particular order, as the guide says). */
+    public List<SessionView> sessions(long nowNanos) {
+        List<SessionView> views = new ArrayList<>(sessions.size());
+        for (int slot = 0; slot < sessions.capacity(); slot++) {
+            if (sessions.isLive(slot, nowNanos)) {
+                views.add(view(slot, nowNanos));
+            }
+        }
+        return views;
+    }
+
+    /** The live session with this id, or null. Scans the table (management path only). */
+    public SessionView session(long id, long nowNanos) {
+        int slot = sessions.findById(id, nowNanos);
+        return slot == SessionTable.NOT_FOUND ? null : view(slot, nowNanos);
+    }
+
+    public EngineCounters counters() {
+        Map<DropReason, Long> byReason = new EnumMap<>(DropReason.class);
+        long dropped = 0;
+        for (DropReason reason : DropReason.values()) {
+            byReason.put(reason, drops[reason.ordinal()]);
+            dropped += drops[reason.ordinal()];
+        }
+        return new EngineCounters(packetsReceived, packetsForwarded, dropped, echoRepliesSent, byReason,
+                sessions.size(), sessions.createdCount(), sessions.expiredCount());
+    }
+
+    private Verdict drop(DropReason reason) {
+        drops[reason.ordinal()]++;
+        return Verdict.DROP;
+    }
+
+    /** Reads protocol, addresses, ports (or echo identifier) and TCP flags; null if the L4 header is usable. */
+    private DropReason readFlowKey() {
+        protocol = ip.protocol();
+        sourceAddress = ip.sourceAddress();
+        destinationAddress = ip.destinationAddress();
+        tcpFlags = 0;
+        long l4 = ip.payloadOffset();
+        int l4Length = ip.totalLength() - ip.headerLength();
+        MemorySegment segment = ip.segment();
+        if (protocol == Ipv4Header.PROTOCOL_TCP) {
+            if (l4Length < TcpHeader.MIN_LENGTH) {
+                return DropReason.TRUNCATED_L4_HEADER;
+            }
+            tcp.wrap(segment, l4);
+            int headerLength = tcp.headerLength();
+            if (headerLength < TcpHeader.MIN_LENGTH || headerLength > l4Length) {
+                return DropReason.TRUNCATED_L4_HEADER;
+            }
+            sourcePort = tcp.sourcePort();
+            destinationPort = tcp.destinationPort();
+            tcpFlags = tcp.flags();
+            return null;
+        }
+        if (protocol == Ipv4Header.PROTOCOL_UDP) {
+            if (l4Length < UdpHeader.LENGTH) {
+                return DropReason.TRUNCATED_L4_HEADER;
+            }
+            udp.wrap(segment, l4);
+            sourcePort = udp.sourcePort();
+            destinationPort = udp.destinationPort();
+            return null;
+        }
+        if (protocol == Ipv4Header.PROTOCOL_ICMP) {
+            if (l4Length < IcmpHeader.ECHO_LENGTH) {
+                return DropReason.TRUNCATED_L4_HEADER;
+            }
+            icmp.wrap(segment, l4);
+            icmpType = icmp.type();
+            if (icmpType == IcmpHeader.TYPE_ECHO_REQUEST) {
+                sourcePort = icmp.identifier();
+                destinationPort = 0;
+                return null;
+            }
+            if (icmpType == IcmpHeader.TYPE_ECHO_REPLY) {
+                sourcePort = 0;
+                destinationPort = icmp.identifier();
+                return null;
+            }
+            return DropReason.UNSUPPORTED_ICMP_TYPE;
+        }
+        return DropReason.UNSUPPORTED_PROTOCOL;
+    }
+
+    /** Creates the session of a packet that matched none; on success leaves its slot in {@link #createdSlot}. */
+    private DropReason createSession(int ingress, long nowNanos) {
+        if (protocol == Ipv4Header.PROTOCOL_ICMP && icmpType == IcmpHeader.TYPE_ECHO_REPLY) {
+            return DropReason.UNSOLICITED_ECHO_REPLY;
+        }
+        if (sourceNat.isTranslationAddress(destinationAddress)) {
+            return DropReason.NO_SESSION_FOR_TRANSLATION_ADDRESS;
+        }
+        long route = fib.lookup(destinationAddress);
+        if (route == Fib.NO_ROUTE) {
+            return DropReason.NO_ROUTE;
+        }
+        int translatedAddress = sourceAddress;
+        int translatedPort = sourcePort;
+        int rule = sourceNat.match(Fib.egressInterface(route), protocol, sourceAddress, sourcePort,
+                destinationAddress, destinationPort, protocol != Ipv4Header.PROTOCOL_ICMP);
+        if (rule != SourceNatPolicy.NO_MATCH && !sourceNat.isExclude(rule)) {
+            if (!sourceNat.hasTranslationAddress(rule)) {
+                return DropReason.NO_TRANSLATION_ADDRESS;
+            }
+            translatedAddress = sourceNat.translationAddress(rule);
+            translatedPort = portAllocator.allocate(protocol, sourceAddress, sourcePort, translatedAddress,
+                    destinationAddress, destinationPort, sourceNat.translationPortFirst(rule),
+                    sourceNat.translationPortLast(rule), sourceNat.keepsAnyOriginalPort(rule), nowNanos);
+            if (translatedPort == PortAllocator.NO_FREE_PORT) {
+                return DropReason.NO_FREE_PORT;
+            }
+        }
+        int slot = sessions.create(protocol,
+                sourceAddress, sourcePort, destinationAddress, destinationPort,
+                destinationAddress, destinationPort, translatedAddress, translatedPort,
+                tcpFlags, interfaceNames[ingress], 0, nowNanos);
+        if (slot == SessionTable.TABLE_FULL) {
+            return DropReason.SESSION_TABLE_FULL;
+        }
+        if (slot == SessionTable.KEY_IN_USE) {
+            return DropReason.SESSION_KEY_IN_USE;
+        }
+        sessions.cacheRoute(slot, Direction.ORIGINAL, routeGeneration, route);
+        createdSlot = slot;
+        return null;
+    }
+
+    private long routeFor(int slot, int direction, int destination) {
+        if (sessions.routeGeneration(slot, direction) == routeGeneration) {
+            return sessions.cachedRoute(slot, direction);
+        }
+        long route = fib.lookup(destination);
+        sessions.cacheRoute(slot, direction, routeGeneration, route);
+        return route;
+    }
+
+    /**
+     * Writes the new addresses and ports (ICMP: the echo identifier) where they differ and decrements the TTL,
+     * updating the IP and L4 checksums incrementally (RFC 1624). TCP and UDP checksums cover the addresses through
+     * the pseudo-header; the IPv4 ICMP checksum does not.
+     */
+    private void rewrite(int newSource, int newSourcePort, int newDestination, int newDestinationPort) {
+        int ipChecksum = ip.checksum();
+        if (newSource != sourceAddress) {
+            ip.sourceAddress(newSource);
+            ipChecksum = Checksums.update32(ipChecksum, sourceAddress, newSource);
+        }
+        if (newDestination != destinationAddress) {
+            ip.destinationAddress(newDestination);
+            ipChecksum = Checksums.update32(ipChecksum, destinationAddress, newDestination);
+        }
+        int oldTtlProtocol = ip.ttlProtocolWord();
+        int ttl = ip.ttl() - 1;
+        ip.ttl(ttl);
+        ip.checksum(Checksums.update16(ipChecksum, oldTtlProtocol, ttl << 8 | protocol));
+        if (protocol == Ipv4Header.PROTOCOL_TCP) {
+            rewriteTcp(newSource, newSourcePort, newDestination, newDestinationPort);
+        } else if (protocol == Ipv4Header.PROTOCOL_UDP) {
+            rewriteUdp(newSource, newSourcePort, newDestination, newDestinationPort);
+        } else {
+            rewriteIcmpEcho(newSourcePort, newDestinationPort);
+        }
+    }
+
+    private void rewriteTcp(int newSource, int newSourcePort, int newDestination, int newDestinationPort) {
+        int checksum = tcp.checksum();
+        int before = checksum;
+        if (newSource != sourceAddress) {
+            checksum = Checksums.update32(checksum, sourceAddress, newSource);
+        }
+        if (newDestination != destinationAddress) {
+            checksum = Checksums.update32(checksum, destinationAddress, newDestination);
+        }
+        if (newSourcePort != sourcePort) {
+            tcp.sourcePort(newSourcePort);
+            checksum = Checksums.update16(checksum, sourcePort, newSourcePort);
+        }
+        if (newDestinationPort != destinationPort) {
+            tcp.destinationPort(newDestinationPort);
+            checksum = Checksums.update16(checksum, destinationPort, newDestinationPort);
+        }
+        if (checksum != before) {
+            tcp.checksum(checksum);
+        }
+    }
+
+    private void rewriteUdp(int newSource, int newSourcePort, int newDestination, int newDestinationPort) {
+        int checksum = udp.checksum();
+        int before = checksum;
+        if (newSource != sourceAddress) {
+            checksum = Checksums.udpUpdate32(checksum, sourceAddress, newSource);
+        }
+        if (newDestination != destinationAddress) {
+            checksum = Checksums.udpUpdate32(checksum, destinationAddress, newDestination);
+        }
+        if (newSourcePort != sourcePort) {
+            udp.sourcePort(newSourcePort);
+            checksum = Checksums.udpUpdate16(checksum, sourcePort, newSourcePort);
+        }
+        if (newDestinationPort != destinationPort) {
+            udp.destinationPort(newDestinationPort);
+            checksum = Checksums.udpUpdate16(checksum, destinationPort, newDestinationPort);
+        }
+        if (checksum != before) {
+            udp.checksum(checksum);
+        }
+    }
+
+    /** RFC 5508 §3.1: the identifier is the request's source "port" and the reply's destination "port". */
+    private void rewriteIcmpEcho(int newSourcePort, int newDestinationPort) {
+        int oldIdentifier = icmpType == IcmpHeader.TYPE_ECHO_REQUEST ? sourcePort : destinationPort;
+        int newIdentifier = icmpType == IcmpHeader.TYPE_ECHO_REQUEST ? newSourcePort : newDestinationPort;
+        if (newIdentifier != oldIdentifier) {
+            icmp.identifier(newIdentifier);
+            icmp.checksum(Checksums.update16(icmp.checksum(), oldIdentifier, newIdentifier));
+        }
+    }
+
+    /**
+     * A packet for one of algd's own addresses that matched no session: an echo request is turned into its reply
+     * in place (RFC 792: swap the addresses, type 0, same identifier, sequence and data) and sent back out of the
+     * interface it came in on; anything else is dropped.
+     */
+    private Verdict answerLocally(Packet packet) {
+        if (protocol != Ipv4Header.PROTOCOL_ICMP || icmpType != IcmpHeader.TYPE_ECHO_REQUEST) {
+            return drop(DropReason.LOCAL_DESTINATION);
+        }
+        // Swapping the two addresses leaves the header's one's complement sum unchanged.
+        ip.sourceAddress(destinationAddress);
+        ip.destinationAddress(sourceAddress);
+        int oldTtlProtocol = ip.ttlProtocolWord();
+        ip.ttl(LOCAL_REPLY_TTL);
+        ip.checksum(Checksums.update16(ip.checksum(), oldTtlProtocol, LOCAL_REPLY_TTL << 8 | protocol));
+        int oldTypeCode = icmp.typeCodeWord();
+        icmp.type(IcmpHeader.TYPE_ECHO_REPLY);
+        icmp.checksum(Checksums.update16(icmp.checksum(), oldTypeCode, icmp.typeCodeWord()));
+        int ingress = packet.ingressInterface;
+        long back = fib.lookup(sourceAddress);
+        packet.egressInterface = ingress;
+        // A requester behind a gateway on the ingress interface is reached through that gateway.
+        packet.nextHop = back != Fib.NO_ROUTE && Fib.egressInterface(back) == ingress ? Fib.nextHop(back) : sourceAddress;
+        echoRepliesSent++;
+        packetsForwarded++;
+        return Verdict.FORWARD;
+    }
+
+    private SessionView view(int slot, long nowNanos) {
+        int original = Direction.ORIGINAL;
+        int reply = Direction.REPLY;
+        int source = sessions.sourceAddress(slot, original);
+        int port = sessions.sourcePort(slot, original);
+        int translatedAddress = sessions.destinationAddress(slot, reply);
+        int translatedPort = sessions.destinationPort(slot, reply);
+        boolean translated = translatedAddress != source || translatedPort != port;
+        long leftNanos = Math.max(0, sessions.expiresAtNanos(slot) - nowNanos);
+        long timeoutSeconds = (leftNanos + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND;
+        return new SessionView(sessions.id(slot), sessions.protocol(slot), source, port,
+                sessions.destinationAddress(slot, original), sessions.destinationPort(slot, original),
+                translatedAddress, translatedPort, sessions.state(slot).name(), timeoutSeconds,
+                sessions.interfaceName(slot), sessions.parentId(slot), null,
+                translated ? Set.of(FEATURE_SNAT) : Set.of(),
+                sessions.packets(slot, original), sessions.bytes(slot, original),
+                sessions.packets(slot, reply), sessions.bytes(slot, reply));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.algd.engine;
+
+import dev.algd.engine.config.AlgId;
+import java.util.Set;
+
+/**
+ * A snapshot of one session for management (the YANG {@code session-table} entry, the guide's
+ * {@code show session-table} row). Addresses are host-order; for ICMP echo the source port is the identifier
+ * and the destination port 0.
+ *
+ * @param id the guide's CONN ID
+ * @param translatedAddress the source address after SNAT (equal to {@code sourceAddress} when untranslated)
+ * @param translatedPort the source port or echo identifier after SNAT
+ * @param state TCP: SS SR ES FW CW LA TW CL LI; otherwise NEW ES CL
+ * @param timeoutSeconds seconds left until the session expires if idle
+ * @param interfaceName the interface the session was created on (ingress of its first packet)
+ * @param parentId 0: a control flow or a plain session
+ * @param alg null when no ALG
+ * @param features any of "snat", "dnat", "firewall", "alg"
+ */
+public record SessionView(long id, int protocol, int sourceAddress, int sourcePort,
+        int destinationAddress, int destinationPort, int translatedAddress, int translatedPort,
+        String state,
+        long timeoutSeconds,
+        String interfaceName,
+        long parentId,
+        AlgId alg,
+        Set<String> features,
+        long packetsOriginal, long bytesOriginal, long packetsReply, long bytesReply) {
+
+    public SessionView {
+        features = Set.copyOf(features);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.algd.engine;
+
+import static dev.algd.engine.EngineHarness.INSIDE;
+import static dev.algd.engine.EngineHarness.OUTSIDE;
+import static dev.algd.engine.EngineHarness.OUTSIDE_ADDRESS;
+import static dev.algd.engine.EngineHarness.SERVER;
+import static dev.algd.engine.EngineHarness.masquerade;
+import static dev.algd.engine.testing.TestPackets.ACK;
+import static dev.algd.engine.testing.TestPackets.FIN;
+import static dev.algd.engine.testing.TestPackets.SYN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.algd.engine.config.AddressRange;
+import dev.algd.engine.config.PortRange;
+import dev.algd.engine.config.SourceNatRule;
+import dev.algd.engine.testing.TestPackets;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * House style, "Check it in a test": after warm-up, 10,000 packets through {@link Engine#process} allocate nothing.
+ * The mix covers every per-packet path: session creation (with port preservation and with a port collision),
+ * TCP state changes, replies, UDP, ICMP echo both ways, the echo answered in place, lazy expiry and re-creation,
+ * the incremental sweep, and drops.
+ */
+class EngineAllocationTest {
+    private static final int FLOWS = 400;
+    private static final int MEASURED_PACKETS = 10_000;
+    private static final int FRAME = 128;
+
+    private final Arena arena = Arena.ofAuto();
+    private final MemorySegment templates = arena.allocate((long) FRAME * FLOWS * 8);
+    private final int[] lengths = new int[FLOWS * 8];
+    private final int[] ingress = new int[FLOWS * 8];
+    private int count;
+
+    private void add(TestPackets packet, int from) {
+        lengths[count] = packet.writeInto(templates, (long) count * FRAME);
+        ingress[count] = from;
+        count++;
+    }
+
+    /** Per flow: TCP SYN, SYN-ACK, FIN; UDP out and back; ping out and back; one more packet from the mix. */
+    private void buildTemplates() {
+        for (int i = 0; i < FLOWS; i++) {
+            String host = "192.168.1." + (10 + i % 100);
+            int port = 20000 + i;
+            add(TestPackets.tcp().from(host, port).to(SERVER, 80).flags(SYN), INSIDE);
+            add(TestPackets.tcp().from(SERVER, 80).to(OUTSIDE_ADDRESS, port).flags(SYN | ACK), OUTSIDE);
+            add(TestPackets.tcp().from(host, port).to(SERVER, 80).flags(FIN | ACK).payload("bye"), INSIDE);
+            add(TestPackets.udp().from(host, 53000 + i % 7).to(SERVER, 53).payload("query"), INSIDE);
+            add(TestPackets.udp().from(SERVER, 53).to(OUTSIDE_ADDRESS, 53000 + i % 7).payload("answer"), OUTSIDE);
+            add(TestPackets.icmpEcho().from(host, 0).identifier(i).to(SERVER, 0), INSIDE);
+            add(TestPackets.icmpEcho().echoReply().from(SERVER, 0).identifier(i).to(OUTSIDE_ADDRESS, 0), OUTSIDE);
+            switch (i % 4) {
+                case 0 -> add(TestPackets.icmpEcho().from(host, 0).to("192.168.1.1", 0), INSIDE);
+                case 1 -> add(TestPackets.udp().from(host, 1).to(SERVER, 9).ttl(1), INSIDE);
+                case 2 -> add(TestPackets.tcp().from(host, 2).to("192.168.1.1", 22).flags(SYN), INSIDE);
+                default -> add(TestPackets.udp().from(SERVER, 9).to("10.255.0.1", 9).flagsFragment(0x2000), OUTSIDE);
+            }
+        }
+    }
+
+    /** Copies each template into the reused working buffer (process rewrites in place) and processes it. */
+    private long run(EngineHarness h, MemorySegment buffer, int packets) {
+        long forwarded = 0;
+        for (int n = 0; n < packets; n++) {
+            int t = n % count;
+            MemorySegment.copy(templates, (long) t * FRAME, buffer, 0, lengths[t]);
+            if (h.send(buffer, 0, lengths[t], ingress[t]) == Verdict.FORWARD) {
+                forwarded++;
+            }
+            if (t == count - 1) {
+                h.advanceSeconds(40);
+            }
+            if (n % 100 == 0) {
+                h.engine.expire(h.now);
+            }
+        }
+        return forwarded;
+    }
+
+    @Test
+    void processingTenThousandPacketsAfterWarmUpAllocatesNothing() {
+        buildTemplates();
+        // Rule 10 keeps ports; rule 5 gives four hosts a range that their UDP and ping flows collide in.
+        SourceNatRule narrow = new SourceNatRule(5, "narrow", false, "outside", SourceNatRule.ANY_PROTOCOL,
+                AddressRange.parse("192.168.1.10-192.168.1.13"), null, null, null, false,
+                AddressRange.parse(OUTSIDE_ADDRESS), PortRange.parse("53000-53099"));
+        EngineHarness h = new EngineHarness(EngineHarness.config(narrow, masquerade(10)), 1 << 14);
+        MemorySegment buffer = arena.allocate(2048);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (int round = 0; round < 20; round++) {
+            run(h, buffer, MEASURED_PACKETS);
+        }
+        threads.getCurrentThreadAllocatedBytes();
+
+        long before = threads.getCurrentThreadAllocatedBytes();
+        long forwarded = run(h, buffer, MEASURED_PACKETS);
+        long after = threads.getCurrentThreadAllocatedBytes();
+
+        assertEquals(0, after - before, "bytes allocated by " + MEASURED_PACKETS + " packets");
+        assertTrue(forwarded > MEASURED_PACKETS * 8 / 10, "the mix is mostly forwarded, was " + forwarded);
+        EngineCounters counters = h.engine.counters();
+        assertTrue(counters.drops(DropReason.TTL_EXCEEDED) > 0);
+        assertTrue(counters.drops(DropReason.FRAGMENT) > 0);
+        assertTrue(counters.drops(DropReason.LOCAL_DESTINATION) > 0);
+        assertTrue(counters.echoRepliesSent() > 0);
+        assertTrue(counters.sessionsExpired() > 0, "sessions expired and were created again");
+        assertEquals(0, counters.drops(DropReason.NO_FREE_PORT));
+    }
+}
