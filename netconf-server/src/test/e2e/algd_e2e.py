@@ -1,0 +1,147 @@
+"""Constants and helpers shared by algd's end-to-end tests and their fixtures (conftest.py)."""
+
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from ncclient.xml_ import to_xml
+
+E2E_DIR = Path(__file__).resolve().parent
+REPO = E2E_DIR.parents[3]
+ALGD = REPO / "netconf-server" / "bin" / "algd"
+TOPOLOGY = REPO / "examples" / "demo" / "topology.sh"
+DEMO_STARTUP = REPO / "examples" / "demo" / "startup.xml"
+CONFIGS = E2E_DIR / "configs"
+
+USER = "e2e"
+PASSWORD = "e2e-password"
+NETCONF_PORT = 830
+READY_TIMEOUT_SECONDS = 90
+STOP_TIMEOUT_SECONDS = 20
+
+CLIENT_ADDRESS = "192.0.2.2"
+ALGD_INSIDE_ADDRESS = "192.0.2.1"
+ALGD_OUTSIDE_ADDRESS = "198.51.100.1"
+SERVER_ADDRESS = "198.51.100.2"
+
+NS = {
+    "nc": "urn:ietf:params:xml:ns:netconf:base:1.0",
+    "sys": "urn:algd:yang:algd-system",
+    "if": "urn:algd:yang:algd-interfaces",
+    "nat": "urn:algd:yang:algd-nat",
+    "st": "urn:algd:yang:algd-session-table",
+}
+
+
+def run(cmd, timeout=30, check=True):
+    """Runs cmd (a list), bounded by timeout, and returns the CompletedProcess with text output."""
+    result = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=timeout,
+                            stdin=subprocess.DEVNULL)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{' '.join(map(str, cmd))} exited {result.returncode}\n"
+                             f"stdout: {result.stdout}\nstderr: {result.stderr}")
+    return result
+
+
+def in_ns(namespace, *cmd):
+    return ["ip", "netns", "exec", namespace, *cmd]
+
+
+def wait_until(predicate, timeout, interval=0.1, what="condition"):
+    """Calls predicate until it returns a true value (returned) or timeout seconds pass (AssertionError)."""
+    deadline = time.monotonic() + timeout
+    for _ in range(int(timeout / interval) + 1):
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def stop_process(proc, grace):
+    """Ends a process this test started, by its PID: SIGTERM, then SIGKILL after grace seconds.
+    Returns True if it stopped on SIGTERM."""
+    if proc.poll() is not None:
+        return True
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace)
+        return True
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+        return False
+
+
+
+
+
+class BackgroundProcess:
+    """A helper process (HTTP server, tcpdump) started by a test, with its output in a file."""
+
+    def __init__(self, cmd, log_path):
+        self.log_path = log_path
+        with open(log_path, "wb") as log_file:
+            self.proc = subprocess.Popen([str(c) for c in cmd], stdin=subprocess.DEVNULL, stdout=log_file,
+                                         stderr=subprocess.STDOUT)
+
+    def output(self):
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, grace=5):
+        stop_process(self.proc, grace)
+
+def text_of(element, path):
+    """Stripped text of the first match of path (NS prefixes) under element, or None."""
+    found = element.find(path, NS)
+    return None if found is None or found.text is None else found.text.strip()
+
+
+SESSION_TABLE_FILTER = ("subtree", f'<session-table xmlns="{NS["st"]}"/>')
+
+
+def sessions(nc):
+    """The session table from <get> with a subtree filter, as a list of {leaf: text} dicts."""
+    data = nc.get(filter=SESSION_TABLE_FILTER).data_ele
+    result = []
+    for entry in data.findall("st:session-table/st:session", NS):
+        leaves = {}
+        for child in entry:
+            name = child.tag.split("}", 1)[-1]
+            if len(child):  # the counters container
+                for leaf in child:
+                    leaves[leaf.tag.split("}", 1)[-1]] = (leaf.text or "").strip()
+            elif name == "feature":
+                leaves.setdefault("feature", []).append((child.text or "").strip())
+            else:
+                leaves[name] = (child.text or "").strip()
+        result.append(leaves)
+    return result
+
+
+def running_config_xml(nc):
+    """The whole running datastore as canonical XML, for before/after comparisons."""
+    from lxml import etree
+    return etree.tostring(nc.get_config(source="running").data_ele, method="c14n")
+
+
+def error_text(error):
+    """Everything an RPCError carries (every rpc-error's message, path, info, and the raw XML)."""
+    errors = error.errlist or [error]
+    parts = []
+    for e in errors:
+        parts += [e.type, e.tag, e.app_tag, e.path, e.message, e.info]
+    parts.append(to_xml(error.xml))
+    return "\n".join(p for p in parts if p)
+
+
+def error_fields(error):
+    """The rpc-errors' messages, paths and infos only (no tags: 'operation-not-supported' contains 'port')."""
+    errors = error.errlist or [error]
+    parts = []
+    for e in errors:
+        parts += [e.path, e.message, e.info]
+    return "\n".join(p for p in parts if p)

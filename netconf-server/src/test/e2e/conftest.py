@@ -1,0 +1,232 @@
+"""Fixtures for algd's end-to-end tests: a namespace topology, the daemon in its router namespace, and
+an ncclient session to it.
+
+Rules every test here keeps: traffic stays inside the namespaces a test creates (and loopback), with
+addresses from 192.0.2.0/24, 198.51.100.0/24 and 203.0.113.0/24 only; each test creates and removes its
+own namespaces, also when it fails; processes are ended by the PID the test started; every wait is
+bounded. Run as root with Debian's /usr/bin/python3 (Debian's python3-ncclient is importable only there).
+"""
+
+import os
+import random
+import shutil
+import signal
+import string
+import subprocess
+import time
+from dataclasses import dataclass
+
+import pytest
+import ncclient.transport.ssh
+
+# Debian's ncclient 0.6.13 sends queued RPCs only when its select() wakes, every TICK seconds: without
+# this, every RPC costs about 100 ms on the client side (shared/design/stack.md).
+ncclient.transport.ssh.TICK = 0.001
+from ncclient import manager  # noqa: E402  (after the TICK fix)
+
+from algd_e2e import (ALGD, CONFIGS, DEMO_STARTUP, NETCONF_PORT, PASSWORD, READY_TIMEOUT_SECONDS,  # noqa: E402
+                      SERVER_ADDRESS, STOP_TIMEOUT_SECONDS, TOPOLOGY, USER, BackgroundProcess, in_ns, run,
+                      stop_process, wait_until)
+
+
+def pytest_configure(config):
+    # A SIGTERM (e.g. from run-tests' timeout) becomes KeyboardInterrupt, so that pytest still runs the
+    # fixtures' finalizers and removes the namespaces and processes.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
+def pytest_sessionstart(session):
+    if os.geteuid() != 0:
+        pytest.exit("algd's end-to-end tests create network namespaces: run them as root", returncode=4)
+
+
+@dataclass
+class Topology:
+    prefix: str
+    mgmt_base: int
+
+    @property
+    def client(self):
+        return f"{self.prefix}-client"
+
+    @property
+    def router(self):
+        return f"{self.prefix}-router"
+
+    @property
+    def server(self):
+        return f"{self.prefix}-server"
+
+    @property
+    def mgmt_address(self):
+        """algd's NETCONF address, reached from the root namespace."""
+        return f"203.0.113.{self.mgmt_base + 2}"
+
+
+def _used_ipv4_addresses():
+    out = run(["ip", "-4", "-o", "addr", "show"]).stdout
+    return {field.split("/")[0] for line in out.splitlines() for field in line.split() if "/" in field}
+
+
+def _free_mgmt_bases():
+    """Management /30s of 203.0.113.0/24 not in use in the root namespace. 203.0.113.0/30 (base 0) is the
+    demo's and never used here, so a test run and a demo can run at once."""
+    used = _used_ipv4_addresses()
+    return [base for base in range(4, 256, 4)
+            if f"203.0.113.{base + 1}" not in used and f"203.0.113.{base + 2}" not in used]
+
+
+@pytest.fixture
+def topology():
+    """A fresh client/router/server topology (examples/demo/topology.sh) with a unique prefix, removed after
+    the test whatever its outcome."""
+    last_error = None
+    for _ in range(3):  # another run may take the same /30 between our look and our "up"
+        prefix = "algdt" + "".join(random.choices(string.ascii_lowercase + string.digits, k=5))
+        bases = _free_mgmt_bases()
+        assert bases, "no free management /30 in 203.0.113.0/24"
+        topo = Topology(prefix, random.choice(bases))
+        result = run([TOPOLOGY, "up", topo.prefix, topo.mgmt_base], timeout=60, check=False)
+        if result.returncode == 0:
+            break
+        last_error = result.stderr  # "up" has removed whatever it made
+    else:
+        raise AssertionError(f"topology up failed three times: {last_error}")
+    try:
+        yield topo
+    finally:
+        run([TOPOLOGY, "down", topo.prefix], timeout=60)
+
+
+@pytest.fixture(scope="session")
+def algd_built():
+    """Builds the daemon once, in the root namespace (the router namespace has no way to Maven Central)."""
+    run([ALGD, "build"], timeout=900)
+
+
+def _netconf_connect(address, timeout=30):
+    return manager.connect(host=address, port=NETCONF_PORT, username=USER, password=PASSWORD,
+                           hostkey_verify=False, allow_agent=False, look_for_keys=False, timeout=timeout)
+
+
+class Daemon:
+    """algd running in a topology's router namespace."""
+
+    def __init__(self, proc, log_path, config_path, topo):
+        self.proc = proc
+        self.log_path = log_path
+        self.config_path = config_path
+        self.topology = topo
+        self.ready_seconds = None
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def log(self):
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError as e:
+            return f"(no log: {e})"
+
+    def is_listening(self):
+        return "algd: NETCONF over SSH listening on" in self.log()
+
+    def try_hello(self):
+        """True if a NETCONF session opens (a real <hello>: a bare TCP probe makes the server log errors)."""
+        try:
+            with _netconf_connect(self.topology.mgmt_address, timeout=10) as session:
+                return bool(session.session_id)
+        except Exception:  # noqa: BLE001  (not ready yet: any failure means "try again")
+            return False
+
+
+@pytest.fixture
+def algd(request, topology, tmp_path, algd_built):
+    """Starts netconf-server/bin/algd in the router namespace on a copy of a startup config (the
+    @pytest.mark.startup file from configs/, else examples/demo/startup.xml) and waits for a NETCONF hello.
+    Ends it by PID afterwards. The daemon log is attached to a failing test's report."""
+    marker = request.node.get_closest_marker("startup")
+    source = CONFIGS / marker.args[0] if marker else DEMO_STARTUP
+    config = tmp_path / "startup.xml"
+    shutil.copyfile(source, config)  # algd rewrites its config on every commit
+    users = tmp_path / "users"
+    users.write_text(f"{USER}:{PASSWORD}\n")
+    users.chmod(0o600)
+    log_path = tmp_path / "algd.log"
+
+    with open(log_path, "wb") as log_file:
+        started = time.monotonic()
+        # "ip netns exec" and "algd run" both exec, so proc.pid is the JVM's PID.
+        proc = subprocess.Popen(
+            in_ns(topology.router, str(ALGD), "run", "--config", str(config),
+                  "--netconf-address", topology.mgmt_address, "--netconf-port", str(NETCONF_PORT),
+                  "--users", str(users)),
+            stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT)
+    daemon = Daemon(proc, log_path, config, topology)
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        while True:
+            if proc.poll() is not None:
+                raise AssertionError(f"algd exited with {proc.returncode} during start-up; log:\n{daemon.log()}")
+            if daemon.is_listening() and daemon.try_hello():
+                break
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"no NETCONF hello from algd within {READY_TIMEOUT_SECONDS}s; log:\n"
+                                     f"{daemon.log()}")
+            time.sleep(0.25)
+        daemon.ready_seconds = time.monotonic() - started
+        print(f"algd ready for NETCONF {daemon.ready_seconds:.1f}s after start (pid {proc.pid})")
+        yield daemon
+    finally:
+        stopped_cleanly = stop_process(proc, STOP_TIMEOUT_SECONDS)
+        if not stopped_cleanly:
+            print(f"algd (pid {proc.pid}) ignored SIGTERM for {STOP_TIMEOUT_SECONDS}s and was killed; log:\n"
+                  f"{daemon.log()}")
+
+
+@pytest.fixture
+def nc(algd):
+    """An ncclient NETCONF session to the test's algd."""
+    session = _netconf_connect(algd.topology.mgmt_address)
+    try:
+        yield session
+    finally:
+        if session.connected:
+            try:
+                session.close_session()
+            except Exception:  # noqa: BLE001  (the daemon may already be gone; the session is closed anyway)
+                pass
+
+
+@pytest.fixture
+def http_server(topology, tmp_path):
+    """python3's http.server on 198.51.100.2:8080 in the server namespace, serving index.html with a
+    token unique to the test. Its access log (stderr) is in .output()."""
+    root = tmp_path / "www"
+    root.mkdir()
+    token = "algd-e2e-" + "".join(random.choices(string.ascii_lowercase + string.digits, k=12))
+    (root / "index.html").write_text(f"<!doctype html><title>algd e2e</title><p>{token}</p>\n")
+    server = BackgroundProcess(
+        in_ns(topology.server, "/usr/bin/python3", "-u", "-m", "http.server", "8080",
+              "--bind", SERVER_ADDRESS, "--directory", str(root)),
+        tmp_path / "http.log")
+    server.token = token
+    server.url = f"http://{SERVER_ADDRESS}:8080/"
+    try:
+        wait_until(lambda: run(in_ns(topology.server, "ss", "-Hltn", "sport = :8080")).stdout.strip()
+                   or server.proc.poll() is not None, 10, what="the HTTP server to listen")
+        assert server.proc.poll() is None, f"http.server exited: {server.output()}"
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Attaches the daemon's log to the report of a test that failed while algd was running."""
+    outcome = yield
+    report = outcome.get_result()
+    daemon = getattr(item, "funcargs", {}).get("algd")
+    if report.failed and isinstance(daemon, Daemon):
+        report.sections.append((f"algd log ({report.when})", daemon.log()))
