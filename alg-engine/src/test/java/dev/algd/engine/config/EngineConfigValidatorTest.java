@@ -1,0 +1,104 @@
+package dev.algd.engine.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EngineConfigValidatorTest {
+    private final EngineConfigValidator validator = new EngineConfigValidator();
+
+    private static EngineConfig algs(AlgSettings... settings) {
+        var map = new java.util.EnumMap<AlgId, AlgSettings>(AlgId.class);
+        for (AlgSettings s : settings) {
+            map.put(s.alg(), s);
+        }
+        return new EngineConfig(map, List.of(), List.of(), List.of());
+    }
+
+    private static AlgSettings ports(AlgId alg, Integer... ports) {
+        return new AlgSettings(alg, true, List.of(ports), List.of());
+    }
+
+    private List<String> tags(EngineConfig config) {
+        return validator.validate(config).stream().map(Violation::appTag).toList();
+    }
+
+    @Test
+    void defaultConfigurationIsAccepted() {
+        assertEquals(List.of(), validator.validate(EngineConfig.empty()));
+    }
+
+    @Test
+    void samePortUnderTwoAlgsIsRefusedNamingBoth() {
+        List<Violation> violations = validator.validate(algs(ports(AlgId.FTP, 4242), ports(AlgId.SIP, 4242)));
+        assertEquals(1, violations.size());
+        Violation v = violations.getFirst();
+        assertEquals("/system/alg/sip/port[.='4242']", v.path());
+        assertEquals(EngineConfigValidator.ALG_PORT_CONFLICT, v.appTag());
+        assertTrue(v.message().contains("ftp"), v.message());
+    }
+
+    @Test
+    void anotherEnabledAlgsDefaultPortIsRefused() {
+        assertEquals(List.of(EngineConfigValidator.ALG_DEFAULT_PORT_IN_USE), tags(algs(ports(AlgId.TFTP, 21))));
+    }
+
+    @Test
+    void defaultPortIsFreeOnceItsAlgIsDisabledOrReported() {
+        var ftpDisabled = new AlgSettings(AlgId.FTP, false, List.of(), List.of());
+        assertEquals(List.of(), tags(algs(ports(AlgId.TFTP, 21), ftpDisabled)));
+        assertEquals(List.of(), tags(algs(ports(AlgId.TFTP, 21), ports(AlgId.FTP, 2121))));
+    }
+
+    @Test
+    void rpcAndRshDefaultPortsStayReservedWhileEnabled() {
+        assertEquals(List.of(EngineConfigValidator.ALG_DEFAULT_PORT_IN_USE), tags(algs(ports(AlgId.SIP, 111))));
+        assertEquals(List.of(EngineConfigValidator.ALG_DEFAULT_PORT_IN_USE), tags(algs(ports(AlgId.FTP, 514))));
+    }
+
+    @Test
+    void portZeroAndThirtyThreePortsAreRefused() {
+        assertEquals(List.of(EngineConfigValidator.ALG_PORT_RANGE), tags(algs(ports(AlgId.FTP, 0))));
+        Integer[] many = new Integer[33];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = 3000 + i;
+        }
+        assertEquals(List.of(EngineConfigValidator.ALG_TOO_MANY_PORTS), tags(algs(ports(AlgId.SIP, many))));
+    }
+
+    @Test
+    void everyViolationIsReportedNotOnlyTheFirst() {
+        assertEquals(2, validator.validate(algs(ports(AlgId.FTP, 0), ports(AlgId.TFTP, 5060))).size());
+    }
+
+    @Test
+    void natRuleNamingAnUnknownInterfaceIsRefused() {
+        var rule = new SourceNatRule(10, "", false, "eth9", SourceNatRule.ANY_PROTOCOL, null, null, null, null,
+                false, null, null);
+        var config = new EngineConfig(Map.of(), List.of(new InterfaceConfig("outside", "outside",
+                List.of(Ipv4Prefix.parse("198.51.100.1/24")))), List.of(), List.of(rule));
+        List<Violation> violations = validator.validate(config);
+        assertEquals("/service/nat/source/rule[id='10']/outbound-interface", violations.getFirst().path());
+        assertEquals(EngineConfigValidator.NAT_UNKNOWN_INTERFACE, violations.getFirst().appTag());
+    }
+
+    @Test
+    void masqueradeOnAnInterfaceWithoutAddressIsRefused() {
+        var rule = new SourceNatRule(10, "", false, "outside", SourceNatRule.ANY_PROTOCOL, null, null, null, null,
+                false, null, null);
+        var config = new EngineConfig(Map.of(), List.of(new InterfaceConfig("outside", "outside", List.of())),
+                List.of(), List.of(rule));
+        assertEquals(List.of(EngineConfigValidator.NAT_MASQUERADE_WITHOUT_ADDRESS), tags(config));
+    }
+
+    @Test
+    void staticRouteNeedsAConnectedNextHop() {
+        var config = new EngineConfig(Map.of(), List.of(new InterfaceConfig("outside", "outside",
+                List.of(Ipv4Prefix.parse("198.51.100.1/24")))),
+                List.of(new StaticRoute(Ipv4Prefix.parse("0.0.0.0/0"), Ipv4Addresses.parse("203.0.113.9"))), List.of());
+        assertEquals(List.of(EngineConfigValidator.ROUTE_NEXT_HOP_UNREACHABLE), tags(config));
+    }
+}
