@@ -11,12 +11,18 @@ import java.util.Map;
  *
  * @param interfaces in a fixed order: an interface's position is its index on the data path
  * @param sourceNatRules sorted by ascending rule id
+ * @param destinationNatRules sorted by ascending rule id
+ * @param firewallRuleSets by name
+ * @param firewallAttachments which rule set filters which interface, in or out
  */
 public record EngineConfig(
         Map<AlgId, AlgSettings> algs,
         List<InterfaceConfig> interfaces,
         List<StaticRoute> staticRoutes,
-        List<SourceNatRule> sourceNatRules) {
+        List<SourceNatRule> sourceNatRules,
+        List<DestinationNatRule> destinationNatRules,
+        Map<String, FirewallRuleSet> firewallRuleSets,
+        List<FirewallAttachment> firewallAttachments) {
 
     public EngineConfig {
         var complete = new EnumMap<AlgId, AlgSettings>(AlgId.class);
@@ -27,6 +33,16 @@ public record EngineConfig(
         interfaces = List.copyOf(interfaces);
         staticRoutes = List.copyOf(staticRoutes);
         sourceNatRules = sourceNatRules.stream().sorted(Comparator.comparingLong(SourceNatRule::id)).toList();
+        destinationNatRules = destinationNatRules.stream()
+                .sorted(Comparator.comparingLong(DestinationNatRule::id)).toList();
+        firewallRuleSets = Map.copyOf(firewallRuleSets);
+        firewallAttachments = List.copyOf(firewallAttachments);
+    }
+
+    /** Interfaces, routes and source NAT only: no destination NAT, no firewall. */
+    public EngineConfig(Map<AlgId, AlgSettings> algs, List<InterfaceConfig> interfaces,
+            List<StaticRoute> staticRoutes, List<SourceNatRule> sourceNatRules) {
+        this(algs, interfaces, staticRoutes, sourceNatRules, List.of(), Map.of(), List.of());
     }
 
     /** Nothing configured: no interfaces, all ALGs enabled on their default ports. */

@@ -1,0 +1,26 @@
+package dev.algd.engine.config;
+
+import java.util.Set;
+
+/**
+ * One firewall rule. Null matches mean "any"; an empty {@code states} set matches every state.
+ *
+ * @param states connection states the rule applies to: NEW (first packet of a session), ESTABLISHED, RELATED
+ *     (ICMP errors about a session, and ALG child flows)
+ */
+public record FirewallRule(
+        long id,
+        boolean accept,
+        int protocol,
+        AddressRange sourceAddress,
+        PortRange sourcePort,
+        AddressRange destinationAddress,
+        PortRange destinationPort,
+        Set<ConnectionState> states) {
+
+    public FirewallRule {
+        states = Set.copyOf(states);
+    }
+
+    public enum ConnectionState { NEW, ESTABLISHED, RELATED }
+}
