@@ -23,6 +23,7 @@ public final class EngineConfigValidator {
     public static final String NAT_MASQUERADE_WITHOUT_ADDRESS = "nat-masquerade-without-address";
     public static final String INTERFACE_DUPLICATE_DEVICE = "interface-duplicate-device";
     public static final String ROUTE_NEXT_HOP_UNREACHABLE = "route-next-hop-unreachable";
+    public static final String FIREWALL_UNKNOWN_RULE_SET = "firewall-unknown-rule-set";
 
     public List<Violation> validate(EngineConfig config) {
         List<Violation> violations = new ArrayList<>();
@@ -30,6 +31,8 @@ public final class EngineConfigValidator {
         checkInterfaces(config, violations);
         checkRoutes(config, violations);
         checkSourceNat(config, violations);
+        checkDestinationNat(config, violations);
+        checkFirewall(config, violations);
         return List.copyOf(violations);
     }
 
@@ -112,6 +115,27 @@ public final class EngineConfigValidator {
                 out.add(new Violation(path, ROUTE_NEXT_HOP_UNREACHABLE, path + ": next hop "
                         + Ipv4Addresses.format(route.nextHop())
                         + " is on no interface's subnet; use a neighbour on a connected network"));
+            }
+        }
+    }
+
+    private static void checkDestinationNat(EngineConfig config, List<Violation> out) {
+        for (DestinationNatRule rule : config.destinationNatRules()) {
+            if (config.interfaceIndex(rule.inboundInterface()) < 0) {
+                String path = "/service/nat/destination/rule[id='" + rule.id() + "']/inbound-interface";
+                out.add(new Violation(path, NAT_UNKNOWN_INTERFACE, path + ": interface '" + rule.inboundInterface()
+                        + "' is not configured under /interfaces; name a configured interface"));
+            }
+        }
+    }
+
+    private static void checkFirewall(EngineConfig config, List<Violation> out) {
+        for (FirewallAttachment attachment : config.firewallAttachments()) {
+            if (!config.firewallRuleSets().containsKey(attachment.ruleSet())) {
+                String path = "/interfaces/interface[name='" + attachment.interfaceName() + "']/firewall/"
+                        + (attachment.inbound() ? "in" : "out");
+                out.add(new Violation(path, FIREWALL_UNKNOWN_RULE_SET, path + ": rule set '" + attachment.ruleSet()
+                        + "' does not exist under /firewall; create it or name an existing one"));
             }
         }
     }

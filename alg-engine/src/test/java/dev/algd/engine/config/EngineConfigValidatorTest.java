@@ -101,4 +101,22 @@ class EngineConfigValidatorTest {
                 List.of(new StaticRoute(Ipv4Prefix.parse("0.0.0.0/0"), Ipv4Addresses.parse("203.0.113.9"))), List.of());
         assertEquals(List.of(EngineConfigValidator.ROUTE_NEXT_HOP_UNREACHABLE), tags(config));
     }
+
+    @Test
+    void firewallAttachmentNamingAMissingRuleSetIsRefused() {
+        var config = new EngineConfig(Map.of(), List.of(new InterfaceConfig("outside", "outside",
+                List.of(Ipv4Prefix.parse("198.51.100.1/24")))), List.of(), List.of(), List.of(), Map.of(),
+                List.of(new FirewallAttachment("outside", true, "only-111")));
+        List<Violation> violations = validator.validate(config);
+        assertEquals("/interfaces/interface[name='outside']/firewall/in", violations.getFirst().path());
+        assertEquals(EngineConfigValidator.FIREWALL_UNKNOWN_RULE_SET, violations.getFirst().appTag());
+    }
+
+    @Test
+    void destinationRuleNamingAnUnknownInterfaceIsRefused() {
+        var rule = new DestinationNatRule(7, "", false, "wan", 6, null, null, null, new PortRange(21, 21), false,
+                AddressRange.parse("192.0.2.10"), null);
+        var config = new EngineConfig(Map.of(), List.of(), List.of(), List.of(), List.of(rule), Map.of(), List.of());
+        assertEquals(List.of(EngineConfigValidator.NAT_UNKNOWN_INTERFACE), tags(config));
+    }
 }

@@ -1,6 +1,10 @@
 package dev.algd.server.config;
 
 import dev.algd.engine.config.AddressRange;
+import dev.algd.engine.config.DestinationNatRule;
+import dev.algd.engine.config.FirewallAttachment;
+import dev.algd.engine.config.FirewallRule;
+import dev.algd.engine.config.FirewallRuleSet;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.AlgSettings;
 import dev.algd.engine.config.EngineConfig;
@@ -11,12 +15,15 @@ import dev.algd.engine.config.PortRange;
 import dev.algd.engine.config.SourceNatRule;
 import dev.algd.engine.config.StaticRoute;
 import dev.algd.engine.config.Violation;
+import dev.algd.server.model.Nodes.Firewall;
 import dev.algd.server.model.Nodes.Interfaces;
 import dev.algd.server.model.Nodes.Nat;
 import dev.algd.server.model.Nodes.SystemAlg;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,18 +50,23 @@ public final class ConfigTranslator {
     }
 
     public static final String MALFORMED_VALUE = "malformed-value";
+    public static final String MISSING_VALUE = "missing-value";
 
     public Result translate(ContainerNode root) {
         List<Violation> violations = new ArrayList<>();
         Map<AlgId, AlgSettings> algs = translateAlgs(child(root, SystemAlg.SYSTEM).flatMap(s -> child(s, SystemAlg.ALG)));
         List<InterfaceConfig> interfaces = translateInterfaces(child(root, Interfaces.INTERFACES), violations);
         List<StaticRoute> routes = translateRoutes(child(root, Interfaces.ROUTING), violations);
-        List<SourceNatRule> snat = translateSourceNat(
-                child(root, Nat.SERVICE).flatMap(s -> child(s, Nat.NAT)).flatMap(n -> child(n, Nat.SOURCE)), violations);
+        Optional<DataContainerNode> nat = child(root, Nat.SERVICE).flatMap(s -> child(s, Nat.NAT));
+        List<SourceNatRule> snat = translateSourceNat(nat.flatMap(n -> child(n, Nat.SOURCE)), violations);
+        List<DestinationNatRule> dnat = translateDestinationNat(nat.flatMap(n -> child(n, Nat.DESTINATION)),
+                violations);
+        Map<String, FirewallRuleSet> ruleSets = translateFirewall(child(root, Firewall.FIREWALL), violations);
+        List<FirewallAttachment> attachments = translateAttachments(child(root, Interfaces.INTERFACES));
         if (!violations.isEmpty()) {
             return new Result(null, List.copyOf(violations));
         }
-        return new Result(new EngineConfig(algs, interfaces, routes, snat), List.of());
+        return new Result(new EngineConfig(algs, interfaces, routes, snat, dnat, ruleSets, attachments), List.of());
     }
 
     /*
@@ -158,6 +170,97 @@ public final class ConfigTranslator {
         return result;
     }
 
+    /*
+     * service/nat/destination
+     *  +-- rule* [id]  { description?, disable?, inbound-interface, protocol?, exclude?,
+     *                    source { address?, port? }, destination { address?, port? },
+     *                    translation { address?, port? } }
+     */
+    private static List<DestinationNatRule> translateDestinationNat(Optional<DataContainerNode> destination,
+            List<Violation> violations) {
+        List<DestinationNatRule> result = new ArrayList<>();
+        for (MapEntryNode entry : entries(destination, Nat.RULE)) {
+            long id = leaf(entry, Nat.ID).map(v -> ((Number) v).longValue()).orElseThrow();
+            String base = "/service/nat/destination/rule[id='" + id + "']";
+            Optional<DataContainerNode> match = child(entry, Nat.SOURCE);
+            Optional<DataContainerNode> target = child(entry, Nat.DESTINATION);
+            Optional<DataContainerNode> translation = child(entry, Nat.TRANSLATION);
+            boolean exclude = has(entry, Nat.EXCLUDE);
+            int before = violations.size();
+            AddressRange to = addressRange(translation, base + "/translation/address", violations);
+            if (to == null && !exclude && violations.size() == before) {
+                violations.add(new Violation(base + "/translation/address", MISSING_VALUE, base
+                        + "/translation/address: a destination rule needs a translation address unless it is exclude"));
+            }
+            DestinationNatRule rule = new DestinationNatRule(
+                    id,
+                    leaf(entry, Nat.DESCRIPTION).map(Object::toString).orElse(""),
+                    has(entry, Nat.DISABLE),
+                    leaf(entry, Nat.INBOUND_INTERFACE).map(Object::toString).orElse(""),
+                    protocolNumber(leaf(entry, Nat.PROTOCOL).orElse("all")),
+                    addressRange(match, base + "/source/address", violations),
+                    portRange(match, base + "/source/port", violations),
+                    addressRange(target, base + "/destination/address", violations),
+                    portRange(target, base + "/destination/port", violations),
+                    exclude,
+                    to,
+                    portRange(translation, base + "/translation/port", violations));
+            if (violations.size() == before) {
+                result.add(rule);
+            }
+        }
+        return result;
+    }
+
+    /*
+     * firewall
+     *  +-- rule-set* [name]  { default-action?, rule* [id] { action, protocol?, source {address?, port?},
+     *                                                        destination {address?, port?}, state* } }
+     */
+    private static Map<String, FirewallRuleSet> translateFirewall(Optional<DataContainerNode> firewall,
+            List<Violation> violations) {
+        Map<String, FirewallRuleSet> result = new HashMap<>();
+        for (MapEntryNode set : entries(firewall, Firewall.RULE_SET)) {
+            String name = leaf(set, Firewall.NAME).map(Object::toString).orElseThrow();
+            boolean defaultAccept = "accept".equals(leaf(set, Firewall.DEFAULT_ACTION).map(Object::toString)
+                    .orElse("drop"));
+            List<FirewallRule> rules = new ArrayList<>();
+            for (MapEntryNode entry : entries(Optional.of(set), Firewall.RULE)) {
+                long id = leaf(entry, Firewall.ID).map(v -> ((Number) v).longValue()).orElseThrow();
+                String base = "/firewall/rule-set[name='" + name + "']/rule[id='" + id + "']";
+                Optional<DataContainerNode> source = child(entry, Firewall.SOURCE);
+                Optional<DataContainerNode> destination = child(entry, Firewall.DESTINATION);
+                var states = EnumSet.noneOf(FirewallRule.ConnectionState.class);
+                leafList(entry, Firewall.STATE, Object::toString)
+                        .forEach(s -> states.add(FirewallRule.ConnectionState.valueOf(s.toUpperCase())));
+                rules.add(new FirewallRule(id,
+                        "accept".equals(leaf(entry, Firewall.ACTION).map(Object::toString).orElse("drop")),
+                        protocolNumber(leaf(entry, Firewall.PROTOCOL).orElse("all")),
+                        addressRange(source, Firewall.ADDRESS, base + "/source/address", violations),
+                        portRange(source, Firewall.PORT, base + "/source/port", violations),
+                        addressRange(destination, Firewall.ADDRESS, base + "/destination/address", violations),
+                        portRange(destination, Firewall.PORT, base + "/destination/port", violations),
+                        states));
+            }
+            result.put(name, new FirewallRuleSet(name, defaultAccept, rules));
+        }
+        return result;
+    }
+
+    /* interfaces/interface* [name]/firewall { in?, out? }   (augmented by algd-firewall) */
+    private static List<FirewallAttachment> translateAttachments(Optional<DataContainerNode> interfaces) {
+        List<FirewallAttachment> result = new ArrayList<>();
+        for (MapEntryNode entry : entries(interfaces, Interfaces.INTERFACE)) {
+            String name = leaf(entry, Interfaces.NAME).map(Object::toString).orElseThrow();
+            Optional<DataContainerNode> firewall = child(entry, Firewall.FIREWALL);
+            firewall.flatMap(f -> leaf(f, Firewall.IN))
+                    .ifPresent(set -> result.add(new FirewallAttachment(name, true, set.toString())));
+            firewall.flatMap(f -> leaf(f, Firewall.OUT))
+                    .ifPresent(set -> result.add(new FirewallAttachment(name, false, set.toString())));
+        }
+        return result;
+    }
+
     private static int protocolNumber(Object value) {
         return switch (value.toString()) {
             case "all" -> SourceNatRule.ANY_PROTOCOL;
@@ -170,13 +273,23 @@ public final class ConfigTranslator {
 
     private static AddressRange addressRange(Optional<DataContainerNode> container, String path,
             List<Violation> violations) {
-        return container.flatMap(c -> leaf(c, Nat.ADDRESS)).map(Object::toString)
+        return addressRange(container, Nat.ADDRESS, path, violations);
+    }
+
+    private static AddressRange addressRange(Optional<DataContainerNode> container, QName leaf, String path,
+            List<Violation> violations) {
+        return container.flatMap(c -> leaf(c, leaf)).map(Object::toString)
                 .flatMap(text -> parse(() -> AddressRange.parse(text), path, violations)).orElse(null);
     }
 
     private static PortRange portRange(Optional<DataContainerNode> container, String path,
             List<Violation> violations) {
-        return container.flatMap(c -> leaf(c, Nat.PORT)).map(Object::toString)
+        return portRange(container, Nat.PORT, path, violations);
+    }
+
+    private static PortRange portRange(Optional<DataContainerNode> container, QName leaf, String path,
+            List<Violation> violations) {
+        return container.flatMap(c -> leaf(c, leaf)).map(Object::toString)
                 .flatMap(text -> parse(() -> PortRange.parse(text), path, violations)).orElse(null);
     }
 

@@ -25,6 +25,7 @@ public final class AlgdModel {
             org.opendaylight.yang.svc.v1.urn.algd.yang.algd.system.rev261125.YangModuleInfoImpl.getInstance(),
             org.opendaylight.yang.svc.v1.urn.algd.yang.algd.interfaces.rev261125.YangModuleInfoImpl.getInstance(),
             org.opendaylight.yang.svc.v1.urn.algd.yang.algd.nat.rev261125.YangModuleInfoImpl.getInstance(),
+            org.opendaylight.yang.svc.v1.urn.algd.yang.algd.firewall.rev261125.YangModuleInfoImpl.getInstance(),
             org.opendaylight.yang.svc.v1.urn.algd.yang.algd.session.table.rev261125.YangModuleInfoImpl.getInstance());
 
     private final EffectiveModelContext modelContext;

@@ -67,8 +67,32 @@ public final class Nodes {
         public static final QName PORT = QName.create(MODULE, "port");
         public static final QName EXCLUDE = QName.create(MODULE, "exclude");
         public static final QName TRANSLATION = QName.create(MODULE, "translation");
+        public static final QName INBOUND_INTERFACE = QName.create(MODULE, "inbound-interface");
 
         private Nat() {
+        }
+    }
+
+    /** algd-firewall: {@code /firewall/rule-set}, and {@code firewall {in, out}} on each interface. */
+    public static final class Firewall {
+        public static final QNameModule MODULE = module("urn:algd:yang:algd-firewall");
+        public static final QName FIREWALL = QName.create(MODULE, "firewall");
+        public static final QName RULE_SET = QName.create(MODULE, "rule-set");
+        public static final QName NAME = QName.create(MODULE, "name");
+        public static final QName DEFAULT_ACTION = QName.create(MODULE, "default-action");
+        public static final QName RULE = QName.create(MODULE, "rule");
+        public static final QName ID = QName.create(MODULE, "id");
+        public static final QName ACTION = QName.create(MODULE, "action");
+        public static final QName PROTOCOL = QName.create(MODULE, "protocol");
+        public static final QName SOURCE = QName.create(MODULE, "source");
+        public static final QName DESTINATION = QName.create(MODULE, "destination");
+        public static final QName ADDRESS = QName.create(MODULE, "address");
+        public static final QName PORT = QName.create(MODULE, "port");
+        public static final QName STATE = QName.create(MODULE, "state");
+        public static final QName IN = QName.create(MODULE, "in");
+        public static final QName OUT = QName.create(MODULE, "out");
+
+        private Firewall() {
         }
     }
 

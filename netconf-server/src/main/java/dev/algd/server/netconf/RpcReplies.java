@@ -21,7 +21,10 @@ final class RpcReplies {
             "system", new String[] {"algd-sys", "urn:algd:yang:algd-system"},
             "interfaces", new String[] {"algd-if", "urn:algd:yang:algd-interfaces"},
             "routing", new String[] {"algd-if", "urn:algd:yang:algd-interfaces"},
-            "service", new String[] {"algd-nat", "urn:algd:yang:algd-nat"});
+            "service", new String[] {"algd-nat", "urn:algd:yang:algd-nat"},
+            "firewall", new String[] {"algd-fw", "urn:algd:yang:algd-firewall"});
+    /** algd-firewall augments each interface with a {@code firewall} container. */
+    private static final String[] FIREWALL_AUGMENT = {"algd-fw", "urn:algd:yang:algd-firewall"};
 
     private RpcReplies() {
     }
@@ -98,9 +101,14 @@ final class RpcReplies {
         Map<String, String> prefixes = new LinkedHashMap<>();
         prefixes.put(module[0], module[1]);
         StringBuilder qualified = new StringBuilder();
+        String[] current = module;
         for (String segment : segments) {
-            qualified.append('/').append(module[0]).append(':')
-                    .append(segment.replaceAll("\\[(?!\\.)([a-z][a-z0-9-]*)=", "[" + module[0] + ":$1="));
+            if (current[0].equals("algd-if") && segment.equals("firewall")) {
+                current = FIREWALL_AUGMENT;
+                prefixes.put(current[0], current[1]);
+            }
+            qualified.append('/').append(current[0]).append(':')
+                    .append(segment.replaceAll("\\[(?!\\.)([a-z][a-z0-9-]*)=", "[" + current[0] + ":$1="));
         }
         prefixes.forEach((prefix, ns) -> errorPath.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:" + prefix, ns));
         errorPath.setTextContent(qualified.toString());

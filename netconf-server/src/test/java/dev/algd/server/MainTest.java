@@ -1,0 +1,29 @@
+package dev.algd.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+    @Test
+    void defaultsListenOn830AndKeepTheHostKeyBesideTheConfig() {
+        Main.Options options = Main.parse(new String[] {"run", "--config", "/etc/algd/startup.xml"});
+        assertEquals(830, options.port());
+        assertEquals("0.0.0.0", options.address());
+        assertEquals(Path.of("/etc/algd/ssh_host_key"), options.hostKey());
+    }
+
+    @Test
+    void aPortOutsideTheRangeIsRefusedWithItsValue() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Main.parse(new String[] {"run", "--config", "c.xml", "--netconf-port", "70000"}));
+        assertEquals("--netconf-port 70000 is not a port (1..65535)", e.getMessage());
+    }
+
+    @Test
+    void runWithoutConfigIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"run"}));
+    }
+}
