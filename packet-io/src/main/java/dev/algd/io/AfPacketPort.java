@@ -1,0 +1,334 @@
+package dev.algd.io;
+
+import dev.algd.io.linux.LibC;
+import dev.algd.io.linux.LinuxException;
+import dev.algd.io.linux.NetDevice;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A {@link PacketPort} on one AF_PACKET socket with a TPACKET_V2 RX ring and TX ring mapped into memory
+ * (kernel Documentation/networking/packet_mmap.rst). How it is opened, and why (design note packet-io.md):
+ * <ul>
+ * <li>protocol 0 at {@code socket()}, then {@code bind(sockaddr_ll{ETH_P_ALL, ifindex})} last, so the socket sees
+ * nothing before its ring exists and sees only its device. An ETH_P_ALL socket is a tap and sees frames before
+ * tc/nft ingress hooks; an ETH_P_IP one would not (pitfall 3);</li>
+ * <li>{@code PACKET_IGNORE_OUTGOING}: frames algd sends do not come back on its own ring;</li>
+ * <li>{@code PACKET_QDISC_BYPASS} and 8 MiB forced socket buffers (pitfall 5); veth frees a TX frame only once the
+ * peer consumed it, so the TX ring is as large as the RX ring (pitfall 4);</li>
+ * <li>{@code PACKET_LOSS}: a TX frame the kernel rejects (too long for the device) is skipped and made available
+ * again, instead of stopping the ring in TP_STATUS_WRONG_FORMAT.</li>
+ * </ul>
+ * Frames change hands through {@code tp_status} with acquire/release ordering. Not thread-safe: one worker owns it.
+ *
+ * <pre>
+ * one ring frame (TPACKET_V2), offsets from the frame start, host byte order:
+ *   0  tp_status u32     RX: TP_STATUS_USER (1) = ours, | CSUMNOTREADY (8) | VLAN_VALID (0x10); 0 = kernel's
+ *                        TX: AVAILABLE (0), SEND_REQUEST (1), SENDING (2), WRONG_FORMAT (4)
+ *   4  tp_len u32        bytes on the wire           8  tp_snaplen u32   bytes in the frame
+ *  12  tp_mac u16        RX: where the Ethernet header starts (66 without reserve or vnet header)
+ *  14  tp_net u16        16 tp_sec, 20 tp_nsec       24  tp_vlan_tci u16   26 tp_vlan_tpid u16
+ *  32  sockaddr_ll       RX: sll_pkttype at 32 + 10 (PACKET_HOST 0 ... PACKET_OTHERHOST 3)
+ *  32  TX data           TPACKET2_HDRLEN - sizeof(sockaddr_ll) = 52 - 20 (pitfall 4: not tp_mac)
+ * </pre>
+ */
+public final class AfPacketPort implements PacketPort {
+    private static final System.Logger LOG = System.getLogger(AfPacketPort.class.getName());
+
+    static final long TP_STATUS = 0;
+    static final long TP_LEN = 4;
+    static final long TP_SNAPLEN = 8;
+    static final long TP_MAC = 12;
+    static final long TP_VLAN_TCI = 24;
+    static final long SLL_PKTTYPE = 32 + 10;
+    static final long TX_DATA = 32;
+
+    static final int TP_STATUS_KERNEL = 0;
+    static final int TP_STATUS_USER = 1;
+    static final int TP_STATUS_CSUMNOTREADY = 8;
+    static final int TP_STATUS_VLAN_VALID = 0x10;
+    static final int TP_STATUS_AVAILABLE = 0;
+    static final int TP_STATUS_SEND_REQUEST = 1;
+    static final int TP_STATUS_WRONG_FORMAT = 4;
+
+    /** Design note packet-io.md pitfall 5: 8 MiB, allowed with CAP_NET_ADMIN. */
+    static final int SOCKET_BUFFER_BYTES = 8 << 20;
+
+    private static final VarHandle STATUS = ValueLayout.JAVA_INT.varHandle();
+
+    private final NetDevice device;
+    private final int fd;
+    private final Arena arena;
+    private final MemorySegment rxRing;
+    private final MemorySegment txRing;
+    private final MemorySegment[] rxFrames;
+    private final int frameSize;
+    private final int frameCount;
+    private int rxHead;
+    private int txHead;
+    private int txPending;
+    private boolean closed;
+
+    private AfPacketPort(NetDevice device, int fd, Arena arena, MemorySegment rings, RingGeometry geometry) {
+        this.device = device;
+        this.fd = fd;
+        this.arena = arena;
+        this.frameSize = geometry.frameSize();
+        this.frameCount = geometry.frameCount();
+        this.rxRing = rings.asSlice(0, geometry.ringBytes());
+        this.txRing = rings.asSlice(geometry.ringBytes(), geometry.ringBytes());
+        this.rxFrames = new MemorySegment[frameCount];
+        for (int i = 0; i < frameCount; i++) {
+            rxFrames[i] = rxRing.asSlice((long) i * frameSize, frameSize);
+        }
+    }
+
+    /** Opens {@code device} with the default ring size, in the calling thread's network namespace. */
+    public static AfPacketPort open(String device) throws LinuxException {
+        return open(device, RingGeometry.DEFAULT);
+    }
+
+    /**
+     * Opens {@code device} in the calling thread's network namespace (see {@link dev.algd.io.linux.Netns}).
+     * The exception names the device and says what is missing: the device, a privilege, or kernel support.
+     */
+    public static AfPacketPort open(String device, RingGeometry geometry) throws LinuxException {
+        int fd;
+        try {
+            fd = LibC.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, 0);
+        } catch (LinuxException e) {
+            if (e.errno() == LibC.EPERM || e.errno() == LibC.EACCES) {
+                throw new LinuxException("opening a packet socket for interface '" + device
+                        + "' needs CAP_NET_RAW (run algd as root): " + e.getMessage(), e.call(), e.errno());
+            }
+            throw e.withContext("opening a packet socket for interface '" + device + "'");
+        }
+        Arena arena = null;
+        try {
+            NetDevice net = NetDevice.inspect(fd, device, LOG);
+            configure(fd, net);
+            arena = Arena.ofShared();
+            MemorySegment rings = mapRings(fd, net, geometry, arena);
+            bind(fd, net);
+            LOG.log(System.Logger.Level.INFO, "opened AF_PACKET port on ''{0}'' (ifindex {1}, {2}, MTU {3},"
+                    + " {4} x {5} B frames per ring)", device, net.index(), NetDevice.formatMac(net.macAddress()),
+                    net.mtu(), geometry.frameCount(), geometry.frameSize());
+            return new AfPacketPort(net, fd, arena, rings, geometry);
+        } catch (LinuxException | RuntimeException e) {
+            if (arena != null) {
+                arena.close();
+            }
+            LibC.close(fd);
+            throw e;
+        }
+    }
+
+    private static void configure(int fd, NetDevice net) throws LinuxException {
+        String name = net.name();
+        try {
+            LibC.setsockoptInt(fd, LibC.SOL_PACKET, LibC.PACKET_VERSION, LibC.TPACKET_V2, "PACKET_VERSION");
+            LibC.setsockoptInt(fd, LibC.SOL_PACKET, LibC.PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
+            LibC.setsockoptInt(fd, LibC.SOL_PACKET, LibC.PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS");
+            LibC.setsockoptInt(fd, LibC.SOL_PACKET, LibC.PACKET_LOSS, 1, "PACKET_LOSS");
+        } catch (LinuxException e) {
+            throw e.withContext("configuring the packet socket of interface '" + name + "' (kernel too old?)");
+        }
+        raiseBuffer(fd, LibC.SO_RCVBUFFORCE, LibC.SO_RCVBUF, "SO_RCVBUFFORCE", name);
+        raiseBuffer(fd, LibC.SO_SNDBUFFORCE, LibC.SO_SNDBUF, "SO_SNDBUFFORCE", name);
+    }
+
+    private static void raiseBuffer(int fd, int forced, int plain, String optionName, String device)
+            throws LinuxException {
+        try {
+            LibC.setsockoptInt(fd, LibC.SOL_SOCKET, forced, SOCKET_BUFFER_BYTES, optionName);
+        } catch (LinuxException e) {
+            if (e.errno() != LibC.EPERM) {
+                throw e.withContext("raising the socket buffer of interface '" + device + "'");
+            }
+            // Without CAP_NET_ADMIN the kernel caps SO_RCVBUF/SO_SNDBUF at net.core.[rw]mem_max.
+            LOG.log(System.Logger.Level.WARNING, "interface ''{0}'': {1} needs CAP_NET_ADMIN; socket buffer left at"
+                    + " the net.core limit, expect drops under load", device, optionName);
+            LibC.setsockoptInt(fd, LibC.SOL_SOCKET, plain, SOCKET_BUFFER_BYTES, optionName + " fallback");
+        }
+    }
+
+    private static MemorySegment mapRings(int fd, NetDevice net, RingGeometry geometry, Arena arena)
+            throws LinuxException {
+        try (Arena scratch = Arena.ofConfined()) {
+            // struct tpacket_req (16 bytes): tp_block_size, tp_block_nr, tp_frame_size, tp_frame_nr (u32 each)
+            MemorySegment request = scratch.allocate(16, 4);
+            request.set(ValueLayout.JAVA_INT, 0, geometry.blockSize());
+            request.set(ValueLayout.JAVA_INT, 4, geometry.blockCount());
+            request.set(ValueLayout.JAVA_INT, 8, geometry.frameSize());
+            request.set(ValueLayout.JAVA_INT, 12, geometry.frameCount());
+            LibC.setsockopt(fd, LibC.SOL_PACKET, LibC.PACKET_RX_RING, request, "PACKET_RX_RING");
+            LibC.setsockopt(fd, LibC.SOL_PACKET, LibC.PACKET_TX_RING, request, "PACKET_TX_RING");
+        } catch (LinuxException e) {
+            throw e.withContext("setting up the rings of interface '" + net.name() + "'");
+        }
+        long length = 2 * geometry.ringBytes();
+        MemorySegment address;
+        try {
+            address = LibC.mmap(length, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED | LibC.MAP_POPULATE, fd);
+        } catch (LinuxException e) {
+            throw e.withContext("mapping the " + (length >> 20) + " MiB of rings of interface '" + net.name() + "'");
+        }
+        // The shared arena unmaps on close, after every thread's access has ended; a late access then throws
+        // IllegalStateException instead of touching unmapped memory.
+        return address.reinterpret(length, arena, segment -> {
+            try {
+                LibC.munmap(segment, length);
+            } catch (LinuxException e) {
+                LOG.log(System.Logger.Level.ERROR, "unmapping the rings of ''" + net.name() + "'' failed", e);
+            }
+        });
+    }
+
+    private static void bind(int fd, NetDevice net) throws LinuxException {
+        try (Arena scratch = Arena.ofConfined()) {
+            // struct sockaddr_ll (20 bytes): family u16@0, protocol BE u16@2, ifindex i32@4, the rest zero
+            MemorySegment address = scratch.allocate(20, 4);
+            address.set(ValueLayout.JAVA_SHORT, 0, (short) LibC.AF_PACKET);
+            address.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN), 2,
+                    (short) LibC.ETH_P_ALL);
+            address.set(ValueLayout.JAVA_INT, 4, net.index());
+            LibC.bind(fd, address);
+        } catch (LinuxException e) {
+            throw e.withContext("binding the packet socket to interface '" + net.name() + "'");
+        }
+    }
+
+    @Override
+    public String device() {
+        return device.name();
+    }
+
+    public int interfaceIndex() {
+        return device.index();
+    }
+
+    @Override
+    public long macAddress() {
+        return device.macAddress();
+    }
+
+    @Override
+    public int mtu() {
+        return device.mtu();
+    }
+
+    @Override
+    public int pollFd() {
+        return fd;
+    }
+
+    @Override
+    public boolean nextReceived(ReceivedFrame frame) {
+        long f = (long) rxHead * frameSize;
+        int status = (int) STATUS.getAcquire(rxRing, f);
+        if ((status & TP_STATUS_USER) == 0) {
+            return false;
+        }
+        frame.segment = rxFrames[rxHead];
+        frame.offset = rxRing.get(ValueLayout.JAVA_SHORT, f + TP_MAC) & 0xffff;
+        frame.length = rxRing.get(ValueLayout.JAVA_INT, f + TP_SNAPLEN);
+        frame.wireLength = rxRing.get(ValueLayout.JAVA_INT, f + TP_LEN);
+        frame.checksumNotReady = (status & TP_STATUS_CSUMNOTREADY) != 0;
+        frame.vlanTagStripped = (status & TP_STATUS_VLAN_VALID) != 0;
+        frame.packetType = rxRing.get(ValueLayout.JAVA_BYTE, f + SLL_PKTTYPE) & 0xff;
+        return true;
+    }
+
+    @Override
+    public void releaseReceived() {
+        STATUS.setRelease(rxRing, (long) rxHead * frameSize, TP_STATUS_KERNEL);
+        rxHead = rxHead + 1 == frameCount ? 0 : rxHead + 1;
+    }
+
+    @Override
+    public MemorySegment transmitBuffer() {
+        return txRing;
+    }
+
+    @Override
+    public int transmitCapacity() {
+        return frameSize - (int) TX_DATA;
+    }
+
+    @Override
+    public long reserveTransmit() {
+        long f = (long) txHead * frameSize;
+        int status = (int) STATUS.getAcquire(txRing, f);
+        if (status != TP_STATUS_AVAILABLE && status != TP_STATUS_WRONG_FORMAT) {
+            return -1;
+        }
+        return f + TX_DATA;
+    }
+
+    @Override
+    public void commitTransmit(int length) {
+        long f = (long) txHead * frameSize;
+        txRing.set(ValueLayout.JAVA_INT, f + TP_LEN, length);
+        STATUS.setRelease(txRing, f, TP_STATUS_SEND_REQUEST);
+        txHead = txHead + 1 == frameCount ? 0 : txHead + 1;
+        txPending++;
+    }
+
+    @Override
+    public boolean flushTransmit() {
+        if (txPending == 0) {
+            return true;
+        }
+        // Design note pitfall 4: one send(fd, NULL, 0, MSG_DONTWAIT) per batch sends every SEND_REQUEST frame.
+        if (LibC.send(fd, MemorySegment.NULL, 0, LibC.MSG_DONTWAIT) < 0) {
+            return false;
+        }
+        txPending = 0;
+        return true;
+    }
+
+    @Override
+    public long takeKernelDrops() {
+        try (Arena scratch = Arena.ofConfined()) {
+            // struct tpacket_stats: tp_packets u32, tp_drops u32; reading resets both.
+            MemorySegment stats = scratch.allocate(8, 4);
+            LibC.getsockopt(fd, LibC.SOL_PACKET, LibC.PACKET_STATISTICS, stats, "PACKET_STATISTICS");
+            return stats.get(ValueLayout.JAVA_INT, 4) & 0xffff_ffffL;
+        } catch (LinuxException e) {
+            return 0;
+        }
+    }
+
+    /** Reads and clears the socket's pending error ({@code SO_ERROR}); 0 when there was none. */
+    @Override
+    public int takeSocketError() {
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment error = scratch.allocate(ValueLayout.JAVA_INT);
+            LibC.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_ERROR, error, "SO_ERROR");
+            return error.get(ValueLayout.JAVA_INT, 0);
+        } catch (LinuxException e) {
+            return e.errno();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        arena.close();
+        int error = LibC.close(fd);
+        if (error != 0) {
+            LOG.log(System.Logger.Level.WARNING, "closing the packet socket of ''{0}'': {1}", device.name(),
+                    LibC.describeErrno(error));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AfPacketPort[" + device.name() + ", ifindex " + device.index() + "]";
+    }
+}

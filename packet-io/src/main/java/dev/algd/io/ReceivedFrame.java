@@ -1,0 +1,31 @@
+package dev.algd.io;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A view of one received Ethernet frame, filled by {@link PacketPort#nextReceived} and reused for every frame.
+ * The frame may be rewritten in place: {@link #segment} covers the whole buffer the frame sits in, so a packet may
+ * grow up to {@code segment.byteSize()}.
+ */
+public final class ReceivedFrame {
+    /** The frame's buffer; its size bounds how far the frame may grow in place. */
+    public MemorySegment segment;
+    /** Where the Ethernet header starts in {@link #segment}. */
+    public long offset;
+    /** Bytes captured, from {@link #offset}. */
+    public int length;
+    /** Bytes the frame had on the wire; more than {@link #length} when the buffer truncated it (GSO/GRO frames). */
+    public int wireLength;
+    /** The kernel left the TCP/UDP checksum to be completed (CHECKSUM_PARTIAL from a veth/tap sender). */
+    public boolean checksumNotReady;
+    /** The NIC or the kernel stripped an 802.1Q tag and reported it beside the frame. */
+    public boolean vlanTagStripped;
+    /** {@code sll_pkttype}: {@link #PACKET_HOST}, {@link #PACKET_BROADCAST}, {@link #PACKET_MULTICAST}, {@link #PACKET_OTHERHOST}. */
+    public int packetType;
+
+    /** {@code <linux/if_packet.h>} packet types. */
+    public static final int PACKET_HOST = 0;
+    public static final int PACKET_BROADCAST = 1;
+    public static final int PACKET_MULTICAST = 2;
+    public static final int PACKET_OTHERHOST = 3;
+}

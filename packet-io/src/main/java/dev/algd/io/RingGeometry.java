@@ -1,0 +1,38 @@
+package dev.algd.io;
+
+/**
+ * The size of one TPACKET ring (RX and TX each get one). Frames never straddle blocks because the block size is a
+ * multiple of the frame size, so frame {@code i} starts at {@code i * frameSize}.
+ *
+ * @param blockSize bytes per block, a multiple of the page size and of {@code frameSize}
+ * @param blockCount blocks per ring
+ * @param frameSize bytes per frame slot, including the 32-byte tpacket2_hdr and the sockaddr_ll
+ */
+public record RingGeometry(int blockSize, int blockCount, int frameSize) {
+    /**
+     * Design note packet-io.md: 64 KiB x 64 blocks of 2048-byte frames, 2048 frames (4 MiB) per ring. A 2048-byte
+     * slot holds an Ethernet frame of up to 1982 bytes on receive (data at offset 66) and 2016 on send (offset 32).
+     */
+    public static final RingGeometry DEFAULT = new RingGeometry(64 * 1024, 64, 2048);
+
+    public RingGeometry {
+        if (frameSize < 128 || frameSize % 16 != 0) {
+            throw new IllegalArgumentException("frame size " + frameSize + " must be a multiple of 16 and at least 128");
+        }
+        if (blockSize < frameSize || blockSize % 4096 != 0 || blockSize % frameSize != 0) {
+            throw new IllegalArgumentException("block size " + blockSize
+                    + " must be a multiple of the 4096-byte page and of the frame size " + frameSize);
+        }
+        if (blockCount < 1 || (long) blockSize * blockCount > 1L << 30) {
+            throw new IllegalArgumentException("block count " + blockCount + " must give a ring of 1 GiB at most");
+        }
+    }
+
+    public int frameCount() {
+        return blockSize / frameSize * blockCount;
+    }
+
+    public long ringBytes() {
+        return (long) blockSize * blockCount;
+    }
+}
