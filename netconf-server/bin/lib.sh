@@ -84,7 +84,9 @@ build_if_needed() {
     local started=$SECONDS
     mkdir -p "${ALGD_STAMP%/*}"
     touch "$ALGD_STAMP.next" 2>/dev/null || true   # sources edited during the build stay "newer"
-    (cd "$ALGD_ROOT" && JAVA_HOME="$JAVA_HOME" mvn -B -q install -DskipTests) >&2
+    # Maven 3.8's jansi prints colour resets even in batch mode; the sed drops them.
+    (cd "$ALGD_ROOT" && JAVA_HOME="$JAVA_HOME" mvn -B -q -Dstyle.color=never install -DskipTests) 2>&1 |
+        sed 's/\x1b\[0m//g' >&2
     mv -f "$ALGD_STAMP.next" "$ALGD_STAMP" 2>/dev/null || true
     echo "algd: built in $((SECONDS - started)) s" >&2
 }
