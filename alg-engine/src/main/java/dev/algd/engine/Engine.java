@@ -1,6 +1,7 @@
 package dev.algd.engine;
 
 import dev.algd.engine.config.EngineConfig;
+import dev.algd.engine.nat.DestinationNatPolicy;
 import dev.algd.engine.nat.PortAllocator;
 import dev.algd.engine.nat.SourceNatPolicy;
 import dev.algd.engine.packet.Checksums;
@@ -16,19 +17,21 @@ import dev.algd.engine.session.Timeouts;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The data path of one worker: IPv4 forwarding with source NAT for TCP, UDP and ICMP echo, and a session table
+ * The data path of one worker: IPv4 forwarding with source and destination NAT for TCP, UDP and ICMP echo, and a session table
  * that both directions of a flow find. Single-threaded: only the owning worker calls it, management included
  * (packet-io runs management calls on the worker between batches).
  * <p>
  * Per packet ({@link #process}): validate the IPv4 header; find the session by the packet's 5-tuple (ICMP echo:
- * the identifier is the request's source port and the reply's destination port); without one, answer an echo
- * request to algd's own address in place or drop what else is addressed to algd, otherwise create a session (route
- * lookup, first matching SNAT rule, port allocation). Then rewrite the packet to the session's translation for its
+ * the identifier is the request's source port and the reply's destination port); without one, match the destination
+ * NAT rules of the ingress interface, then answer an echo request to algd's own (untranslated) address in place or
+ * drop what else is addressed to algd, otherwise create a session (route lookup for the translated destination,
+ * first matching SNAT rule, port allocation). Then rewrite the packet to the session's translation for its
  * direction with incremental checksum updates (RFC 1624), decrement the TTL, track state and counters, and set the
  * egress interface and next hop. No allocation, no exceptions on packet contents: every drop is counted by reason.
  * <p>
@@ -41,6 +44,7 @@ public final class Engine {
     /** TTL of echo replies algd writes itself (Linux's default ip_default_ttl). */
     static final int LOCAL_REPLY_TTL = 64;
     private static final String FEATURE_SNAT = "snat";
+    private static final String FEATURE_DNAT = "dnat";
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private static final DropReason[] DROP_BY_IPV4_REASON = new DropReason[Ipv4Reason.values().length];
@@ -68,6 +72,7 @@ public final class Engine {
     private EngineConfig config;
     private Fib fib;
     private SourceNatPolicy sourceNat;
+    private DestinationNatPolicy destinationNat;
     private String[] interfaceNames;
     /** Bumped on every apply; sessions' cached routes from another generation are looked up again. Never 0. */
     private int routeGeneration;
@@ -81,6 +86,10 @@ public final class Engine {
     private int tcpFlags;
     private int icmpType;
     private int createdSlot;
+    // A new flow's destination after destination NAT (the packet's own when no rule translates it).
+    private boolean translatesDestination;
+    private int newFlowDestinationAddress;
+    private int newFlowDestinationPort;
 
     public Engine(EngineConfig config, EngineLimits limits) {
         this(config, limits, Timeouts.defaults());
@@ -117,8 +126,11 @@ public final class Engine {
             return drop(malformed);
         }
         int found = sessions.find(protocol, sourceAddress, sourcePort, destinationAddress, destinationPort, nowNanos);
-        if (found == SessionTable.NOT_FOUND && fib.isLocalAddress(destinationAddress)) {
-            return answerLocally(packet);
+        if (found == SessionTable.NOT_FOUND) {
+            matchDestinationNat(ingress);
+            if (!translatesDestination && fib.isLocalAddress(destinationAddress)) {
+                return answerLocally(packet);
+            }
         }
         if (ip.ttl() <= 1) {
             return drop(DropReason.TTL_EXCEEDED);
@@ -162,6 +174,7 @@ public final class Engine {
     public void apply(EngineConfig config) {
         Fib newFib = Fib.build(config);
         SourceNatPolicy newSourceNat = SourceNatPolicy.compile(config);
+        DestinationNatPolicy newDestinationNat = DestinationNatPolicy.compile(config);
         String[] names = new String[config.interfaces().size()];
         for (int i = 0; i < names.length; i++) {
             names[i] = config.interfaces().get(i).name();
@@ -169,6 +182,7 @@ public final class Engine {
         this.config = config;
         this.fib = newFib;
         this.sourceNat = newSourceNat;
+        this.destinationNat = newDestinationNat;
         this.interfaceNames = names;
         routeGeneration = routeGeneration == Integer.MAX_VALUE ? 1 : routeGeneration + 1;
     }
@@ -263,29 +277,54 @@ public final class Engine {
         return DropReason.UNSUPPORTED_PROTOCOL;
     }
 
-    /** Creates the session of a packet that matched none; on success leaves its slot in {@link #createdSlot}. */
+    /**
+     * Destination NAT of a packet that matched no session, evaluated on its ingress interface before anything
+     * else looks at its destination (a port forward to algd's own address is not a local packet). Leaves the
+     * result in {@link #translatesDestination}, {@link #newFlowDestinationAddress} and
+     * {@link #newFlowDestinationPort}.
+     */
+    private void matchDestinationNat(int ingress) {
+        boolean hasPorts = protocol != Ipv4Header.PROTOCOL_ICMP;
+        int rule = destinationNat.match(ingress, protocol, sourceAddress, sourcePort, destinationAddress,
+                destinationPort, hasPorts);
+        translatesDestination = rule != DestinationNatPolicy.NO_MATCH && !destinationNat.isExclude(rule);
+        newFlowDestinationAddress = translatesDestination ? destinationNat.translationAddress(rule) : destinationAddress;
+        newFlowDestinationPort = translatesDestination
+                ? destinationNat.translatedPort(rule, destinationPort, hasPorts) : destinationPort;
+    }
+
+    /**
+     * Creates the session of a packet that matched none, towards its destination after destination NAT; on success
+     * leaves its slot in {@link #createdSlot}. Source NAT rules see the translated destination, as in the guide's
+     * order (DNAT on the way in, routing, SNAT on the way out).
+     */
     private DropReason createSession(int ingress, long nowNanos) {
         if (protocol == Ipv4Header.PROTOCOL_ICMP && icmpType == IcmpHeader.TYPE_ECHO_REPLY) {
             return DropReason.UNSOLICITED_ECHO_REPLY;
         }
-        if (sourceNat.isTranslationAddress(destinationAddress)) {
+        int destination = newFlowDestinationAddress;
+        int destinationPortAfterNat = newFlowDestinationPort;
+        if (!translatesDestination && sourceNat.isTranslationAddress(destination)) {
             return DropReason.NO_SESSION_FOR_TRANSLATION_ADDRESS;
         }
-        long route = fib.lookup(destinationAddress);
+        if (translatesDestination && fib.isLocalAddress(destination)) {
+            return DropReason.LOCAL_DESTINATION;
+        }
+        long route = fib.lookup(destination);
         if (route == Fib.NO_ROUTE) {
             return DropReason.NO_ROUTE;
         }
         int translatedAddress = sourceAddress;
         int translatedPort = sourcePort;
         int rule = sourceNat.match(Fib.egressInterface(route), protocol, sourceAddress, sourcePort,
-                destinationAddress, destinationPort, protocol != Ipv4Header.PROTOCOL_ICMP);
+                destination, destinationPortAfterNat, protocol != Ipv4Header.PROTOCOL_ICMP);
         if (rule != SourceNatPolicy.NO_MATCH && !sourceNat.isExclude(rule)) {
             if (!sourceNat.hasTranslationAddress(rule)) {
                 return DropReason.NO_TRANSLATION_ADDRESS;
             }
             translatedAddress = sourceNat.translationAddress(rule);
             translatedPort = portAllocator.allocate(protocol, sourceAddress, sourcePort, translatedAddress,
-                    destinationAddress, destinationPort, sourceNat.translationPortFirst(rule),
+                    destination, destinationPortAfterNat, sourceNat.translationPortFirst(rule),
                     sourceNat.translationPortLast(rule), sourceNat.keepsAnyOriginalPort(rule), nowNanos);
             if (translatedPort == PortAllocator.NO_FREE_PORT) {
                 return DropReason.NO_FREE_PORT;
@@ -293,7 +332,7 @@ public final class Engine {
         }
         int slot = sessions.create(protocol,
                 sourceAddress, sourcePort, destinationAddress, destinationPort,
-                destinationAddress, destinationPort, translatedAddress, translatedPort,
+                destination, destinationPortAfterNat, translatedAddress, translatedPort,
                 tcpFlags, interfaceNames[ingress], 0, nowNanos);
         if (slot == SessionTable.TABLE_FULL) {
             return DropReason.SESSION_TABLE_FULL;
@@ -430,17 +469,29 @@ public final class Engine {
         int reply = Direction.REPLY;
         int source = sessions.sourceAddress(slot, original);
         int port = sessions.sourcePort(slot, original);
+        int destination = sessions.destinationAddress(slot, original);
+        int destinationPort = sessions.destinationPort(slot, original);
         int translatedAddress = sessions.destinationAddress(slot, reply);
         int translatedPort = sessions.destinationPort(slot, reply);
-        boolean translated = translatedAddress != source || translatedPort != port;
+        int translatedDestination = sessions.sourceAddress(slot, reply);
+        int translatedDestinationPort = sessions.sourcePort(slot, reply);
+        boolean sourceTranslated = translatedAddress != source || translatedPort != port;
+        boolean destinationTranslated = translatedDestination != destination
+                || translatedDestinationPort != destinationPort;
+        Set<String> features = new HashSet<>(4);
+        if (sourceTranslated) {
+            features.add(FEATURE_SNAT);
+        }
+        if (destinationTranslated) {
+            features.add(FEATURE_DNAT);
+        }
         long leftNanos = Math.max(0, sessions.expiresAtNanos(slot) - nowNanos);
         long timeoutSeconds = (leftNanos + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND;
         return new SessionView(sessions.id(slot), sessions.protocol(slot), source, port,
-                sessions.destinationAddress(slot, original), sessions.destinationPort(slot, original),
-                translatedAddress, translatedPort, sessions.state(slot).name(), timeoutSeconds,
-                sessions.interfaceName(slot), sessions.parentId(slot), null,
-                translated ? Set.of(FEATURE_SNAT) : Set.of(),
+                destination, destinationPort, translatedAddress, translatedPort, sessions.state(slot).name(),
+                timeoutSeconds, sessions.interfaceName(slot), sessions.parentId(slot), null, features,
                 sessions.packets(slot, original), sessions.bytes(slot, original),
-                sessions.packets(slot, reply), sessions.bytes(slot, reply));
+                sessions.packets(slot, reply), sessions.bytes(slot, reply),
+                translatedDestination, translatedDestinationPort);
     }
 }

@@ -17,6 +17,9 @@ import java.util.Set;
  * @param parentId 0: a control flow or a plain session
  * @param alg null when no ALG
  * @param features any of "snat", "dnat", "firewall", "alg"
+ * @param translatedDestinationAddress the destination address after DNAT (equal to {@code destinationAddress} when
+ *     untranslated); added after the first release, so it comes last
+ * @param translatedDestinationPort the destination port after DNAT
  */
 public record SessionView(long id, int protocol, int sourceAddress, int sourcePort,
         int destinationAddress, int destinationPort, int translatedAddress, int translatedPort,
@@ -26,9 +29,20 @@ public record SessionView(long id, int protocol, int sourceAddress, int sourcePo
         long parentId,
         AlgId alg,
         Set<String> features,
-        long packetsOriginal, long bytesOriginal, long packetsReply, long bytesReply) {
+        long packetsOriginal, long bytesOriginal, long packetsReply, long bytesReply,
+        int translatedDestinationAddress, int translatedDestinationPort) {
 
     public SessionView {
         features = Set.copyOf(features);
+    }
+
+    /** The view of a session whose destination is untranslated (the record's shape before DNAT existed). */
+    public SessionView(long id, int protocol, int sourceAddress, int sourcePort,
+            int destinationAddress, int destinationPort, int translatedAddress, int translatedPort,
+            String state, long timeoutSeconds, String interfaceName, long parentId, AlgId alg, Set<String> features,
+            long packetsOriginal, long bytesOriginal, long packetsReply, long bytesReply) {
+        this(id, protocol, sourceAddress, sourcePort, destinationAddress, destinationPort, translatedAddress,
+                translatedPort, state, timeoutSeconds, interfaceName, parentId, alg, features, packetsOriginal,
+                bytesOriginal, packetsReply, bytesReply, destinationAddress, destinationPort);
     }
 }

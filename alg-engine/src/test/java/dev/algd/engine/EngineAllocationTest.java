@@ -12,18 +12,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.algd.engine.config.AddressRange;
+import dev.algd.engine.config.DestinationNatRule;
+import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.PortRange;
 import dev.algd.engine.config.SourceNatRule;
 import dev.algd.engine.testing.TestPackets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * House style, "Check it in a test": after warm-up, 10,000 packets through {@link Engine#process} allocate nothing.
  * The mix covers every per-packet path: session creation (with port preservation and with a port collision),
- * TCP state changes, replies, UDP, ICMP echo both ways, the echo answered in place, lazy expiry and re-creation,
+ * TCP state changes, replies, UDP, ICMP echo both ways, destination NAT (a port forward and its replies), the echo answered in place, lazy expiry and re-creation,
  * the incremental sweep, and drops.
  */
 class EngineAllocationTest {
@@ -32,9 +36,9 @@ class EngineAllocationTest {
     private static final int FRAME = 128;
 
     private final Arena arena = Arena.ofAuto();
-    private final MemorySegment templates = arena.allocate((long) FRAME * FLOWS * 8);
-    private final int[] lengths = new int[FLOWS * 8];
-    private final int[] ingress = new int[FLOWS * 8];
+    private final MemorySegment templates = arena.allocate((long) FRAME * FLOWS * 16);
+    private final int[] lengths = new int[FLOWS * 16];
+    private final int[] ingress = new int[FLOWS * 16];
     private int count;
 
     private void add(TestPackets packet, int from) {
@@ -61,6 +65,9 @@ class EngineAllocationTest {
                 case 2 -> add(TestPackets.tcp().from(host, 2).to("192.168.1.1", 22).flags(SYN), INSIDE);
                 default -> add(TestPackets.udp().from(SERVER, 9).to("10.255.0.1", 9).flagsFragment(0x2000), OUTSIDE);
             }
+            // Destination NAT: a port forward on algd's own address to an inside server, and its reply.
+            add(TestPackets.tcp().from(SERVER, 30000 + i).to(OUTSIDE_ADDRESS, 8080).flags(SYN), OUTSIDE);
+            add(TestPackets.tcp().from("192.168.1.5", 80).to(SERVER, 30000 + i).flags(SYN | ACK), INSIDE);
         }
     }
 
@@ -90,7 +97,13 @@ class EngineAllocationTest {
         SourceNatRule narrow = new SourceNatRule(5, "narrow", false, "outside", SourceNatRule.ANY_PROTOCOL,
                 AddressRange.parse("192.168.1.10-192.168.1.13"), null, null, null, false,
                 AddressRange.parse(OUTSIDE_ADDRESS), PortRange.parse("53000-53099"));
-        EngineHarness h = new EngineHarness(EngineHarness.config(narrow, masquerade(10)), 1 << 14);
+        EngineConfig base = EngineHarness.config(narrow, masquerade(10));
+        DestinationNatRule forward = new DestinationNatRule(10, "web", false, "outside", 6, null, null,
+                AddressRange.parse(OUTSIDE_ADDRESS), PortRange.parse("8080"), false,
+                AddressRange.parse("192.168.1.5"), PortRange.parse("80"));
+        EngineConfig config = new EngineConfig(base.algs(), base.interfaces(), base.staticRoutes(),
+                base.sourceNatRules(), List.of(forward), Map.of(), List.of());
+        EngineHarness h = new EngineHarness(config, 1 << 14);
         MemorySegment buffer = arena.allocate(2048);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (int round = 0; round < 20; round++) {
