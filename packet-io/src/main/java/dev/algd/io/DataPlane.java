@@ -1,0 +1,571 @@
+package dev.algd.io;
+
+import dev.algd.engine.Engine;
+import dev.algd.engine.Packet;
+import dev.algd.engine.Verdict;
+import dev.algd.engine.config.EngineConfig;
+import dev.algd.engine.config.InterfaceConfig;
+import dev.algd.engine.packet.Checksums;
+import dev.algd.io.linux.EventFd;
+import dev.algd.io.linux.LibC;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The data plane: the ports, the {@link Engine} and the one worker thread that moves frames between them. Both
+ * directions of every flow are handled by that thread, so the engine needs no locks; management reaches the
+ * engine only through {@link #query}, which runs on the worker between batches.
+ * <p>
+ * Lifecycle, as the management layer uses it:
+ * <pre>{@code
+ * DataPlane dataPlane = new DataPlane(new Engine(EngineConfig.empty(), EngineLimits.defaults()));
+ * dataPlane.prepare(config);  // opens sockets for new devices; IOException names a missing device or privilege
+ * dataPlane.apply(config);    // swaps the engine's config and the interface map; closes ports no longer used
+ * dataPlane.start();          // the worker; before start, apply and query run on the caller's thread
+ * ...
+ * dataPlane.close();          // joins the worker, closes every port
+ * }</pre>
+ * Ports are opened in the network namespace of the thread that calls {@link #prepare} (or {@link #apply},
+ * {@link #start}), unless the {@link PortOpener} enters one: {@code PortOpener.afPacket(g).inNamespace("router")}.
+ * Sockets keep the namespace they were created in, so the worker may run anywhere.
+ * <p>
+ * One worker turn: take up to {@value #BATCH_FRAMES} frames from each port (IPv4 to the engine in place in the RX
+ * frame, then copied into a TX frame of the egress port; ARP to the interface's L2 adapter), kick every TX ring
+ * once, run queued management calls, and about every 100 ms expire sessions and age neighbours. When a turn found
+ * no frame the worker sleeps in {@code poll} on all RX sockets and a wake-up eventfd, at most 100 ms.
+ * Nothing in a turn allocates or logs per packet.
+ */
+public final class DataPlane implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(DataPlane.class.getName());
+
+    /** Design note packet-io.md: batch up to 256 frames per port per kick. */
+    static final int BATCH_FRAMES = 256;
+    static final int POLL_TIMEOUT_MILLIS = 100;
+    /** The engine contract: {@code Engine.expire} about every 100 ms. */
+    static final long TICK_NANOS = 100_000_000L;
+    static final long QUERY_TIMEOUT_SECONDS = 5;
+    static final long JOIN_TIMEOUT_MILLIS = 5_000;
+    /** Distinct internal errors logged with a stack trace; further ones are only counted. */
+    static final int MAX_DISTINCT_ERRORS = 64;
+
+    private enum State { NEW, RUNNING, CLOSED }
+
+    private final Engine engine;
+    private final PortOpener opener;
+    /** Serializes prepare, apply, start and close (management calls may come from several threads). */
+    private final ReentrantLock management = new ReentrantLock();
+    /** Guards {@link #state} and the decision to queue a command or run it on the caller's thread. */
+    private final Object stateLock = new Object();
+    private final ConcurrentLinkedQueue<FutureTask<?>> commands = new ConcurrentLinkedQueue<>();
+
+    // Management side, guarded by `management`.
+    private final Map<String, PacketPort> openPorts = new HashMap<>();
+    private EventFd wakeUp;
+    private Thread worker;
+    private volatile State state = State.NEW;
+    private volatile boolean stopRequested;
+
+    // Worker side: touched only by the worker, or by the caller before start / after close.
+    private final long[] drops = new long[FrameDropReason.values().length];
+    private final Packet packet = new Packet();
+    private final ReceivedFrame frame = new ReceivedFrame();
+    private BoundInterface[] interfaces = new BoundInterface[0];
+    private Map<String, BoundInterface> byDevice = new HashMap<>();
+    private EngineConfig activeConfig;
+    private MemorySegment pollFds = MemorySegment.NULL;
+    private int pollCount;
+    private long lastTickNanos;
+    private final Map<String, Long> distinctErrors = new HashMap<>();
+
+    /** A data plane of AF_PACKET ports with the default ring size. */
+    public DataPlane(Engine engine) {
+        this(engine, PortOpener.afPacket(RingGeometry.DEFAULT));
+    }
+
+    public DataPlane(Engine engine, PortOpener opener) {
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.opener = Objects.requireNonNull(opener, "opener");
+    }
+
+    /**
+     * Opens the ports for the devices of {@code next} that have none yet, so that a commit can be refused before
+     * anything changes. The new ports stay unused until {@link #apply}; ports of a config that is never applied
+     * are closed by the next {@link #apply} or by {@link #close}.
+     *
+     * @throws IOException naming the device and what is missing, e.g. "interface 'eth7' does not exist ..." or
+     *                     "opening a packet socket for interface 'eth1' needs CAP_NET_RAW (run algd as root)"
+     */
+    public void prepare(EngineConfig next) throws IOException {
+        management.lock();
+        try {
+            if (state == State.CLOSED) {
+                throw new IllegalStateException("the data plane is closed");
+            }
+            Map<String, String> interfaceByDevice = new HashMap<>();
+            for (InterfaceConfig ic : next.interfaces()) {
+                String other = interfaceByDevice.putIfAbsent(ic.device(), ic.name());
+                if (other != null) {
+                    throw new IOException("interfaces '" + other + "' and '" + ic.name() + "' both use device '"
+                            + ic.device() + "'; packet I/O binds one port per device, give each interface its own");
+                }
+            }
+            for (InterfaceConfig ic : next.interfaces()) {
+                if (!openPorts.containsKey(ic.device())) {
+                    openPorts.put(ic.device(), opener.open(ic.device()));
+                }
+            }
+        } finally {
+            management.unlock();
+        }
+    }
+
+    /**
+     * Makes {@code next} the running config: the engine's config and the interface map (interface index =
+     * position in {@code next.interfaces()}) change together between two batches on the worker; an interface
+     * gets one gratuitous ARP per address it did not own before. Ports whose devices are no longer configured are
+     * closed afterwards. Opens missing ports first (as {@link #prepare}).
+     *
+     * @throws UncheckedIOException if a port could not be opened (call {@link #prepare} first to get it checked)
+     */
+    public void apply(EngineConfig next) {
+        Objects.requireNonNull(next, "next");
+        management.lock();
+        try {
+            try {
+                prepare(next);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+            Map<String, PacketPort> ports = Map.copyOf(openPorts);
+            onWorker(() -> {
+                activate(next, ports);
+                return null;
+            });
+            Set<String> devices = new HashSet<>();
+            for (InterfaceConfig ic : next.interfaces()) {
+                devices.add(ic.device());
+            }
+            for (var it = openPorts.entrySet().iterator(); it.hasNext(); ) {
+                var entry = it.next();
+                if (!devices.contains(entry.getKey())) {
+                    entry.getValue().close();
+                    it.remove();
+                    LOG.log(System.Logger.Level.INFO, "closed the port of ''{0}'' (no longer configured)",
+                            entry.getKey());
+                }
+            }
+        } finally {
+            management.unlock();
+        }
+    }
+
+    /**
+     * Starts the worker. The engine's current config is applied first if {@link #apply} has not been called.
+     *
+     * @throws IOException when a port of the engine's config cannot be opened
+     */
+    public void start() throws IOException {
+        management.lock();
+        try {
+            if (state != State.NEW) {
+                throw new IllegalStateException("the data plane was already " + (state == State.RUNNING ? "started" : "closed"));
+            }
+            EngineConfig current = engine.config();
+            if (activeConfig != current) {
+                prepare(current);
+                activate(current, Map.copyOf(openPorts));
+            }
+            wakeUp = new EventFd();
+            rebuildPollSet();
+            Thread thread = new Thread(this::run, "algd-dataplane-0");
+            thread.setUncaughtExceptionHandler((t, e) -> LOG.log(System.Logger.Level.ERROR,
+                    "the data-plane worker stopped with an error", e));
+            synchronized (stateLock) {
+                worker = thread;
+                state = State.RUNNING;
+            }
+            thread.start();
+            LOG.log(System.Logger.Level.INFO, "data plane started with {0} interface(s)",
+                    Integer.toString(interfaces.length));
+        } finally {
+            management.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code function} on the worker thread between two batches and returns its result. Waits up to
+     * {@value #QUERY_TIMEOUT_SECONDS} s. Before {@link #start} and after {@link #close} it runs on the calling thread.
+     * The function must not keep the engine or call back into the data plane.
+     *
+     * @throws IllegalStateException when the worker did not answer in time
+     */
+    public <T> T query(Function<Engine, T> function) {
+        Objects.requireNonNull(function, "function");
+        return onWorker(() -> function.apply(engine));
+    }
+
+    /** The data plane's counters (per port, drops by reason); the engine's are {@code query(Engine::counters)}. */
+    public DataPlaneCounters counters() {
+        return onWorker(this::snapshotCounters);
+    }
+
+    /** Whether the worker thread is running. */
+    public boolean isRunning() {
+        return state == State.RUNNING;
+    }
+
+    /** Stops the worker (waits up to 5 s) and closes every port. Idempotent. */
+    @Override
+    public void close() {
+        management.lock();
+        try {
+            State before;
+            synchronized (stateLock) {
+                before = state;
+                state = State.CLOSED;
+                stopRequested = true;
+            }
+            if (before == State.CLOSED) {
+                return;
+            }
+            boolean stopped = true;
+            if (before == State.RUNNING) {
+                wakeUp.signal();
+                try {
+                    worker.join(JOIN_TIMEOUT_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                stopped = !worker.isAlive();
+                if (!stopped) {
+                    LOG.log(System.Logger.Level.ERROR, "the data-plane worker did not stop within {0} ms;"
+                            + " its ports are closed anyway and it will fail on its next access",
+                            Long.toString(JOIN_TIMEOUT_MILLIS));
+                }
+            }
+            for (BoundInterface b : interfaces) {
+                b.neighbours.clear(FrameDropReason.INTERFACE_REMOVED);
+            }
+            for (PacketPort port : openPorts.values()) {
+                port.close();
+            }
+            openPorts.clear();
+            if (wakeUp != null && stopped) {
+                wakeUp.close();
+            }
+            LOG.log(System.Logger.Level.INFO, "data plane closed");
+        } finally {
+            management.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ management plumbing
+
+    private <T> T onWorker(Supplier<T> work) {
+        FutureTask<T> task = new FutureTask<>(work::get);
+        synchronized (stateLock) {
+            if (state != State.RUNNING || Thread.currentThread() == worker) {
+                return work.get();
+            }
+            commands.add(task);
+            wakeUp.signal();   // under the lock: close() cannot have closed the eventfd yet
+        }
+        try {
+            return task.get(QUERY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            task.cancel(false);
+            throw new IllegalStateException("the data-plane worker did not answer within " + QUERY_TIMEOUT_SECONDS
+                    + " s (it may be stuck; see the log)", e);
+        } catch (InterruptedException e) {
+            task.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the data-plane worker", e);
+        } catch (CancellationException e) {
+            throw new IllegalStateException("the data plane stopped before running the call", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** Installs {@code next}: on the worker, or on the caller before start. */
+    private void activate(EngineConfig next, Map<String, PacketPort> ports) {
+        List<InterfaceConfig> configured = next.interfaces();
+        BoundInterface[] nextInterfaces = new BoundInterface[configured.size()];
+        Map<String, BoundInterface> nextByDevice = new HashMap<>();
+        for (int i = 0; i < configured.size(); i++) {
+            InterfaceConfig ic = configured.get(i);
+            BoundInterface b = byDevice.get(ic.device());
+            if (b == null) {
+                PacketPort port = ports.get(ic.device());
+                if (port == null) {
+                    throw new IllegalStateException("no port was prepared for device '" + ic.device() + "'");
+                }
+                b = new BoundInterface(port, drops);
+            }
+            nextInterfaces[i] = b;
+            nextByDevice.put(ic.device(), b);
+        }
+        // Nothing has changed so far; from here on nothing throws except a failing engine.apply, which comes first.
+        if (engine.config() != next) {
+            engine.apply(next);
+        }
+        List<int[]> announcements = new ArrayList<>();
+        for (int i = 0; i < configured.size(); i++) {
+            announcements.add(nextInterfaces[i].configure(i, configured.get(i), next));
+        }
+        for (Map.Entry<String, BoundInterface> old : byDevice.entrySet()) {
+            if (!nextByDevice.containsKey(old.getKey())) {
+                old.getValue().neighbours.clear(FrameDropReason.INTERFACE_REMOVED);
+            }
+        }
+        interfaces = nextInterfaces;
+        byDevice = nextByDevice;
+        activeConfig = next;
+        for (int i = 0; i < nextInterfaces.length; i++) {
+            nextInterfaces[i].announce(announcements.get(i));
+            flush(nextInterfaces[i]);
+        }
+        rebuildPollSet();
+    }
+
+    /** One pollfd for the wake-up eventfd, then one per interface in index order. */
+    private void rebuildPollSet() {
+        int count = interfaces.length + 1;
+        MemorySegment fds = Arena.ofAuto().allocate(count * LibC.POLLFD_SIZE, 8);
+        fds.set(ValueLayout.JAVA_INT, LibC.POLLFD_FD, wakeUp == null ? -1 : wakeUp.fd());
+        fds.set(ValueLayout.JAVA_SHORT, LibC.POLLFD_EVENTS, LibC.POLLIN);
+        for (int i = 0; i < interfaces.length; i++) {
+            long at = (i + 1) * LibC.POLLFD_SIZE;
+            fds.set(ValueLayout.JAVA_INT, at + LibC.POLLFD_FD, interfaces[i].port.pollFd());
+            fds.set(ValueLayout.JAVA_SHORT, at + LibC.POLLFD_EVENTS, LibC.POLLIN);
+        }
+        pollFds = fds;
+        pollCount = count;
+    }
+
+    private DataPlaneCounters snapshotCounters() {
+        List<PortCounters> ports = new ArrayList<>(interfaces.length);
+        for (BoundInterface b : interfaces) {
+            b.kernelDrops += b.port.takeKernelDrops();
+            ports.add(b.counters());
+        }
+        Map<FrameDropReason, Long> byReason = new LinkedHashMap<>();
+        for (FrameDropReason reason : FrameDropReason.values()) {
+            byReason.put(reason, drops[reason.ordinal()]);
+        }
+        return new DataPlaneCounters(ports, byReason);
+    }
+
+    // ------------------------------------------------------------------------------------------------------- worker
+
+    private void run() {
+        lastTickNanos = System.nanoTime();
+        while (!stopRequested) {
+            int frames = turn(System.nanoTime());
+            if (frames == 0 && !stopRequested) {
+                sleepInPoll();
+            }
+        }
+        runCommands();   // callers queued before close() set the state get their answer
+        LOG.log(System.Logger.Level.INFO, "data-plane worker stopped");
+    }
+
+    /**
+     * One worker turn at time {@code now}: a batch from every port, one TX kick per port, queued management calls,
+     * and the 100 ms housekeeping when due. Returns the number of frames taken. Tests call it directly.
+     */
+    int turn(long now) {
+        BoundInterface[] current = interfaces;
+        int frames = 0;
+        for (BoundInterface b : current) {
+            frames += receive(b, now);
+        }
+        for (BoundInterface b : current) {
+            flush(b);
+        }
+        runCommands();
+        if (now - lastTickNanos >= TICK_NANOS) {
+            tick(now);
+            lastTickNanos = now;
+        }
+        return frames;
+    }
+
+    /** One turn's worth of frames from {@code b}'s port; returns how many were taken. */
+    private int receive(BoundInterface b, long now) {
+        PacketPort port = b.port;
+        int taken = 0;
+        while (taken < BATCH_FRAMES && port.nextReceived(frame)) {
+            taken++;
+            try {
+                handleFrame(b, now);
+            } catch (RuntimeException e) {
+                internalError(e);
+            } finally {
+                port.releaseReceived();
+            }
+        }
+        return taken;
+    }
+
+    private void handleFrame(BoundInterface b, long now) {
+        b.rxFrames++;
+        b.rxBytes += frame.wireLength;
+        if (frame.length < frame.wireLength) {
+            drop(FrameDropReason.RX_TRUNCATED);
+            return;
+        }
+        if (frame.length < Ethernet.HEADER_LENGTH) {
+            drop(FrameDropReason.RUNT);
+            return;
+        }
+        MemorySegment segment = frame.segment;
+        int type = Ethernet.type(segment, frame.offset);
+        if (frame.vlanTagStripped || Ethernet.isVlanType(type)) {
+            drop(FrameDropReason.VLAN_TAGGED);
+            return;
+        }
+        if (type != Ethernet.TYPE_IPV4 && type != Ethernet.TYPE_ARP) {
+            drop(FrameDropReason.OTHER_ETHERTYPE);
+            return;
+        }
+        // Linux's ip_rcv and arp_rcv drop PACKET_OTHERHOST frames too: they are for another station.
+        if (frame.packetType == ReceivedFrame.PACKET_OTHERHOST) {
+            drop(FrameDropReason.NOT_FOR_THIS_HOST);
+            return;
+        }
+        long l3 = frame.offset + Ethernet.HEADER_LENGTH;
+        if (type == Ethernet.TYPE_ARP) {
+            b.handleArp(segment, l3, frame.offset + frame.length, now);
+            return;
+        }
+        packet.segment = segment;
+        packet.offset = l3;
+        packet.length = frame.length - Ethernet.HEADER_LENGTH;
+        packet.ingressInterface = b.index();
+        if (frame.checksumNotReady) {
+            // Design note pitfall 1: CHECKSUM_PARTIAL from a veth/tap sender; the engine needs complete checksums.
+            Checksums.completeL4Checksum(segment, l3, packet.length);
+            b.checksumsCompleted++;
+        }
+        if (engine.process(packet, now) != Verdict.FORWARD) {
+            drop(FrameDropReason.ENGINE_VERDICT);
+            return;
+        }
+        int egress = packet.egressInterface;
+        BoundInterface[] current = interfaces;
+        if (egress < 0 || egress >= current.length) {
+            drop(FrameDropReason.EGRESS_UNKNOWN);
+            return;
+        }
+        current[egress].transmitIpv4(packet.segment, packet.offset, packet.length, packet.nextHop, now);
+    }
+
+    private void drop(FrameDropReason reason) {
+        drops[reason.ordinal()]++;
+    }
+
+    private void flush(BoundInterface b) {
+        if (!b.port.flushTransmit()) {
+            b.txFlushFailures++;
+        }
+    }
+
+    private void tick(long now) {
+        engine.expire(now);
+        for (BoundInterface b : interfaces) {
+            b.neighbours.age(now);
+            flush(b);
+        }
+    }
+
+    private void runCommands() {
+        FutureTask<?> task;
+        while ((task = commands.poll()) != null) {
+            task.run();
+        }
+    }
+
+    private void sleepInPoll() {
+        MemorySegment fds = pollFds;
+        int count = pollCount;
+        int ready = LibC.poll(fds, count, POLL_TIMEOUT_MILLIS);
+        if (ready <= 0) {
+            return;   // timeout, or EINTR: the next turn looks again
+        }
+        if ((fds.get(ValueLayout.JAVA_SHORT, LibC.POLLFD_REVENTS) & LibC.POLLIN) != 0) {
+            wakeUp.drain();
+        }
+        for (int i = 1; i < count; i++) {
+            long at = i * LibC.POLLFD_SIZE;
+            short revents = fds.get(ValueLayout.JAVA_SHORT, at + LibC.POLLFD_REVENTS);
+            if ((revents & (LibC.POLLERR | LibC.POLLNVAL)) != 0) {
+                portError(i - 1, revents, fds, at);
+            }
+        }
+    }
+
+    /** A socket error (e.g. ENETDOWN when the device went down) is read, cleared, counted and logged once. */
+    private void portError(int index, short revents, MemorySegment fds, long at) {
+        BoundInterface b = interfaces[index];
+        b.socketErrors++;
+        if ((revents & LibC.POLLNVAL) != 0) {
+            fds.set(ValueLayout.JAVA_INT, at + LibC.POLLFD_FD, -1);   // stop polling a descriptor that is gone
+            logDistinct("port " + b.port.device() + ": descriptor invalid", null);
+            return;
+        }
+        int errno = b.port.takeSocketError();
+        logDistinct("port " + b.port.device() + ": " + (errno == 0 ? "poll error" : LibC.describeErrno(errno)), null);
+    }
+
+    private void internalError(RuntimeException e) {
+        drop(FrameDropReason.INTERNAL_ERROR);
+        StackTraceElement[] trace = e.getStackTrace();
+        logDistinct(e.getClass().getName() + (trace.length > 0 ? " at " + trace[0] : ""), e);
+    }
+
+    private void logDistinct(String key, Throwable error) {
+        Long seen = distinctErrors.get(key);
+        if (seen != null) {
+            distinctErrors.put(key, seen + 1);
+            return;
+        }
+        if (distinctErrors.size() < MAX_DISTINCT_ERRORS) {
+            distinctErrors.put(key, 1L);
+            LOG.log(System.Logger.Level.ERROR, "data plane: " + key + " (logged once; later occurrences are counted)",
+                    error);
+        }
+    }
+
+    /** Number of times each distinct error was seen (management path). */
+    Map<String, Long> distinctErrors() {
+        return onWorker(() -> Map.copyOf(distinctErrors));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.algd.io;
+
+import dev.algd.io.linux.Netns;
+import java.io.IOException;
+
+/**
+ * Opens the {@link PacketPort} of a Linux device; the data plane calls it from {@link DataPlane#prepare} for every
+ * device that is new in a config. The seam for other port types (TUN) and for tests.
+ */
+@FunctionalInterface
+public interface PortOpener {
+
+    /** Opens {@code device}; the exception says what is missing (the device, a privilege, kernel support). */
+    PacketPort open(String device) throws IOException;
+
+    /** AF_PACKET ports with TPACKET_V2 rings of {@code geometry}, opened in the calling thread's network namespace. */
+    static PortOpener afPacket(RingGeometry geometry) {
+        return device -> AfPacketPort.open(device, geometry);
+    }
+
+    /**
+     * This opener, run inside the named network namespace ({@code ip netns add NAME}). The calling thread enters
+     * it for the duration of each {@link #open} and returns afterwards; the sockets stay in that namespace, so the
+     * worker can use them from any namespace. algd started with {@code ip netns exec NAME} does not need this.
+     */
+    default PortOpener inNamespace(String namespace) {
+        PortOpener inner = this;
+        return device -> {
+            try (Netns ignored = Netns.enter(namespace)) {
+                return inner.open(device);
+            }
+        };
+    }
+}
