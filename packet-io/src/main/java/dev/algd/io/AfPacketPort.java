@@ -113,8 +113,9 @@ public final class AfPacketPort implements PacketPort {
             MemorySegment rings = mapRings(fd, net, geometry, arena);
             bind(fd, net);
             LOG.log(System.Logger.Level.INFO, "opened AF_PACKET port on ''{0}'' (ifindex {1}, {2}, MTU {3},"
-                    + " {4} x {5} B frames per ring)", device, net.index(), NetDevice.formatMac(net.macAddress()),
-                    net.mtu(), geometry.frameCount(), geometry.frameSize());
+                    + " {4} x {5} B frames per ring)", device, Integer.toString(net.index()),
+                    NetDevice.formatMac(net.macAddress()), Integer.toString(net.mtu()),
+                    Integer.toString(geometry.frameCount()), Integer.toString(geometry.frameSize()));
             return new AfPacketPort(net, fd, arena, rings, geometry);
         } catch (LinuxException | RuntimeException e) {
             if (arena != null) {
@@ -181,7 +182,7 @@ public final class AfPacketPort implements PacketPort {
             try {
                 LibC.munmap(segment, length);
             } catch (LinuxException e) {
-                LOG.log(System.Logger.Level.ERROR, "unmapping the rings of ''" + net.name() + "'' failed", e);
+                LOG.log(System.Logger.Level.ERROR, "unmapping the rings of '" + net.name() + "' failed", e);
             }
         });
     }
