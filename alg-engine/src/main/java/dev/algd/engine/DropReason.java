@@ -42,5 +42,9 @@ public enum DropReason {
     /** The new session's original or reply key already belongs to another session. */
     SESSION_KEY_IN_USE,
     /** Every session slot is taken by a live session. */
-    SESSION_TABLE_FULL
+    SESSION_TABLE_FULL,
+    /** The first packet of a new flow was refused by the rule set attached to its ingress interface (inbound). */
+    FIREWALL_INBOUND,
+    /** The first packet of a new flow was refused by the rule set attached to its egress interface (outbound). */
+    FIREWALL_OUTBOUND
 }

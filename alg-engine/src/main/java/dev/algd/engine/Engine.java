@@ -1,6 +1,7 @@
 package dev.algd.engine;
 
 import dev.algd.engine.config.EngineConfig;
+import dev.algd.engine.firewall.FirewallPolicy;
 import dev.algd.engine.nat.DestinationNatPolicy;
 import dev.algd.engine.nat.PortAllocator;
 import dev.algd.engine.nat.SourceNatPolicy;
@@ -45,6 +46,9 @@ public final class Engine {
     static final int LOCAL_REPLY_TTL = 64;
     private static final String FEATURE_SNAT = "snat";
     private static final String FEATURE_DNAT = "dnat";
+    private static final String FEATURE_FIREWALL = "firewall";
+    /** {@link SessionTable#flags} bit: the session was created through at least one accepting rule set. */
+    static final int FLAG_FIREWALL = 1;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     private static final DropReason[] DROP_BY_IPV4_REASON = new DropReason[Ipv4Reason.values().length];
@@ -73,6 +77,7 @@ public final class Engine {
     private Fib fib;
     private SourceNatPolicy sourceNat;
     private DestinationNatPolicy destinationNat;
+    private FirewallPolicy firewall;
     private String[] interfaceNames;
     /** Bumped on every apply; sessions' cached routes from another generation are looked up again. Never 0. */
     private int routeGeneration;
@@ -175,6 +180,7 @@ public final class Engine {
         Fib newFib = Fib.build(config);
         SourceNatPolicy newSourceNat = SourceNatPolicy.compile(config);
         DestinationNatPolicy newDestinationNat = DestinationNatPolicy.compile(config);
+        FirewallPolicy newFirewall = FirewallPolicy.compile(config);
         String[] names = new String[config.interfaces().size()];
         for (int i = 0; i < names.length; i++) {
             names[i] = config.interfaces().get(i).name();
@@ -183,6 +189,7 @@ public final class Engine {
         this.fib = newFib;
         this.sourceNat = newSourceNat;
         this.destinationNat = newDestinationNat;
+        this.firewall = newFirewall;
         this.interfaceNames = names;
         routeGeneration = routeGeneration == Integer.MAX_VALUE ? 1 : routeGeneration + 1;
     }
@@ -295,8 +302,10 @@ public final class Engine {
 
     /**
      * Creates the session of a packet that matched none, towards its destination after destination NAT; on success
-     * leaves its slot in {@link #createdSlot}. Source NAT rules see the translated destination, as in the guide's
-     * order (DNAT on the way in, routing, SNAT on the way out).
+     * leaves its slot in {@link #createdSlot}. The order is Vyatta's: DNAT, the inbound firewall of the ingress
+     * interface, routing, the outbound firewall of the egress interface, SNAT. So both firewalls see the translated
+     * destination and the original source, and SNAT rules see the translated destination. Firewalls are evaluated
+     * here only, for the first packet (NEW): packets of an existing session are never re-evaluated.
      */
     private DropReason createSession(int ingress, long nowNanos) {
         if (protocol == Ipv4Header.PROTOCOL_ICMP && icmpType == IcmpHeader.TYPE_ECHO_REPLY) {
@@ -310,9 +319,20 @@ public final class Engine {
         if (translatesDestination && fib.isLocalAddress(destination)) {
             return DropReason.LOCAL_DESTINATION;
         }
+        boolean hasPorts = protocol != Ipv4Header.PROTOCOL_ICMP;
+        int inboundRules = firewall.inboundRuleSet(ingress);
+        if (!firewall.isAccepted(inboundRules, FirewallPolicy.STATE_NEW, protocol, sourceAddress, sourcePort,
+                destination, destinationPortAfterNat, hasPorts)) {
+            return DropReason.FIREWALL_INBOUND;
+        }
         long route = fib.lookup(destination);
         if (route == Fib.NO_ROUTE) {
             return DropReason.NO_ROUTE;
+        }
+        int outboundRules = firewall.outboundRuleSet(Fib.egressInterface(route));
+        if (!firewall.isAccepted(outboundRules, FirewallPolicy.STATE_NEW, protocol, sourceAddress, sourcePort,
+                destination, destinationPortAfterNat, hasPorts)) {
+            return DropReason.FIREWALL_OUTBOUND;
         }
         int translatedAddress = sourceAddress;
         int translatedPort = sourcePort;
@@ -341,6 +361,9 @@ public final class Engine {
             return DropReason.SESSION_KEY_IN_USE;
         }
         sessions.cacheRoute(slot, Direction.ORIGINAL, routeGeneration, route);
+        if (inboundRules != FirewallPolicy.NONE || outboundRules != FirewallPolicy.NONE) {
+            sessions.addFlags(slot, FLAG_FIREWALL);
+        }
         createdSlot = slot;
         return null;
     }
@@ -484,6 +507,9 @@ public final class Engine {
         }
         if (destinationTranslated) {
             features.add(FEATURE_DNAT);
+        }
+        if ((sessions.flags(slot) & FLAG_FIREWALL) != 0) {
+            features.add(FEATURE_FIREWALL);
         }
         long leftNanos = Math.max(0, sessions.expiresAtNanos(slot) - nowNanos);
         long timeoutSeconds = (leftNanos + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND;

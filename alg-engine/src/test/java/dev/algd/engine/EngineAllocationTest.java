@@ -14,6 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.DestinationNatRule;
 import dev.algd.engine.config.EngineConfig;
+import dev.algd.engine.config.FirewallAttachment;
+import dev.algd.engine.config.FirewallRule;
+import dev.algd.engine.config.FirewallRuleSet;
 import dev.algd.engine.config.PortRange;
 import dev.algd.engine.config.SourceNatRule;
 import dev.algd.engine.testing.TestPackets;
@@ -22,12 +25,13 @@ import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
  * House style, "Check it in a test": after warm-up, 10,000 packets through {@link Engine#process} allocate nothing.
  * The mix covers every per-packet path: session creation (with port preservation and with a port collision),
- * TCP state changes, replies, UDP, ICMP echo both ways, destination NAT (a port forward and its replies), the echo answered in place, lazy expiry and re-creation,
+ * TCP state changes, replies, UDP, ICMP echo both ways, destination NAT (a port forward and its replies), the firewall's evaluation of new flows (accepted and dropped), the echo answered in place, lazy expiry and re-creation,
  * the incremental sweep, and drops.
  */
 class EngineAllocationTest {
@@ -68,6 +72,8 @@ class EngineAllocationTest {
             // Destination NAT: a port forward on algd's own address to an inside server, and its reply.
             add(TestPackets.tcp().from(SERVER, 30000 + i).to(OUTSIDE_ADDRESS, 8080).flags(SYN), OUTSIDE);
             add(TestPackets.tcp().from("192.168.1.5", 80).to(SERVER, 30000 + i).flags(SYN | ACK), INSIDE);
+            // The firewall on the outside: telnet to the inside is dropped, the rest is evaluated and accepted.
+            add(TestPackets.tcp().from(SERVER, 30000 + i).to("192.168.1.5", 23).flags(SYN), OUTSIDE);
         }
     }
 
@@ -102,7 +108,9 @@ class EngineAllocationTest {
                 AddressRange.parse(OUTSIDE_ADDRESS), PortRange.parse("8080"), false,
                 AddressRange.parse("192.168.1.5"), PortRange.parse("80"));
         EngineConfig config = new EngineConfig(base.algs(), base.interfaces(), base.staticRoutes(),
-                base.sourceNatRules(), List.of(forward), Map.of(), List.of());
+                base.sourceNatRules(), List.of(forward), Map.of("outside-in", new FirewallRuleSet("outside-in", true,
+                        List.of(new FirewallRule(10, false, 6, null, null, null, PortRange.parse("23"), Set.of())))),
+                List.of(new FirewallAttachment("outside", true, "outside-in")));
         EngineHarness h = new EngineHarness(config, 1 << 14);
         MemorySegment buffer = arena.allocate(2048);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -119,6 +127,7 @@ class EngineAllocationTest {
         assertTrue(forwarded > MEASURED_PACKETS * 8 / 10, "the mix is mostly forwarded, was " + forwarded);
         EngineCounters counters = h.engine.counters();
         assertTrue(counters.drops(DropReason.TTL_EXCEEDED) > 0);
+        assertTrue(counters.drops(DropReason.FIREWALL_INBOUND) > 0);
         assertTrue(counters.drops(DropReason.FRAGMENT) > 0);
         assertTrue(counters.drops(DropReason.LOCAL_DESTINATION) > 0);
         assertTrue(counters.echoRepliesSent() > 0);

@@ -56,6 +56,8 @@ public final class SessionTable {
     private final long[] ids;
     private final long[] parentIds;
     private final byte[] states;
+    /** Per slot: bits the engine defines (features such as firewall or ALG), 0 at creation. */
+    private final byte[] flags;
     private final byte[] tcpAux;
     private final long[] expiresAtNanos;
     /** Per slot and direction: packets, bytes. */
@@ -96,6 +98,7 @@ public final class SessionTable {
         ids = new long[capacity];
         parentIds = new long[capacity];
         states = new byte[capacity];
+        flags = new byte[capacity];
         tcpAux = new byte[capacity];
         expiresAtNanos = new long[capacity];
         counters = new long[capacity * 4];
@@ -222,6 +225,7 @@ public final class SessionTable {
         parentIds[slot] = parentId;
         int state = protocol == PROTOCOL_TCP ? TcpStateMachine.initialState(tcpFlags) : NEW;
         states[slot] = (byte) state;
+        flags[slot] = 0;
         tcpAux[slot] = 0;
         expiresAtNanos[slot] = nowNanos + timeoutNanos[timeoutClass(protocol) * SessionState.count() + state];
         counters[slot * 4] = 0;
@@ -336,6 +340,15 @@ public final class SessionTable {
 
     public int destinationPort(int slot, int direction) {
         return ports[slot * 2 + direction] & 0xffff;
+    }
+
+    /** The engine's bits for this session (0..255); the table never interprets them. */
+    public int flags(int slot) {
+        return flags[slot] & 0xff;
+    }
+
+    public void addFlags(int slot, int bits) {
+        flags[slot] = (byte) (flags[slot] | bits);
     }
 
     public SessionState state(int slot) {
