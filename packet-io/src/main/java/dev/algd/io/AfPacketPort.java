@@ -97,7 +97,7 @@ public final class AfPacketPort implements PacketPort {
     public static AfPacketPort open(String device, RingGeometry geometry) throws LinuxException {
         int fd;
         try {
-            fd = LibC.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, 0);
+            fd = LibC.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, 0, "socket(AF_PACKET, SOCK_RAW, 0)");
         } catch (LinuxException e) {
             if (e.errno() == LibC.EPERM || e.errno() == LibC.EACCES) {
                 throw new LinuxException("opening a packet socket for interface '" + device

@@ -230,6 +230,18 @@ class NamespaceEndToEndTest {
 
     @Test
     @Order(7)
+    void openingAPortWithoutCapNetRawSaysWhatIsMissing() throws IOException {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String output = ok("ip", "netns", "exec", router, "/usr/bin/setpriv", "--bounding-set=-net_raw",
+                "--inh-caps=-net_raw", "--", java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), PortOpenProbe.class.getName(), "in0");
+        assertEquals("opening a packet socket for interface 'in0' needs CAP_NET_RAW (run algd as root):"
+                + " socket(AF_PACKET, SOCK_RAW, 0) failed: Operation not permitted (EPERM, errno 1)", output.strip());
+    }
+
+    @Test
+    @Order(8)
     void netnsReturnsTheThreadToItsOwnNamespace() throws IOException {
         Path self = Path.of("/proc/thread-self/ns/net");
         Path before = Files.readSymbolicLink(self);

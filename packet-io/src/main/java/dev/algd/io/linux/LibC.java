@@ -147,12 +147,13 @@ public final class LibC {
 
     // ---------------------------------------------------------------- setup calls (errno captured)
 
-    public static int socket(int domain, int type, int protocol) throws LinuxException {
+    /** {@code socket(domain, type, protocol)}; {@code call} names it in errors, e.g. "socket(AF_PACKET, SOCK_RAW, 0)". */
+    public static int socket(int domain, int type, int protocol, String call) throws LinuxException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cs = arena.allocate(CAPTURE_LAYOUT);
             int fd = (int) SOCKET.invokeExact(cs, domain, type, protocol);
             if (fd < 0) {
-                throw new LinuxException("socket(" + domain + ", " + type + ", " + protocol + ")", errno(cs));
+                throw new LinuxException(call, errno(cs));
             }
             return fd;
         } catch (LinuxException e) {
