@@ -46,5 +46,7 @@ public enum DropReason {
     /** The first packet of a new flow was refused by the rule set attached to its ingress interface (inbound). */
     FIREWALL_INBOUND,
     /** The first packet of a new flow was refused by the rule set attached to its egress interface (outbound). */
-    FIREWALL_OUTBOUND
+    FIREWALL_OUTBOUND,
+    /** The session's ALG refused the packet (a malformed control message it must not pass on). */
+    ALG
 }

@@ -1,5 +1,15 @@
 package dev.algd.engine;
 
+import dev.algd.engine.alg.Alg;
+import dev.algd.engine.alg.AlgCounters;
+import dev.algd.engine.alg.AlgEvent;
+import dev.algd.engine.alg.AlgOutcome;
+import dev.algd.engine.alg.AlgPacket;
+import dev.algd.engine.alg.AlgRegistry;
+import dev.algd.engine.alg.AlgSessionTable;
+import dev.algd.engine.alg.Expectation;
+import dev.algd.engine.alg.ExpectationTable;
+import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.firewall.FirewallPolicy;
 import dev.algd.engine.nat.DestinationNatPolicy;
@@ -47,6 +57,12 @@ public final class Engine {
     private static final String FEATURE_SNAT = "snat";
     private static final String FEATURE_DNAT = "dnat";
     private static final String FEATURE_FIREWALL = "firewall";
+    private static final String FEATURE_ALG = "alg";
+    private static final AlgId[] ALG_IDS = AlgId.values();
+    /** Expectations examined per {@link #expire} call. */
+    static final int EXPIRE_SLICE_EXPECTATIONS = 1_024;
+    /** Vyatta's pinhole tables hold at most 16K entries each (alg-behaviour.md §0); algd keeps one table. */
+    static final int MAX_EXPECTATIONS = 16_384;
     /** {@link SessionTable#flags} bit: the session was created through at least one accepting rule set. */
     static final int FLAG_FIREWALL = 1;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -69,6 +85,12 @@ public final class Engine {
     private final UdpHeader udp = new UdpHeader();
     private final IcmpHeader icmp = new IcmpHeader();
     private final long[] drops = new long[DropReason.values().length];
+    private final Alg[] algImplementations = new Alg[ALG_IDS.length];
+    private final long[] algCounters = new long[AlgEvent.values().length];
+    private final AlgSessionTable algSessions;
+    private final ExpectationTable expectations;
+    private final AlgPacket algPacket;
+    private AlgRegistry algRegistry;
     private long packetsReceived;
     private long packetsForwarded;
     private long echoRepliesSent;
@@ -101,9 +123,36 @@ public final class Engine {
     }
 
     public Engine(EngineConfig config, EngineLimits limits, Timeouts timeouts) {
+        this(config, limits, timeouts, List.of());
+    }
+
+    /**
+     * An engine with these ALG implementations, at most one per {@link AlgId}. The config decides which flows each
+     * one sees; a session keeps its ALG for its whole life, even after the ALG is disabled (the guide: existing
+     * sessions keep referencing it). Per-session ALG state and expectations get a quarter of
+     * {@code maxSessions} slots each, at least 64, expectations at most {@link #MAX_EXPECTATIONS}.
+     */
+    public Engine(EngineConfig config, EngineLimits limits, Timeouts timeouts, List<Alg> algs) {
         sessions = new SessionTable(limits.maxSessions(), timeouts);
         portAllocator = new PortAllocator(sessions);
+        for (Alg alg : algs) {
+            if (algImplementations[alg.id().ordinal()] != null) {
+                throw new IllegalArgumentException("two implementations of the " + alg.id().yangName() + " ALG");
+            }
+            algImplementations[alg.id().ordinal()] = alg;
+        }
+        int algSlots = Math.max(64, limits.maxSessions() / 4);
+        algSessions = new AlgSessionTable(algSlots);
+        expectations = new ExpectationTable(Math.min(MAX_EXPECTATIONS, algSlots), algSlots, algCounters);
+        algPacket = new AlgPacket(expectations, algCounters);
+        sessions.removalListener(this::sessionRemoved);
         apply(config);
+    }
+
+    /** A session with ALG state ended: its expectations and its ALG slot go with it. */
+    private void sessionRemoved(int slot, int algSlot) {
+        expectations.removeAllOf(algSlot);
+        algSessions.release(algSlot);
     }
 
     /**
@@ -131,17 +180,24 @@ public final class Engine {
             return drop(malformed);
         }
         int found = sessions.find(protocol, sourceAddress, sourcePort, destinationAddress, destinationPort, nowNanos);
+        int expectation = ExpectationTable.NONE;
         if (found == SessionTable.NOT_FOUND) {
-            matchDestinationNat(ingress);
-            if (!translatesDestination && fib.isLocalAddress(destinationAddress)) {
-                return answerLocally(packet);
+            expectation = expectations.find(protocol, sourceAddress, sourcePort, destinationAddress, destinationPort,
+                    nowNanos);
+            if (expectation != ExpectationTable.NONE) {
+                matchExpectation(expectation);
+            } else {
+                matchDestinationNat(ingress);
+                if (!translatesDestination && fib.isLocalAddress(destinationAddress)) {
+                    return answerLocally(packet);
+                }
             }
         }
         if (ip.ttl() <= 1) {
             return drop(DropReason.TTL_EXCEEDED);
         }
         if (found == SessionTable.NOT_FOUND) {
-            DropReason refused = createSession(ingress, nowNanos);
+            DropReason refused = createSession(ingress, expectation, nowNanos);
             if (refused != null) {
                 return drop(refused);
             }
@@ -160,6 +216,12 @@ public final class Engine {
             return drop(DropReason.NO_ROUTE);
         }
         rewrite(newSource, newSourcePort, newDestination, newDestinationPort);
+        int algSlot = sessions.algSlot(slot);
+        if (algSlot != SessionTable.NO_ALG_SLOT && inspect(slot, direction, algSlot, newSource, newSourcePort,
+                newDestination, newDestinationPort, nowNanos) == AlgOutcome.DROP) {
+            algCounters[AlgEvent.PACKET_DROPPED.ordinal()]++;
+            return drop(DropReason.ALG);
+        }
         sessions.track(slot, direction, tcpFlags, ip.totalLength(), nowNanos);
         packet.egressInterface = Fib.egressInterface(route);
         packet.nextHop = Fib.nextHop(route);
@@ -173,6 +235,7 @@ public final class Engine {
      */
     public void expire(long nowNanos) {
         sessions.expire(nowNanos, EXPIRE_SLICE_SLOTS);
+        expectations.expire(nowNanos, EXPIRE_SLICE_EXPECTATIONS);
     }
 
     /** Swaps in {@code config} for new flows; existing sessions keep their translation and interface name. */
@@ -181,6 +244,7 @@ public final class Engine {
         SourceNatPolicy newSourceNat = SourceNatPolicy.compile(config);
         DestinationNatPolicy newDestinationNat = DestinationNatPolicy.compile(config);
         FirewallPolicy newFirewall = FirewallPolicy.compile(config);
+        AlgRegistry newAlgRegistry = AlgRegistry.build(config, algImplementations);
         String[] names = new String[config.interfaces().size()];
         for (int i = 0; i < names.length; i++) {
             names[i] = config.interfaces().get(i).name();
@@ -190,6 +254,7 @@ public final class Engine {
         this.sourceNat = newSourceNat;
         this.destinationNat = newDestinationNat;
         this.firewall = newFirewall;
+        this.algRegistry = newAlgRegistry;
         this.interfaceNames = names;
         routeGeneration = routeGeneration == Integer.MAX_VALUE ? 1 : routeGeneration + 1;
     }
@@ -224,6 +289,11 @@ public final class Engine {
         }
         return new EngineCounters(packetsReceived, packetsForwarded, dropped, echoRepliesSent, byReason,
                 sessions.size(), sessions.createdCount(), sessions.expiredCount());
+    }
+
+    /** A snapshot of the ALG framework's counters: expectations, inspections, rewrites. */
+    public AlgCounters algCounters() {
+        return AlgCounters.of(algCounters, expectations.size(), algSessions.size());
     }
 
     private Verdict drop(DropReason reason) {
@@ -307,21 +377,24 @@ public final class Engine {
      * destination and the original source, and SNAT rules see the translated destination. Firewalls are evaluated
      * here only, for the first packet (NEW): packets of an existing session are never re-evaluated.
      */
-    private DropReason createSession(int ingress, long nowNanos) {
+    private DropReason createSession(int ingress, int expectation, long nowNanos) {
         if (protocol == Ipv4Header.PROTOCOL_ICMP && icmpType == IcmpHeader.TYPE_ECHO_REPLY) {
             return DropReason.UNSOLICITED_ECHO_REPLY;
         }
+        boolean isChild = expectation != ExpectationTable.NONE;
         int destination = newFlowDestinationAddress;
         int destinationPortAfterNat = newFlowDestinationPort;
-        if (!translatesDestination && sourceNat.isTranslationAddress(destination)) {
+        if (!isChild && !translatesDestination && sourceNat.isTranslationAddress(destination)) {
             return DropReason.NO_SESSION_FOR_TRANSLATION_ADDRESS;
         }
         if (translatesDestination && fib.isLocalAddress(destination)) {
             return DropReason.LOCAL_DESTINATION;
         }
         boolean hasPorts = protocol != Ipv4Header.PROTOCOL_ICMP;
+        // A child flow is RELATED to its parent (guide: the ALG opens a firewall pinhole for it).
+        int state = isChild ? FirewallPolicy.STATE_RELATED : FirewallPolicy.STATE_NEW;
         int inboundRules = firewall.inboundRuleSet(ingress);
-        if (!firewall.isAccepted(inboundRules, FirewallPolicy.STATE_NEW, protocol, sourceAddress, sourcePort,
+        if (!firewall.isAccepted(inboundRules, state, protocol, sourceAddress, sourcePort,
                 destination, destinationPortAfterNat, hasPorts)) {
             return DropReason.FIREWALL_INBOUND;
         }
@@ -330,15 +403,20 @@ public final class Engine {
             return DropReason.NO_ROUTE;
         }
         int outboundRules = firewall.outboundRuleSet(Fib.egressInterface(route));
-        if (!firewall.isAccepted(outboundRules, FirewallPolicy.STATE_NEW, protocol, sourceAddress, sourcePort,
+        if (!firewall.isAccepted(outboundRules, state, protocol, sourceAddress, sourcePort,
                 destination, destinationPortAfterNat, hasPorts)) {
             return DropReason.FIREWALL_OUTBOUND;
         }
         int translatedAddress = sourceAddress;
         int translatedPort = sourcePort;
-        int rule = sourceNat.match(Fib.egressInterface(route), protocol, sourceAddress, sourcePort,
-                destination, destinationPortAfterNat, protocol != Ipv4Header.PROTOCOL_ICMP);
-        if (rule != SourceNatPolicy.NO_MATCH && !sourceNat.isExclude(rule)) {
+        int rule = isChild && expectations.translatesSource(expectation) ? SourceNatPolicy.NO_MATCH
+                : sourceNat.match(Fib.egressInterface(route), protocol, sourceAddress, sourcePort,
+                        destination, destinationPortAfterNat, hasPorts);
+        if (isChild && expectations.translatesSource(expectation)) {
+            translatedAddress = expectations.newSourceAddress(expectation);
+            int port = expectations.newSourcePort(expectation);
+            translatedPort = port == Expectation.KEEP_PORT ? sourcePort : port;
+        } else if (rule != SourceNatPolicy.NO_MATCH && !sourceNat.isExclude(rule)) {
             if (!sourceNat.hasTranslationAddress(rule)) {
                 return DropReason.NO_TRANSLATION_ADDRESS;
             }
@@ -353,7 +431,8 @@ public final class Engine {
         int slot = sessions.create(protocol,
                 sourceAddress, sourcePort, destinationAddress, destinationPort,
                 destination, destinationPortAfterNat, translatedAddress, translatedPort,
-                tcpFlags, interfaceNames[ingress], 0, nowNanos);
+                tcpFlags, interfaceNames[ingress], isChild ? expectations.parentSessionId(expectation) : 0,
+                nowNanos);
         if (slot == SessionTable.TABLE_FULL) {
             return DropReason.SESSION_TABLE_FULL;
         }
@@ -364,8 +443,72 @@ public final class Engine {
         if (inboundRules != FirewallPolicy.NONE || outboundRules != FirewallPolicy.NONE) {
             sessions.addFlags(slot, FLAG_FIREWALL);
         }
+        if (isChild) {
+            // The child shows its parent's ALG; it is not inspected itself (no ALG slot).
+            sessions.assignAlg(slot, expectations.algId(expectation), SessionTable.NO_ALG_SLOT);
+            expectations.matched(expectation);
+        } else {
+            assignAlg(slot, destinationPortAfterNat);
+        }
         createdSlot = slot;
         return null;
+    }
+
+    /** A new flow that matched an expectation goes where the expectation's translation says. */
+    private void matchExpectation(int expectation) {
+        translatesDestination = expectations.translatesDestination(expectation);
+        newFlowDestinationAddress = translatesDestination ? expectations.newDestinationAddress(expectation)
+                : destinationAddress;
+        int port = expectations.newDestinationPort(expectation);
+        newFlowDestinationPort = translatesDestination && port != Expectation.KEEP_PORT ? port : destinationPort;
+    }
+
+    /** Gives a new session the ALG the registry maps its protocol and (translated) destination port to, if any. */
+    private void assignAlg(int slot, int destinationPortAfterNat) {
+        int algId = algRegistry.algFor(protocol, destinationPortAfterNat);
+        if (algId == AlgRegistry.NO_ALG) {
+            return;
+        }
+        int algSlot = algSessions.allocate(slot, sessions.id(slot), algId);
+        if (algSlot == AlgSessionTable.NONE) {
+            algCounters[AlgEvent.ALG_SESSION_TABLE_FULL.ordinal()]++;
+            return;
+        }
+        sessions.assignAlg(slot, algId, algSlot);
+        algCounters[AlgEvent.SESSION_ASSIGNED.ordinal()]++;
+    }
+
+    /**
+     * Hands the payload of a packet of an ALG-inspected session to its ALG, after the headers were translated.
+     * Packets without payload are not handed over.
+     */
+    private AlgOutcome inspect(int slot, int direction, int algSlot, int newSource, int newSourcePort,
+            int newDestination, int newDestinationPort, long nowNanos) {
+        long l4 = ip.payloadOffset();
+        int l4Length = ip.totalLength() - ip.headerLength();
+        long payloadOffset;
+        int payloadLength;
+        if (protocol == Ipv4Header.PROTOCOL_TCP) {
+            int headerLength = tcp.headerLength();
+            payloadOffset = l4 + headerLength;
+            payloadLength = l4Length - headerLength;
+        } else if (protocol == Ipv4Header.PROTOCOL_UDP) {
+            payloadOffset = l4 + UdpHeader.LENGTH;
+            payloadLength = Math.min(udp.length(), l4Length) - UdpHeader.LENGTH;
+        } else {
+            return AlgOutcome.PASS;
+        }
+        if (payloadLength <= 0) {
+            return AlgOutcome.PASS;
+        }
+        int algId = algSessions.algId(algSlot);
+        Alg alg = algImplementations[algId];
+        algPacket.bind(ip.segment(), payloadOffset, payloadLength, protocol, direction, sessions.id(slot), algSlot,
+                algId, alg.policy(), nowNanos);
+        algPacket.bindTuples(sourceAddress, sourcePort, destinationAddress, destinationPort, newSource,
+                newSourcePort, newDestination, newDestinationPort);
+        algCounters[AlgEvent.PACKET_INSPECTED.ordinal()]++;
+        return alg.inspect(algPacket);
     }
 
     private long routeFor(int slot, int direction, int destination) {
@@ -511,11 +654,16 @@ public final class Engine {
         if ((sessions.flags(slot) & FLAG_FIREWALL) != 0) {
             features.add(FEATURE_FIREWALL);
         }
+        int algId = sessions.algId(slot);
+        if (algId >= 0) {
+            features.add(FEATURE_ALG);
+        }
         long leftNanos = Math.max(0, sessions.expiresAtNanos(slot) - nowNanos);
         long timeoutSeconds = (leftNanos + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND;
         return new SessionView(sessions.id(slot), sessions.protocol(slot), source, port,
                 destination, destinationPort, translatedAddress, translatedPort, sessions.state(slot).name(),
-                timeoutSeconds, sessions.interfaceName(slot), sessions.parentId(slot), null, features,
+                timeoutSeconds, sessions.interfaceName(slot), sessions.parentId(slot), algId >= 0 ? ALG_IDS[algId] : null,
+                features,
                 sessions.packets(slot, original), sessions.bytes(slot, original),
                 sessions.packets(slot, reply), sessions.bytes(slot, reply),
                 translatedDestination, translatedDestinationPort);

@@ -30,7 +30,7 @@ final class EngineHarness {
     static final String OUTSIDE_ADDRESS = "203.0.113.1";
     static final String GATEWAY = "203.0.113.254";
 
-    final Engine engine;
+    Engine engine;
     final Packet packet = new Packet();
     long now = 5_000 * SECOND;
 
@@ -40,6 +40,12 @@ final class EngineHarness {
 
     EngineHarness(SourceNatRule... rules) {
         this(config(rules), 1024);
+    }
+
+    /** Replaces the engine, e.g. by one built with ALG implementations. */
+    EngineHarness withEngine(Engine replacement) {
+        engine = replacement;
+        return this;
     }
 
     static EngineConfig config(SourceNatRule... rules) {

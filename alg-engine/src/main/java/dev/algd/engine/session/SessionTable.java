@@ -23,6 +23,14 @@ public final class SessionTable {
     public static final int TABLE_FULL = -1;
     /** {@link #create}: one of the two keys already belongs to a live session. */
     public static final int KEY_IN_USE = -2;
+    /** {@link #algSlot}: the session has no per-session ALG state. */
+    public static final int NO_ALG_SLOT = -1;
+
+    /** Told when a session holding an ALG slot is removed, so that the slot and its expectations go with it. */
+    @FunctionalInterface
+    public interface RemovalListener {
+        void sessionRemoved(int slot, int algSlot);
+    }
 
     /** When no slot is free, {@link #create} sweeps this many slots for an expired session before giving up. */
     static final int RECLAIM_SLOTS = 64;
@@ -58,6 +66,10 @@ public final class SessionTable {
     private final byte[] states;
     /** Per slot: bits the engine defines (features such as firewall or ALG), 0 at creation. */
     private final byte[] flags;
+    /** Per slot: the ALG's id + 1, 0 for none (shown even when the session holds no ALG slot, as children do). */
+    private final byte[] algIds;
+    private final int[] algSlots;
+    private RemovalListener removalListener;
     private final byte[] tcpAux;
     private final long[] expiresAtNanos;
     /** Per slot and direction: packets, bytes. */
@@ -99,6 +111,8 @@ public final class SessionTable {
         parentIds = new long[capacity];
         states = new byte[capacity];
         flags = new byte[capacity];
+        algIds = new byte[capacity];
+        algSlots = new int[capacity];
         tcpAux = new byte[capacity];
         expiresAtNanos = new long[capacity];
         counters = new long[capacity * 4];
@@ -226,6 +240,8 @@ public final class SessionTable {
         int state = protocol == PROTOCOL_TCP ? TcpStateMachine.initialState(tcpFlags) : NEW;
         states[slot] = (byte) state;
         flags[slot] = 0;
+        algIds[slot] = 0;
+        algSlots[slot] = NO_ALG_SLOT;
         tcpAux[slot] = 0;
         expiresAtNanos[slot] = nowNanos + timeoutNanos[timeoutClass(protocol) * SessionState.count() + state];
         counters[slot * 4] = 0;
@@ -273,6 +289,13 @@ public final class SessionTable {
         removeIndex(keyHashes[slot * 2 + 1], (slot << 1 | Direction.REPLY) + 1);
         inUse[slot] = false;
         interfaceNames[slot] = null;
+        if (algSlots[slot] != NO_ALG_SLOT) {
+            int algSlot = algSlots[slot];
+            algSlots[slot] = NO_ALG_SLOT;
+            if (removalListener != null) {
+                removalListener.sessionRemoved(slot, algSlot);
+            }
+        }
         freeSlots[freeCount++] = slot;
         size--;
     }
@@ -340,6 +363,27 @@ public final class SessionTable {
 
     public int destinationPort(int slot, int direction) {
         return ports[slot * 2 + direction] & 0xffff;
+    }
+
+    /** Set once by the engine: called from {@link #remove} (lookups, sweeps) for sessions with an ALG slot. */
+    public void removalListener(RemovalListener listener) {
+        this.removalListener = listener;
+    }
+
+    /** The ALG (an {@code AlgId} ordinal) of this session, or -1. */
+    public int algId(int slot) {
+        return algIds[slot] - 1;
+    }
+
+    /** The slot of this session's per-session ALG state, or {@link #NO_ALG_SLOT}. */
+    public int algSlot(int slot) {
+        return algSlots[slot];
+    }
+
+    /** Assigns an ALG ({@code AlgId} ordinal) and, for sessions it inspects, the slot of their ALG state. */
+    public void assignAlg(int slot, int algId, int algSlot) {
+        algIds[slot] = (byte) (algId + 1);
+        algSlots[slot] = algSlot;
     }
 
     /** The engine's bits for this session (0..255); the table never interprets them. */

@@ -1,0 +1,29 @@
+package dev.algd.engine.alg;
+
+import dev.algd.engine.config.AlgId;
+
+/**
+ * The contract of one application layer gateway: stateless code the engine calls for the sessions the
+ * {@link AlgRegistry} assigned to it. Like a netfilter helper, an ALG is mostly data ({@link #id}, {@link #policy});
+ * the framework does registration, lookup, expectations, the child sessions and the clean-up.
+ * <p>
+ * When the framework calls it:
+ * <ul>
+ *   <li>{@link #inspect}: for every packet with payload of a session assigned to this ALG, in either direction,
+ *   after the engine translated its headers (so the payload still holds the untranslated addresses the ALG may
+ *   replace through {@link AlgPacket#rewriter()}), and before the packet is counted and forwarded. The ALG may
+ *   expect child flows through {@link AlgPacket#expect}. It must not keep references to the packet.</li>
+ * </ul>
+ * An ALG never claims flows itself: which flows it sees is decided from config (protocol and control port). An
+ * ALG implementation must not allocate in {@link #inspect}; parse results go to fields of preallocated objects.
+ */
+public interface Alg {
+    /** The ALG this code implements; one implementation per id in an engine. */
+    AlgId id();
+
+    /** Limits the framework applies to this ALG's expectations. */
+    AlgPolicy policy();
+
+    /** Inspects (and may rewrite) one packet of a control session; see the class comment for when. */
+    AlgOutcome inspect(AlgPacket packet);
+}

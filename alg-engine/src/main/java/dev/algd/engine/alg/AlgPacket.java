@@ -1,0 +1,161 @@
+package dev.algd.engine.alg;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * What {@link Alg#inspect} sees of one packet: its payload inside the packet buffer, the flow as the packet arrived
+ * and as it leaves (after NAT), its session, and the means to expect child flows. One per engine, re-bound to
+ * each inspected packet by the engine ({@link #bind}); an ALG must not keep it beyond the call.
+ * <p>
+ * "Arrived" fields are the packet's tuple before translation; "leaving" fields after it. For a client behind
+ * source NAT sending {@code PORT}, the payload holds {@link #arrivedSourceAddress()} and should hold
+ * {@link #leavingSourceAddress()}.
+ */
+public final class AlgPacket {
+    private final Expectation request = new Expectation();
+    private final long[] counters;
+    private final ExpectationTable expectations;
+
+    private MemorySegment segment;
+    private long payloadOffset;
+    private int payloadLength;
+    private int protocol;
+    private int direction;
+    private long sessionId;
+    private int algSlot;
+    private int algId;
+    private AlgPolicy policy;
+    private long nowNanos;
+    private int arrivedSourceAddress;
+    private int arrivedSourcePort;
+    private int arrivedDestinationAddress;
+    private int arrivedDestinationPort;
+    private int leavingSourceAddress;
+    private int leavingSourcePort;
+    private int leavingDestinationAddress;
+    private int leavingDestinationPort;
+
+    public AlgPacket(ExpectationTable expectations, long[] counters) {
+        this.expectations = expectations;
+        this.counters = counters;
+    }
+
+    /** For the engine: points this view at the packet about to be inspected. */
+    public AlgPacket bind(MemorySegment segment, long payloadOffset, int payloadLength, int protocol, int direction,
+            long sessionId, int algSlot, int algId, AlgPolicy policy, long nowNanos) {
+        this.segment = segment;
+        this.payloadOffset = payloadOffset;
+        this.payloadLength = payloadLength;
+        this.protocol = protocol;
+        this.direction = direction;
+        this.sessionId = sessionId;
+        this.algSlot = algSlot;
+        this.algId = algId;
+        this.policy = policy;
+        this.nowNanos = nowNanos;
+        return this;
+    }
+
+    /** For the engine: the packet's tuple as it arrived and as it leaves. */
+    public void bindTuples(int arrivedSource, int arrivedSourcePort, int arrivedDestination,
+            int arrivedDestinationPort, int leavingSource, int leavingSourcePort, int leavingDestination,
+            int leavingDestinationPort) {
+        arrivedSourceAddress = arrivedSource;
+        this.arrivedSourcePort = arrivedSourcePort;
+        arrivedDestinationAddress = arrivedDestination;
+        this.arrivedDestinationPort = arrivedDestinationPort;
+        leavingSourceAddress = leavingSource;
+        this.leavingSourcePort = leavingSourcePort;
+        leavingDestinationAddress = leavingDestination;
+        this.leavingDestinationPort = leavingDestinationPort;
+    }
+
+    /** For the engine and the rewriter: the payload moved or changed length. */
+    void payload(long offset, int length) {
+        payloadOffset = offset;
+        payloadLength = length;
+    }
+
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** Where the L4 payload starts in {@link #segment()}. */
+    public long payloadOffset() {
+        return payloadOffset;
+    }
+
+    public int payloadLength() {
+        return payloadLength;
+    }
+
+    /** IP protocol: 6 TCP, 17 UDP. */
+    public int protocol() {
+        return protocol;
+    }
+
+    /** {@code Direction.ORIGINAL} (as the control session's first packet) or {@code Direction.REPLY}. */
+    public int direction() {
+        return direction;
+    }
+
+    public long sessionId() {
+        return sessionId;
+    }
+
+    public long nowNanos() {
+        return nowNanos;
+    }
+
+    public int arrivedSourceAddress() {
+        return arrivedSourceAddress;
+    }
+
+    public int arrivedSourcePort() {
+        return arrivedSourcePort;
+    }
+
+    public int arrivedDestinationAddress() {
+        return arrivedDestinationAddress;
+    }
+
+    public int arrivedDestinationPort() {
+        return arrivedDestinationPort;
+    }
+
+    public int leavingSourceAddress() {
+        return leavingSourceAddress;
+    }
+
+    public int leavingSourcePort() {
+        return leavingSourcePort;
+    }
+
+    public int leavingDestinationAddress() {
+        return leavingDestinationAddress;
+    }
+
+    public int leavingDestinationPort() {
+        return leavingDestinationPort;
+    }
+
+    /** The reusable request to describe a child flow, cleared, with this packet's protocol. */
+    public Expectation newExpectation() {
+        return request.clear().protocol(protocol);
+    }
+
+    /**
+     * Stores {@code expectation} with this packet's session as parent, under the ALG's {@link AlgPolicy} (its
+     * timeout unless the request names one, its per-parent limit).
+     */
+    public ExpectationReason expect(Expectation expectation) {
+        long seconds = expectation.timeoutSeconds > 0 ? expectation.timeoutSeconds
+                : policy.expectationTimeoutSeconds();
+        return expectations.add(expectation, algSlot, sessionId, algId, policy.maxExpectationsPerParent(),
+                seconds * 1_000_000_000L, nowNanos);
+    }
+
+    long[] counters() {
+        return counters;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.algd.engine.alg;
+
+/**
+ * One expectation an ALG asks for: the flow it expects (a tuple with wildcards, as the packet will arrive at algd),
+ * the translation to give the child session, and how long to wait. A reusable request, filled by an ALG through
+ * {@link AlgPacket#newExpectation()} and handed to {@link AlgPacket#expect}; the table copies it, so it is never
+ * kept. Setters return {@code this} and allocate nothing.
+ * <p>
+ * The child's destination is translated when {@link #translateDestinationTo} was called (an active FTP data
+ * connection to the parent's translated address goes to the inside client); otherwise it is left alone. Its source
+ * is translated when {@link #translateSourceTo} was called; otherwise the source NAT rules decide, as for any new
+ * flow.
+ */
+public final class Expectation {
+    /** A port in a translation that stays what the child's packet carries. */
+    public static final int KEEP_PORT = -1;
+
+    int protocol;
+    int sourceAddress;
+    int sourcePort;
+    boolean anySourceAddress;
+    boolean anySourcePort;
+    int destinationAddress;
+    int destinationPort;
+    boolean translatesSource;
+    int newSourceAddress;
+    int newSourcePort;
+    boolean translatesDestination;
+    int newDestinationAddress;
+    int newDestinationPort;
+    long timeoutSeconds;
+    boolean oneShot;
+
+    /** Forgets every field: any source, no translation, the ALG's default timeout, consumed by its first flow. */
+    public Expectation clear() {
+        protocol = 0;
+        sourceAddress = 0;
+        sourcePort = 0;
+        anySourceAddress = true;
+        anySourcePort = true;
+        destinationAddress = 0;
+        destinationPort = 0;
+        translatesSource = false;
+        newSourceAddress = 0;
+        newSourcePort = KEEP_PORT;
+        translatesDestination = false;
+        newDestinationAddress = 0;
+        newDestinationPort = KEEP_PORT;
+        timeoutSeconds = 0;
+        oneShot = true;
+        return this;
+    }
+
+    public Expectation protocol(int protocol) {
+        this.protocol = protocol;
+        return this;
+    }
+
+    /** The child comes from exactly this address and port. */
+    public Expectation from(int address, int port) {
+        sourceAddress = address;
+        sourcePort = port;
+        anySourceAddress = false;
+        anySourcePort = false;
+        return this;
+    }
+
+    /** The child comes from this address, any source port (TFTP's new TID, FTP passive data). */
+    public Expectation fromAnyPort(int address) {
+        sourceAddress = address;
+        sourcePort = 0;
+        anySourceAddress = false;
+        anySourcePort = true;
+        return this;
+    }
+
+    /** The child may come from any address and port. */
+    public Expectation fromAnywhere() {
+        sourceAddress = 0;
+        sourcePort = 0;
+        anySourceAddress = true;
+        anySourcePort = true;
+        return this;
+    }
+
+    /** The child is sent to exactly this address and port (as it arrives, before translation). */
+    public Expectation to(int address, int port) {
+        destinationAddress = address;
+        destinationPort = port;
+        return this;
+    }
+
+    /** The child's packets in its original direction leave with this source ({@link #KEEP_PORT} keeps the port). */
+    public Expectation translateSourceTo(int address, int port) {
+        translatesSource = true;
+        newSourceAddress = address;
+        newSourcePort = port;
+        return this;
+    }
+
+    /** The child's packets in its original direction go to this destination ({@link #KEEP_PORT} keeps the port). */
+    public Expectation translateDestinationTo(int address, int port) {
+        translatesDestination = true;
+        newDestinationAddress = address;
+        newDestinationPort = port;
+        return this;
+    }
+
+    /** Wait this long instead of the ALG's {@link AlgPolicy#expectationTimeoutSeconds()}. */
+    public Expectation timeoutSeconds(long seconds) {
+        timeoutSeconds = seconds;
+        return this;
+    }
+
+    /** Keep the expectation after its first flow, until it times out (SIP media that may start from either side). */
+    public Expectation multiMatch() {
+        oneShot = false;
+        return this;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.algd.engine.alg;
+
+import static dev.algd.engine.config.Ipv4Addresses.parse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ExpectationTableTest {
+    private static final int TCP = 6;
+    private static final long SECOND = 1_000_000_000L;
+    private static final int SERVER = parse("198.51.100.7");
+    private static final int OUTSIDE = parse("203.0.113.1");
+    private static final int CLIENT = parse("192.168.1.10");
+
+    private final long[] counters = new long[AlgEvent.values().length];
+    private final Expectation request = new Expectation();
+
+    private ExpectationTable table(int capacity) {
+        return new ExpectationTable(capacity, 8, counters, 42);
+    }
+
+    private ExpectationReason add(ExpectationTable table, Expectation e, int parent) {
+        return table.add(e, parent, 100 + parent, 0, 4, 10 * SECOND, 0);
+    }
+
+    @Test
+    void mostSpecificExpectationIsMatchedFirst() {
+        ExpectationTable table = table(16);
+        add(table, request.clear().protocol(TCP).fromAnywhere().to(OUTSIDE, 5000)
+                .translateDestinationTo(parse("192.168.1.1"), 5000), 0);
+        add(table, request.clear().protocol(TCP).fromAnyPort(SERVER).to(OUTSIDE, 5000)
+                .translateDestinationTo(parse("192.168.1.2"), 5000), 1);
+        add(table, request.clear().protocol(TCP).from(SERVER, 20).to(OUTSIDE, 5000)
+                .translateDestinationTo(parse("192.168.1.3"), 5000), 2);
+
+        assertEquals(parse("192.168.1.3"), table.newDestinationAddress(table.find(TCP, SERVER, 20, OUTSIDE, 5000, 0)));
+        assertEquals(parse("192.168.1.2"), table.newDestinationAddress(table.find(TCP, SERVER, 21, OUTSIDE, 5000, 0)));
+        assertEquals(parse("192.168.1.1"),
+                table.newDestinationAddress(table.find(TCP, parse("198.51.100.8"), 20, OUTSIDE, 5000, 0)));
+        assertEquals(ExpectationTable.NONE, table.find(17, SERVER, 20, OUTSIDE, 5000, 0), "another protocol");
+        assertEquals(ExpectationTable.NONE, table.find(TCP, SERVER, 20, OUTSIDE, 5001, 0), "another port");
+    }
+
+    @Test
+    void repeatedExpectationRefreshesItsTimeout() {
+        ExpectationTable table = table(16);
+        request.clear().protocol(TCP).fromAnyPort(SERVER).to(OUTSIDE, 5000);
+        assertEquals(ExpectationReason.CREATED, table.add(request, 0, 100, 0, 4, 10 * SECOND, 0));
+        assertEquals(ExpectationReason.REFRESHED, table.add(request, 0, 100, 0, 4, 10 * SECOND, 8 * SECOND));
+        assertEquals(1, table.size());
+        assertTrue(table.find(TCP, SERVER, 1, OUTSIDE, 5000, 15 * SECOND) != ExpectationTable.NONE);
+        assertEquals(ExpectationTable.NONE, table.find(TCP, SERVER, 1, OUTSIDE, 5000, 18 * SECOND));
+        assertEquals(1, counters[AlgEvent.EXPECTATION_EXPIRED.ordinal()]);
+    }
+
+    @Test
+    void sameTupleFromAnotherParentClashes() {
+        ExpectationTable table = table(16);
+        request.clear().protocol(TCP).fromAnyPort(SERVER).to(OUTSIDE, 5000);
+        add(table, request, 0);
+        assertEquals(ExpectationReason.CLASH, add(table, request, 1));
+        assertEquals(1, counters[AlgEvent.EXPECTATION_CLASH.ordinal()]);
+    }
+
+    @Test
+    void parentBeyondItsLimitLosesItsOldestExpectation() {
+        ExpectationTable table = table(16);
+        for (int port = 5000; port < 5005; port++) {
+            assertEquals(ExpectationReason.CREATED, add(table, request.clear().protocol(TCP).to(OUTSIDE, port), 0));
+        }
+        assertEquals(4, table.countOf(0));
+        assertEquals(ExpectationTable.NONE, table.find(TCP, SERVER, 1, OUTSIDE, 5000, 0), "5000 was the oldest");
+        assertTrue(table.find(TCP, SERVER, 1, OUTSIDE, 5001, 0) != ExpectationTable.NONE);
+        assertEquals(1, counters[AlgEvent.EXPECTATION_EVICTED.ordinal()]);
+    }
+
+    @Test
+    void fullTableRefusesAndCountsIt() {
+        ExpectationTable table = table(2);
+        add(table, request.clear().protocol(TCP).to(OUTSIDE, 5000), 0);
+        add(table, request.clear().protocol(TCP).to(OUTSIDE, 5001), 1);
+        assertEquals(ExpectationReason.TABLE_FULL, add(table, request.clear().protocol(TCP).to(OUTSIDE, 5002), 2));
+        assertEquals(1, counters[AlgEvent.EXPECTATION_TABLE_FULL.ordinal()]);
+    }
+
+    @Test
+    void oneShotExpectationIsRemovedWhenMatchedAndMultiMatchStays() {
+        ExpectationTable table = table(16);
+        add(table, request.clear().protocol(TCP).to(OUTSIDE, 5000), 0);
+        add(table, request.clear().protocol(TCP).to(OUTSIDE, 5001).multiMatch(), 0);
+        table.matched(table.find(TCP, SERVER, 1, OUTSIDE, 5000, 0));
+        table.matched(table.find(TCP, SERVER, 1, OUTSIDE, 5001, 0));
+        assertEquals(ExpectationTable.NONE, table.find(TCP, SERVER, 2, OUTSIDE, 5000, 0));
+        assertTrue(table.find(TCP, SERVER, 2, OUTSIDE, 5001, 0) != ExpectationTable.NONE);
+    }
+
+    @Test
+    void removingAParentRemovesOnlyItsExpectations() {
+        ExpectationTable table = table(64);
+        for (int port = 5000; port < 5003; port++) {
+            add(table, request.clear().protocol(TCP).to(OUTSIDE, port), 0);
+            add(table, request.clear().protocol(TCP).to(OUTSIDE, port + 100), 1);
+        }
+        table.removeAllOf(0);
+        assertEquals(3, table.size());
+        assertEquals(0, table.countOf(0));
+        assertTrue(table.find(TCP, SERVER, 1, OUTSIDE, 5101, 0) != ExpectationTable.NONE);
+        assertEquals(3, counters[AlgEvent.EXPECTATION_REMOVED_WITH_PARENT.ordinal()]);
+    }
+
+    @Test
+    void manyInsertionsAndRemovalsKeepTheIndexConsistent() {
+        ExpectationTable table = table(256);
+        java.util.Random random = new java.util.Random(7);
+        java.util.Map<Integer, Integer> expected = new java.util.HashMap<>();
+        for (int round = 0; round < 5_000; round++) {
+            int port = random.nextInt(400);
+            int parent = port % 8;
+            if (random.nextBoolean()) {
+                ExpectationReason r = table.add(request.clear().protocol(TCP).from(SERVER, 20).to(CLIENT, port),
+                        parent, parent, 0, 255, 1000 * SECOND, 0);
+                if (r == ExpectationReason.CREATED || r == ExpectationReason.REFRESHED) {
+                    expected.put(port, parent);
+                }
+            } else {
+                int found = table.find(TCP, SERVER, 20, CLIENT, port, 0);
+                assertEquals(expected.containsKey(port), found != ExpectationTable.NONE, "port " + port);
+                if (found != ExpectationTable.NONE) {
+                    table.matched(found);
+                    expected.remove(port);
+                }
+            }
+        }
+        assertEquals(expected.size(), table.size());
+    }
+}
