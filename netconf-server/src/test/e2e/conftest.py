@@ -98,6 +98,17 @@ def topology():
         run([TOPOLOGY, "down", topo.prefix], timeout=60)
 
 
+READY_SECONDS = []  # start of "algd run" to the first successful NETCONF hello, one per daemon started
+
+
+def pytest_terminal_summary(terminalreporter):
+    if READY_SECONDS:
+        ready = sorted(READY_SECONDS)
+        terminalreporter.write_line(
+            f"algd NETCONF ready after start: median {ready[len(ready) // 2]:.1f}s, min {ready[0]:.1f}s, "
+            f"max {ready[-1]:.1f}s over {len(ready)} starts")
+
+
 @pytest.fixture(scope="session")
 def algd_built():
     """Builds the daemon once, in the root namespace (the router namespace has no way to Maven Central)."""
@@ -157,9 +168,10 @@ def algd(request, topology, tmp_path, algd_built):
 
     with open(log_path, "wb") as log_file:
         started = time.monotonic()
-        # "ip netns exec" and "algd run" both exec, so proc.pid is the JVM's PID.
+        # "ip netns exec", env and "algd run" all exec, so proc.pid is the JVM's PID. ALGD_NO_BUILD: every
+        # test runs the jar algd_built checked, even if someone edits a source meanwhile.
         proc = subprocess.Popen(
-            in_ns(topology.router, str(ALGD), "run", "--config", str(config),
+            in_ns(topology.router, "env", "ALGD_NO_BUILD=1", str(ALGD), "run", "--config", str(config),
                   "--netconf-address", topology.mgmt_address, "--netconf-port", str(NETCONF_PORT),
                   "--users", str(users)),
             stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT)
@@ -176,6 +188,7 @@ def algd(request, topology, tmp_path, algd_built):
                                      f"{daemon.log()}")
             time.sleep(0.25)
         daemon.ready_seconds = time.monotonic() - started
+        READY_SECONDS.append(daemon.ready_seconds)
         print(f"algd ready for NETCONF {daemon.ready_seconds:.1f}s after start (pid {proc.pid})")
         yield daemon
     finally:
