@@ -5,6 +5,7 @@ import dev.algd.engine.alg.AlgCounters;
 import dev.algd.engine.alg.AlgEvent;
 import dev.algd.engine.alg.AlgOutcome;
 import dev.algd.engine.alg.AlgPacket;
+import dev.algd.engine.alg.AlgPolicy;
 import dev.algd.engine.alg.AlgRegistry;
 import dev.algd.engine.alg.AlgSessionTable;
 import dev.algd.engine.alg.Expectation;
@@ -86,6 +87,8 @@ public final class Engine {
     private final IcmpHeader icmp = new IcmpHeader();
     private final long[] drops = new long[DropReason.values().length];
     private final Alg[] algImplementations = new Alg[ALG_IDS.length];
+    /** Each ALG's {@link Alg#policy()}, read once at construction. */
+    private final AlgPolicy[] algPolicies = new AlgPolicy[ALG_IDS.length];
     private final long[] algCounters = new long[AlgEvent.values().length];
     private final AlgSessionTable algSessions;
     private final ExpectationTable expectations;
@@ -140,11 +143,12 @@ public final class Engine {
                 throw new IllegalArgumentException("two implementations of the " + alg.id().yangName() + " ALG");
             }
             algImplementations[alg.id().ordinal()] = alg;
+            algPolicies[alg.id().ordinal()] = alg.policy();
         }
         int algSlots = Math.max(64, limits.maxSessions() / 4);
         algSessions = new AlgSessionTable(algSlots);
         expectations = new ExpectationTable(Math.min(MAX_EXPECTATIONS, algSlots), algSlots, algCounters);
-        algPacket = new AlgPacket(expectations, algCounters);
+        algPacket = new AlgPacket(expectations, algSessions, algCounters);
         sessions.removalListener(this::sessionRemoved);
         apply(config);
     }
@@ -217,10 +221,16 @@ public final class Engine {
         }
         rewrite(newSource, newSourcePort, newDestination, newDestinationPort);
         int algSlot = sessions.algSlot(slot);
-        if (algSlot != SessionTable.NO_ALG_SLOT && inspect(slot, direction, algSlot, newSource, newSourcePort,
-                newDestination, newDestinationPort, nowNanos) == AlgOutcome.DROP) {
-            algCounters[AlgEvent.PACKET_DROPPED.ordinal()]++;
-            return drop(DropReason.ALG);
+        if (algSlot != SessionTable.NO_ALG_SLOT) {
+            if (inspect(packet, slot, direction, algSlot, newSource, newSourcePort, newDestination,
+                    newDestinationPort, nowNanos) == AlgOutcome.DROP) {
+                algCounters[AlgEvent.PACKET_DROPPED.ordinal()]++;
+                return drop(DropReason.ALG);
+            }
+            if (protocol == Ipv4Header.PROTOCOL_TCP) {
+                algPacket.rewriter().adjustSequenceNumbers(segment, packet.offset, ip.payloadOffset(), algSlot,
+                        direction);
+            }
         }
         sessions.track(slot, direction, tcpFlags, ip.totalLength(), nowNanos);
         packet.egressInterface = Fib.egressInterface(route);
@@ -482,8 +492,8 @@ public final class Engine {
      * Hands the payload of a packet of an ALG-inspected session to its ALG, after the headers were translated.
      * Packets without payload are not handed over.
      */
-    private AlgOutcome inspect(int slot, int direction, int algSlot, int newSource, int newSourcePort,
-            int newDestination, int newDestinationPort, long nowNanos) {
+    private AlgOutcome inspect(Packet packet, int slot, int direction, int algSlot, int newSource,
+            int newSourcePort, int newDestination, int newDestinationPort, long nowNanos) {
         long l4 = ip.payloadOffset();
         int l4Length = ip.totalLength() - ip.headerLength();
         long payloadOffset;
@@ -504,11 +514,18 @@ public final class Engine {
         int algId = algSessions.algId(algSlot);
         Alg alg = algImplementations[algId];
         algPacket.bind(ip.segment(), payloadOffset, payloadLength, protocol, direction, sessions.id(slot), algSlot,
-                algId, alg.policy(), nowNanos);
+                algId, algPolicies[algId], nowNanos);
         algPacket.bindTuples(sourceAddress, sourcePort, destinationAddress, destinationPort, newSource,
                 newSourcePort, newDestination, newDestinationPort);
+        int limit = (int) Math.min(packet.capacity > 0 ? packet.capacity : packet.length,
+                packet.segment.byteSize() - packet.offset);
+        algPacket.rewriter().bind(algPacket, ip.segment(), packet.offset, limit, protocol, algSlot, direction);
         algCounters[AlgEvent.PACKET_INSPECTED.ordinal()]++;
-        return alg.inspect(algPacket);
+        AlgOutcome outcome = alg.inspect(algPacket);
+        if (algPacket.rewriter().isChanged()) {
+            packet.length = algPacket.rewriter().finish();
+        }
+        return outcome;
     }
 
     private long routeFor(int slot, int direction, int destination) {

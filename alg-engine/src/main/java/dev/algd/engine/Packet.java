@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * One per worker, reused for every packet: the buffer, the IPv4 packet in it, and the decision. packet-io fills
- * the first four fields before {@link Engine#process}; the engine sets the last two when it returns
+ * the first four fields (and {@link #capacity} when the buffer has room to spare) before {@link Engine#process}; the engine sets the last two when it returns
  * {@link Verdict#FORWARD}.
  */
 public final class Packet {
@@ -14,6 +14,13 @@ public final class Packet {
     public long offset;
     /** Bytes of the IP packet (L3) from {@link #offset}; may exceed the IPv4 total length (Ethernet padding). */
     public int length;
+    /**
+     * Bytes from {@link #offset} the packet may grow into when an ALG rewrites its payload to something longer
+     * (the rest of the ring frame or scratch buffer). 0, the default, means {@link #length}: the packet cannot grow,
+     * and a longer rewrite is refused and counted. Bounded by the segment's size in any case. When the engine changes
+     * the packet's length it sets {@link #length} to the new IPv4 total length.
+     */
+    public int capacity;
     /** Data-path index of the interface the packet arrived on: its position in {@code EngineConfig.interfaces()}. */
     public int ingressInterface;
     /** Set on FORWARD: the data-path index of the interface to send on. */

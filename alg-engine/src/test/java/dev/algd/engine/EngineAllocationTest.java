@@ -14,6 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.algd.engine.alg.AlgCounters;
 import dev.algd.engine.alg.AlgEvent;
 import dev.algd.engine.alg.OpenLineAlg;
+import dev.algd.engine.alg.PortLineAlg;
+import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.DestinationNatRule;
 import dev.algd.engine.config.EngineConfig;
@@ -36,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * House style, "Check it in a test": after warm-up, 10,000 packets through {@link Engine#process} allocate nothing.
  * The mix covers every per-packet path: session creation (with port preservation and with a port collision),
  * TCP state changes, replies, UDP, ICMP echo both ways, destination NAT (a port forward and its replies), the firewall's evaluation of new flows (accepted and dropped), an ALG control session whose line
- * is inspected and creates an expectation, the child that matches it, and expectations removed with their parent, the echo answered in place, lazy expiry and re-creation,
+ * is inspected and creates an expectation, the child that matches it, and expectations removed with their parent, a payload
+ * rewrite that changes the length and the sequence shift of the segment after it, the echo answered in place, lazy expiry and re-creation,
  * the incremental sweep, and drops.
  */
 class EngineAllocationTest {
@@ -84,6 +87,11 @@ class EngineAllocationTest {
             add(TestPackets.tcp().from(host, 41000 + i).to(SERVER, 21).flags(ACK).payload("OPEN " + (6000 + i) + "\n"),
                     INSIDE);
             add(TestPackets.tcp().from(SERVER, 20).to(OUTSIDE_ADDRESS, 6000 + i).flags(SYN), OUTSIDE);
+            // A payload rewrite that shrinks (192,168,1,x -> 203,0,113,1), a later segment and the server's ACK.
+            add(TestPackets.tcp().from(host, 42000 + i).to(SERVER, 5060).flags(ACK).seq(1000)
+                    .payload("PORT " + host.replace('.', ',') + ",4,1\r\n"), INSIDE);
+            add(TestPackets.tcp().from(host, 42000 + i).to(SERVER, 5060).flags(ACK).seq(1100).payload("NOOP\r\n"),
+                    INSIDE);
         }
     }
 
@@ -122,7 +130,8 @@ class EngineAllocationTest {
                         List.of(new FirewallRule(10, false, 6, null, null, null, PortRange.parse("23"), Set.of())))),
                 List.of(new FirewallAttachment("outside", true, "outside-in")));
         EngineHarness h = new EngineHarness(config, 1 << 14);
-        h.withEngine(new Engine(config, new EngineLimits(1 << 14), Timeouts.defaults(), List.of(new OpenLineAlg())));
+        h.withEngine(new Engine(config, new EngineLimits(1 << 14), Timeouts.defaults(), List.of(new OpenLineAlg(),
+                new PortLineAlg(AlgId.SIP))));
         MemorySegment buffer = arena.allocate(2048);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (int round = 0; round < 20; round++) {
@@ -149,6 +158,8 @@ class EngineAllocationTest {
         AlgCounters alg = h.engine.algCounters();
         assertTrue(alg.count(AlgEvent.PACKET_INSPECTED) > 0);
         assertTrue(alg.count(AlgEvent.EXPECTATION_MATCHED) > 0, "connections back became children");
+        assertTrue(alg.count(AlgEvent.PAYLOAD_REWRITTEN) > 0);
+        assertTrue(alg.count(AlgEvent.TCP_SEQUENCE_ADJUSTED) > 0);
         assertTrue(alg.count(AlgEvent.EXPECTATION_REMOVED_WITH_PARENT) + alg.count(AlgEvent.EXPECTATION_EXPIRED)
                 + alg.count(AlgEvent.EXPECTATION_MATCHED) > 0);
         assertTrue(counters.drops(DropReason.FRAGMENT) > 0);

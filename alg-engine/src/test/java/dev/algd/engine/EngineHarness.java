@@ -77,9 +77,15 @@ final class EngineHarness {
     }
 
     Verdict send(MemorySegment segment, long offset, int length, int ingress) {
+        return send(segment, offset, length, 0, ingress);
+    }
+
+    /** Sends with {@code capacity} bytes of buffer the packet may grow into (0: its length). */
+    Verdict send(MemorySegment segment, long offset, int length, int capacity, int ingress) {
         packet.segment = segment;
         packet.offset = offset;
         packet.length = length;
+        packet.capacity = capacity;
         packet.ingressInterface = ingress;
         packet.egressInterface = -1;
         packet.nextHop = 0;

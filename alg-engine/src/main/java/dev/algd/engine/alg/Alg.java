@@ -21,7 +21,7 @@ public interface Alg {
     /** The ALG this code implements; one implementation per id in an engine. */
     AlgId id();
 
-    /** Limits the framework applies to this ALG's expectations. */
+    /** Limits the framework applies to this ALG's expectations; read once, when the engine is built. */
     AlgPolicy policy();
 
     /** Inspects (and may rewrite) one packet of a control session; see the class comment for when. */

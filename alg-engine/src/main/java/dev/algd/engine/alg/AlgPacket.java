@@ -15,6 +15,7 @@ public final class AlgPacket {
     private final Expectation request = new Expectation();
     private final long[] counters;
     private final ExpectationTable expectations;
+    private final PayloadRewriter rewriter;
 
     private MemorySegment segment;
     private long payloadOffset;
@@ -35,9 +36,15 @@ public final class AlgPacket {
     private int leavingDestinationAddress;
     private int leavingDestinationPort;
 
-    public AlgPacket(ExpectationTable expectations, long[] counters) {
+    public AlgPacket(ExpectationTable expectations, AlgSessionTable algSessions, long[] counters) {
         this.expectations = expectations;
         this.counters = counters;
+        this.rewriter = new PayloadRewriter(algSessions, counters);
+    }
+
+    /** Replaces spans of this packet's payload, keeping lengths, checksums and TCP sequence numbers right. */
+    public PayloadRewriter rewriter() {
+        return rewriter;
     }
 
     /** For the engine: points this view at the packet about to be inspected. */
@@ -155,7 +162,4 @@ public final class AlgPacket {
                 seconds * 1_000_000_000L, nowNanos);
     }
 
-    long[] counters() {
-        return counters;
-    }
 }

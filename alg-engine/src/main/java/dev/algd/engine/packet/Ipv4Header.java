@@ -118,6 +118,11 @@ public final class Ipv4Header {
         return segment.get(U16, offset + TOTAL_LENGTH_OFFSET) & 0xffff;
     }
 
+    /** Sets the total length; the caller updates the header checksum. */
+    public void totalLength(int length) {
+        segment.set(U16, offset + TOTAL_LENGTH_OFFSET, (short) length);
+    }
+
     public int identification() {
         return segment.get(U16, offset + IDENTIFICATION_OFFSET) & 0xffff;
     }

@@ -78,6 +78,14 @@ public final class TcpHeader {
         return segment.get(Ipv4Header.U32, offset + ACKNOWLEDGMENT_OFFSET) & 0xffff_ffffL;
     }
 
+    public void sequenceNumber(long sequence) {
+        segment.set(Ipv4Header.U32, offset + SEQUENCE_OFFSET, (int) sequence);
+    }
+
+    public void acknowledgmentNumber(long acknowledgment) {
+        segment.set(Ipv4Header.U32, offset + ACKNOWLEDGMENT_OFFSET, (int) acknowledgment);
+    }
+
     /** The header length in bytes: the data offset field (32-bit words) times four. */
     public int headerLength() {
         return (segment.get(ValueLayout.JAVA_BYTE, offset + DATA_OFFSET_OFFSET) & 0xf0) >>> 2;

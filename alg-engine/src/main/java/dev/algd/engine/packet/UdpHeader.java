@@ -53,6 +53,10 @@ public final class UdpHeader {
         return segment.get(Ipv4Header.U16, offset + LENGTH_OFFSET) & 0xffff;
     }
 
+    public void length(int length) {
+        segment.set(Ipv4Header.U16, offset + LENGTH_OFFSET, (short) length);
+    }
+
     public int checksum() {
         return segment.get(Ipv4Header.U16, offset + CHECKSUM_OFFSET) & 0xffff;
     }

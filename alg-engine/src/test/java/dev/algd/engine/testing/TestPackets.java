@@ -34,6 +34,9 @@ public final class TestPackets {
     private boolean udpChecksum = true;
     private int flagsFragment;
     private int identification = 0x1234;
+    private long tcpSequence = 1000;
+    private long tcpAcknowledgment = 2000;
+    private long[] sackBlocks = new long[0];
 
     private TestPackets(int protocol) {
         this.protocol = protocol;
@@ -78,6 +81,24 @@ public final class TestPackets {
         return this;
     }
 
+    /** TCP: the sequence number (default 1000). */
+    public TestPackets seq(long sequence) {
+        tcpSequence = sequence;
+        return this;
+    }
+
+    /** TCP: the acknowledgement number (default 2000, sent when ACK is set). */
+    public TestPackets ack(long acknowledgment) {
+        tcpAcknowledgment = acknowledgment;
+        return this;
+    }
+
+    /** TCP: a SACK option (RFC 2018) with these left/right edges, after two NOPs. */
+    public TestPackets sack(long... edges) {
+        sackBlocks = edges.clone();
+        return this;
+    }
+
     public TestPackets echoReply() {
         icmpType = 0;
         return this;
@@ -119,7 +140,11 @@ public final class TestPackets {
     }
 
     private int l4HeaderLength() {
-        return protocol == 6 ? 20 : 8;
+        return protocol == 6 ? 20 + tcpOptionsLength() : 8;
+    }
+
+    private int tcpOptionsLength() {
+        return sackBlocks.length == 0 ? 0 : 2 + 2 + sackBlocks.length * 4;
     }
 
     /** A new segment holding exactly this packet. */
@@ -145,9 +170,18 @@ public final class TestPackets {
         if (protocol == 6) {
             segment.set(U16, l4, (short) sourcePort);
             segment.set(U16, l4 + 2, (short) destinationPort);
-            segment.set(U32, l4 + 4, 1000);
-            segment.set(U32, l4 + 8, (flags & ACK) != 0 ? 2000 : 0);
-            segment.set(ValueLayout.JAVA_BYTE, l4 + 12, (byte) 0x50);
+            segment.set(U32, l4 + 4, (int) tcpSequence);
+            segment.set(U32, l4 + 8, (flags & ACK) != 0 ? (int) tcpAcknowledgment : 0);
+            segment.set(ValueLayout.JAVA_BYTE, l4 + 12, (byte) (l4HeaderLength() / 4 << 4));
+            if (sackBlocks.length > 0) {
+                segment.set(ValueLayout.JAVA_BYTE, l4 + 20, (byte) 1);
+                segment.set(ValueLayout.JAVA_BYTE, l4 + 21, (byte) 1);
+                segment.set(ValueLayout.JAVA_BYTE, l4 + 22, (byte) 5);
+                segment.set(ValueLayout.JAVA_BYTE, l4 + 23, (byte) (2 + sackBlocks.length * 4));
+                for (int i = 0; i < sackBlocks.length; i++) {
+                    segment.set(U32, l4 + 24 + i * 4, (int) sackBlocks[i]);
+                }
+            }
             segment.set(ValueLayout.JAVA_BYTE, l4 + 13, (byte) flags);
             segment.set(U16, l4 + 14, (short) 65535);
         } else if (protocol == 17) {

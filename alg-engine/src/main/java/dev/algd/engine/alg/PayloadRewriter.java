@@ -1,0 +1,255 @@
+package dev.algd.engine.alg;
+
+import dev.algd.engine.packet.Checksums;
+import dev.algd.engine.packet.Ipv4Header;
+import dev.algd.engine.packet.TcpHeader;
+import dev.algd.engine.packet.UdpHeader;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The one mangler every ALG uses (netfilter's {@code __nf_nat_mangle_tcp_packet} and
+ * {@code nf_nat_mangle_udp_packet}): replaces a span of a TCP or UDP payload with bytes of any length, inside the
+ * packet buffer, and keeps the packet consistent: the bytes after the span move, the IPv4 total length and header
+ * checksum, the UDP length and the TCP/UDP checksum follow, and for TCP the change is recorded in the session's
+ * sequence delta ({@link AlgSessionTable#recordLengthChange}) so that later segments of this direction are shifted
+ * and acknowledgements (and SACK blocks) of the other direction are shifted back ({@link #adjustSequenceNumbers}).
+ * <p>
+ * The engine binds it to each inspected packet and calls {@link #finish} after the ALG returned: the L4 checksum is
+ * recomputed once per rewritten packet, whatever the number of spans. A UDP checksum of 0 (none, RFC 768) stays 0.
+ * A segment that is retransmitted after its rewrite must be rewritten the same way by its ALG; the delta is then not
+ * recorded again, and the segment keeps the shift it had the first time.
+ * <p>
+ * Not handled (netfilter has the same limits): one correction position per direction, so a retransmission of a
+ * segment older than the last rewritten one gets the newer shift; a grown packet is not re-segmented to the path MTU.
+ */
+public final class PayloadRewriter {
+    /** RFC 791: the total length field is 16 bits. */
+    private static final int MAX_IPV4_LENGTH = 65_535;
+    private static final int PROTOCOL_TCP = 6;
+    private static final int TCP_OPTION_END = 0;
+    private static final int TCP_OPTION_NOP = 1;
+    /** RFC 2018 §3: kind 5, length 2 + 8 per block. */
+    private static final int TCP_OPTION_SACK = 5;
+
+    private final Ipv4Header ip = new Ipv4Header();
+    private final TcpHeader tcp = new TcpHeader();
+    private final UdpHeader udp = new UdpHeader();
+    private final AlgSessionTable algSessions;
+    private final long[] counters;
+
+    private AlgPacket packet;
+    private MemorySegment segment;
+    private long ipOffset;
+    private long l4Offset;
+    private int limitBytes;
+    private int protocol;
+    private int algSlot;
+    private int direction;
+    private int sequence;
+    private int lengthChange;
+    private boolean changed;
+    private boolean sackAtOddOffset;
+
+    public PayloadRewriter(AlgSessionTable algSessions, long[] counters) {
+        this.algSessions = algSessions;
+        this.counters = counters;
+    }
+
+    /**
+     * For the engine: binds to the packet whose IPv4 header is at {@code ipOffset} and whose payload
+     * {@code packet} describes. {@code limitBytes}: how long the IP packet may become in its buffer.
+     */
+    public void bind(AlgPacket packet, MemorySegment segment, long ipOffset, int limitBytes, int protocol,
+            int algSlot, int direction) {
+        this.packet = packet;
+        this.segment = segment;
+        this.ipOffset = ipOffset;
+        this.limitBytes = limitBytes;
+        this.protocol = protocol;
+        this.algSlot = algSlot;
+        this.direction = direction;
+        ip.wrap(segment, ipOffset);
+        l4Offset = ip.payloadOffset();
+        if (protocol == PROTOCOL_TCP) {
+            tcp.wrap(segment, l4Offset);
+            sequence = (int) tcp.sequenceNumber();
+        } else {
+            udp.wrap(segment, l4Offset);
+        }
+        lengthChange = 0;
+        changed = false;
+    }
+
+    /**
+     * Replaces the {@code oldLength} payload bytes at {@code from} (an offset in the packet's segment, as
+     * {@link AlgPacket#payloadOffset()} gives, after any earlier replacement in this packet) with {@code newLength}
+     * bytes of {@code source} from {@code sourceOffset}. The payload view of the {@link AlgPacket} follows.
+     */
+    public RewriteReason replace(long from, int oldLength, MemorySegment source, long sourceOffset, int newLength) {
+        RewriteReason room = makeRoom(from, oldLength, newLength);
+        if (room == RewriteReason.OK) {
+            MemorySegment.copy(source, sourceOffset, segment, from, newLength);
+        }
+        return room;
+    }
+
+    /** {@link #replace(long, int, MemorySegment, long, int)} from a byte array (an ALG's preallocated scratch). */
+    public RewriteReason replace(long from, int oldLength, byte[] source, int sourceOffset, int newLength) {
+        RewriteReason room = makeRoom(from, oldLength, newLength);
+        if (room == RewriteReason.OK) {
+            MemorySegment.copy(source, sourceOffset, segment, ValueLayout.JAVA_BYTE, from, newLength);
+        }
+        return room;
+    }
+
+    private RewriteReason makeRoom(long from, int oldLength, int newLength) {
+        long payloadStart = packet.payloadOffset();
+        long payloadEnd = payloadStart + packet.payloadLength();
+        if (oldLength < 0 || newLength < 0 || from < payloadStart || from + oldLength > payloadEnd) {
+            counters[AlgEvent.PAYLOAD_REWRITE_OUT_OF_BOUNDS.ordinal()]++;
+            return RewriteReason.OUT_OF_BOUNDS;
+        }
+        int delta = newLength - oldLength;
+        int totalLength = ip.totalLength();
+        int newTotal = totalLength + delta;
+        if (newTotal > limitBytes || newTotal > MAX_IPV4_LENGTH) {
+            counters[AlgEvent.PAYLOAD_REWRITE_NO_ROOM.ordinal()]++;
+            return RewriteReason.NO_ROOM;
+        }
+        if (delta != 0) {
+            long tailStart = from + oldLength;
+            long tailLength = ipOffset + totalLength - tailStart;
+            MemorySegment.copy(segment, tailStart, segment, from + newLength, tailLength);
+            ip.totalLength(newTotal);
+            ip.checksum(Checksums.update16(ip.checksum(), totalLength, newTotal));
+            if (protocol != PROTOCOL_TCP) {
+                udp.length(udp.length() + delta);
+            }
+            lengthChange += delta;
+        }
+        packet.payload(payloadStart, packet.payloadLength() + delta);
+        changed = true;
+        counters[AlgEvent.PAYLOAD_REWRITTEN.ordinal()]++;
+        return RewriteReason.OK;
+    }
+
+    /** Whether this packet was rewritten since {@link #bind}. */
+    public boolean isChanged() {
+        return changed;
+    }
+
+    /**
+     * For the engine, after the ALG returned: recomputes the L4 checksum of a rewritten packet and records a TCP
+     * length change in the session's sequence delta. Returns the IPv4 total length.
+     */
+    public int finish() {
+        if (!changed) {
+            return ip.totalLength();
+        }
+        int l4Length = ip.totalLength() - ip.headerLength();
+        long pseudo = Checksums.pseudoHeaderSum(ip.sourceAddress(), ip.destinationAddress(), protocol, l4Length);
+        if (protocol == PROTOCOL_TCP) {
+            tcp.checksum(0);
+            tcp.checksum(~Checksums.fold(Checksums.sum(segment, l4Offset, l4Length, pseudo)) & 0xffff);
+            algSessions.recordLengthChange(algSlot, direction, sequence, lengthChange);
+        } else if (udp.checksum() != 0) {
+            int udpLength = udp.length();
+            udp.checksum(0);
+            int checksum = ~Checksums.fold(Checksums.sum(segment, l4Offset, udpLength,
+                    Checksums.pseudoHeaderSum(ip.sourceAddress(), ip.destinationAddress(), protocol, udpLength)))
+                    & 0xffff;
+            udp.checksum(checksum == 0 ? 0xffff : checksum);
+        }
+        return ip.totalLength();
+    }
+
+    /**
+     * Shifts the sequence number of a TCP segment travelling in {@code direction} by that direction's delta, and
+     * its acknowledgement number and SACK blocks (RFC 2018) back by the other direction's, with incremental
+     * checksum updates (netfilter's {@code nf_ct_seq_adjust}). {@code tcpOffset}: the TCP header in
+     * {@code segment}, whose header length the caller has checked.
+     */
+    public void adjustSequenceNumbers(MemorySegment segment, long ipOffset, long tcpOffset, int algSlot,
+            int direction) {
+        tcp.wrap(segment, tcpOffset);
+        sackAtOddOffset = false;
+        int other = direction ^ 1;
+        int checksum = tcp.checksum();
+        int before = checksum;
+        if (algSessions.hasDelta(algSlot, direction)) {
+            int sequence = (int) tcp.sequenceNumber();
+            int shifted = sequence + algSessions.sequenceOffset(algSlot, direction, sequence);
+            if (shifted != sequence) {
+                tcp.sequenceNumber(shifted & 0xffff_ffffL);
+                checksum = Checksums.update32(checksum, sequence, shifted);
+            }
+        }
+        if (algSessions.hasDelta(algSlot, other)) {
+            if ((tcp.flags() & TcpHeader.ACK) != 0) {
+                int acknowledgement = (int) tcp.acknowledgmentNumber();
+                int shifted = acknowledgement - algSessions.acknowledgementOffset(algSlot, other, acknowledgement);
+                if (shifted != acknowledgement) {
+                    tcp.acknowledgmentNumber(shifted & 0xffff_ffffL);
+                    checksum = Checksums.update32(checksum, acknowledgement, shifted);
+                }
+            }
+            checksum = adjustSackBlocks(segment, tcpOffset, algSlot, other, checksum);
+        }
+        if (sackAtOddOffset) {
+            // RFC 1624's update works on 16-bit words; an edge at an odd offset straddles two of them.
+            ip.wrap(segment, ipOffset);
+            int l4Length = ip.totalLength() - ip.headerLength();
+            tcp.checksum(0);
+            checksum = ~Checksums.fold(Checksums.sum(segment, tcpOffset, l4Length, Checksums.pseudoHeaderSum(
+                    ip.sourceAddress(), ip.destinationAddress(), PROTOCOL_TCP, l4Length))) & 0xffff;
+            before = -1;
+        }
+        if (checksum != before) {
+            tcp.checksum(checksum);
+            counters[AlgEvent.TCP_SEQUENCE_ADJUSTED.ordinal()]++;
+        }
+    }
+
+    /** Walks the TCP options within the header; every SACK edge is shifted back like an acknowledgement. */
+    private int adjustSackBlocks(MemorySegment segment, long tcpOffset, int algSlot, int other, int checksum) {
+        long end = tcpOffset + tcp.headerLength();
+        long i = tcpOffset + TcpHeader.MIN_LENGTH;
+        while (i < end) {
+            int kind = segment.get(ValueLayout.JAVA_BYTE, i) & 0xff;
+            if (kind == TCP_OPTION_END) {
+                break;
+            }
+            if (kind == TCP_OPTION_NOP) {
+                i++;
+                continue;
+            }
+            if (i + 1 >= end) {
+                break;
+            }
+            int length = segment.get(ValueLayout.JAVA_BYTE, i + 1) & 0xff;
+            if (length < 2 || i + length > end) {
+                break;
+            }
+            if (kind == TCP_OPTION_SACK && (length - 2) % 8 == 0) {
+                for (long edge = i + 2; edge < i + length; edge += 4) {
+                    int value = segment.get(SACK_EDGE, edge);
+                    int shifted = value - algSessions.acknowledgementOffset(algSlot, other, value);
+                    if (shifted != value) {
+                        segment.set(SACK_EDGE, edge, shifted);
+                        if (((edge - tcpOffset) & 1) != 0) {
+                            sackAtOddOffset = true;
+                        } else {
+                            checksum = Checksums.update32(checksum, value, shifted);
+                        }
+                    }
+                }
+            }
+            i += length;
+        }
+        return checksum;
+    }
+
+    private static final ValueLayout.OfInt SACK_EDGE =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+}
