@@ -52,19 +52,24 @@ offloads_off() {
 }
 
 down() {
-    local ns
-    # Deleting a namespace destroys the veth ends inside it, and with them their peers.
+    local ns pids status=0
+    # The host end first: deleting it takes its peer mgmt0 with it at once. Deleting a namespace destroys
+    # the devices in it (and their peers) only later, in the kernel's own time, so the host end could
+    # vanish between a check and a delete; a failed delete is an error only if the device is still there.
+    if ip link show dev "$host_dev" >/dev/null 2>&1; then
+        if ! ip link delete dev "$host_dev" 2>/dev/null && ip link show dev "$host_dev" >/dev/null 2>&1; then
+            echo "topology: cannot delete $host_dev" >&2
+            status=1
+        fi
+    fi
     for ns in "$client" "$router" "$server"; do
         if ns_exists "$ns"; then
-            local pids
             pids=$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')
             [[ -z "$pids" ]] || echo "topology: warning: processes still in $ns: $pids(not ours to end)" >&2
-            ip netns delete "$ns"
+            ip netns delete "$ns" || status=1
         fi
     done
-    if ip link show dev "$host_dev" >/dev/null 2>&1; then
-        ip link delete dev "$host_dev"
-    fi
+    return "$status"
 }
 
 up() {
