@@ -469,6 +469,8 @@ public final class DataPlane implements AutoCloseable {
         packet.segment = segment;
         packet.offset = l3;
         packet.length = frame.length - Ethernet.HEADER_LENGTH;
+        // An ALG rewrite may grow the packet up to the end of its RX frame slot; the engine sets the new length.
+        packet.capacity = (int) Math.min(segment.byteSize() - l3, 65_535);
         packet.ingressInterface = b.index();
         if (frame.checksumNotReady) {
             // Design note pitfall 1: CHECKSUM_PARTIAL from a veth/tap sender; the engine needs complete checksums.

@@ -52,9 +52,14 @@ final class SessionTableNodes {
                 .withChild(leaf("timeout", Uint32.valueOf(Math.min(s.timeoutSeconds(), 0xFFFF_FFFFL))))
                 .withChild(leaf("interface", s.interfaceName()))
                 .withChild(leaf("parent", Uint64.fromLongBits(s.parentId())));
-        if (s.features().contains("snat") || s.features().contains("dnat")) {
+        if (s.features().contains("snat")) {
             entry.withChild(leaf("translated-address", Ipv4Addresses.format(s.translatedAddress())))
                     .withChild(leaf("translated-port", Uint16.valueOf(s.translatedPort())));
+        }
+        if (s.features().contains("dnat")) {
+            entry.withChild(leaf("translated-destination-address",
+                            Ipv4Addresses.format(s.translatedDestinationAddress())))
+                    .withChild(leaf("translated-destination-port", Uint16.valueOf(s.translatedDestinationPort())));
         }
         if (s.alg() != null) {
             entry.withChild(leaf("alg", s.alg().yangName()));
