@@ -30,9 +30,9 @@ def test_rejected_commit_names_the_leaf_and_keeps_running_config(algd, nc):
     with pytest.raises(RPCError) as refused:
         nc.commit()
     text = error_text(refused.value)
-    fields = error_fields(refused.value)
-    assert "2121" in fields, f"the error does not name the port 2121:\n{text}"
-    assert re.search(r"\b(ftp|sip)\b", fields), f"the error names neither ftp nor sip:\n{text}"
+    message = refused.value.message or ""
+    assert "2121" in message, f"the error-message does not name the port 2121:\n{text}"
+    assert re.search(r"\b(ftp|sip)\b", message), f"the error-message names neither ftp nor sip:\n{text}"
     assert not JAVA_TEXT.search(text), f"the error shows Java internals:\n{text}"
 
     assert running_config_xml(nc) == before, "running changed after a refused commit"
@@ -40,17 +40,24 @@ def test_rejected_commit_names_the_leaf_and_keeps_running_config(algd, nc):
     assert running_config_xml(nc) == before
 
 
-def test_out_of_range_port_is_rejected_naming_port_and_keeps_running_config(algd, nc):
+@pytest.mark.parametrize("port", [
+    70000,
+    pytest.param(0, marks=pytest.mark.xfail(strict=True, reason=(
+        "algd refuses port 0, but its rpc-error has no error-path and its message does not name the leaf: "
+        "\"a value in the configuration does not match its YANG type: Value '0'  is not in required ranges "
+        "1..65535\" (seen 2026-11-25); 70000 gets path and message naming /system/alg/ftp/port"))),
+])
+def test_out_of_range_port_is_rejected_naming_port_and_keeps_running_config(algd, nc, port):
     before = running_config_xml(nc)
 
-    # 70000 is outside the control-port type (1..65535): refused at edit-config or, at the latest, at commit.
+    # Outside the control-port type (1..65535): refused at edit-config or, at the latest, at commit.
     with pytest.raises(RPCError) as refused:
-        nc.edit_config(target="candidate", config=alg_ports(ftp=70000))
+        nc.edit_config(target="candidate", config=alg_ports(ftp=port))
         nc.commit()
     text = error_text(refused.value)
     assert re.search(r"\bport\b", error_fields(refused.value)), f"the error does not name 'port':\n{text}"
 
-    assert running_config_xml(nc) == before, "running changed after a refused port 70000"
+    assert running_config_xml(nc) == before, f"running changed after a refused port {port}"
     nc.discard_changes()
     assert running_config_xml(nc) == before
 
