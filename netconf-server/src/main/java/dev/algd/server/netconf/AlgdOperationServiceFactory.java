@@ -16,7 +16,6 @@ import org.opendaylight.netconf.server.api.operations.NetconfOperation;
 import org.opendaylight.netconf.server.api.operations.NetconfOperationService;
 import org.opendaylight.netconf.server.api.operations.NetconfOperationServiceFactory;
 import org.opendaylight.netconf.server.mdsal.TransactionProvider;
-import org.opendaylight.netconf.server.mdsal.operations.DiscardChanges;
 import org.opendaylight.netconf.server.mdsal.operations.Get;
 import org.opendaylight.netconf.server.mdsal.operations.GetConfig;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netconf.base._1._0.rev110601.SessionIdType;
@@ -24,19 +23,21 @@ import org.opendaylight.yangtools.concepts.Registration;
 import org.opendaylight.yangtools.yang.common.Revision;
 
 /**
- * The datastore operations each NETCONF session gets. OpenDaylight's get, get-config, edit-config and
- * discard-changes are reused as they are; commit and validate are algd's own (engine veto, proper rpc-errors).
- * Left out on purpose until they are real: lock/unlock (OpenDaylight's lock nothing) and copy-config (its
- * {@code <url>} writes any file the daemon can write).
+ * The datastore operations each NETCONF session gets, all over one shared candidate ({@link SharedDatastores}).
+ * OpenDaylight's get, get-config and edit-config parse and serialise; commit, validate, discard-changes, lock and
+ * unlock are algd's own (engine veto, global locks, RFC 6241 rpc-errors). Left out on purpose: copy-config, whose
+ * OpenDaylight {@code <url>} writes any file the daemon can write.
  */
 public final class AlgdOperationServiceFactory implements NetconfOperationServiceFactory {
     private final DOMDataBroker broker;
+    private final SharedDatastores datastores;
     private final ConfigCommitter committer;
     private final DatabindProvider databind;
     private final Set<Capability> capabilities;
 
     public AlgdOperationServiceFactory(AlgdModel model, DOMDataBroker broker, ConfigCommitter committer) {
         this.broker = broker;
+        this.datastores = new SharedDatastores(broker);
         this.committer = committer;
         DatabindContext context = DatabindContext.ofModel(model.modelContext());
         this.databind = () -> context;
@@ -63,15 +64,18 @@ public final class AlgdOperationServiceFactory implements NetconfOperationServic
 
     @Override
     public NetconfOperationService createService(SessionIdType sessionId) {
-        TransactionProvider transactions = new TransactionProvider(broker, sessionId);
+        long session = sessionId.getValue().longValue();
+        TransactionProvider shared = datastores.candidate();
         Set<NetconfOperation> operations = Set.of(
-                new Get(sessionId, databind, transactions),
-                new GetConfig(sessionId, databind, transactions),
+                new Get(sessionId, databind, shared),
+                new GetConfig(sessionId, databind, shared),
                 new EditConfig(new org.opendaylight.netconf.server.mdsal.operations.EditConfig(sessionId, databind,
-                        transactions)),
-                new DiscardChanges(sessionId, transactions),
-                new Commit(transactions, committer),
-                new Validate(transactions, committer));
+                        shared), datastores, session),
+                new DiscardChanges(datastores, session),
+                new Commit(datastores, committer, session),
+                new Validate(datastores, committer),
+                new Lock(datastores, session, false),
+                new Lock(datastores, session, true));
         return new NetconfOperationService() {
             @Override
             public Set<NetconfOperation> getNetconfOperations() {
@@ -80,7 +84,7 @@ public final class AlgdOperationServiceFactory implements NetconfOperationServic
 
             @Override
             public void close() {
-                transactions.close();
+                datastores.sessionEnded(session);
             }
         };
     }

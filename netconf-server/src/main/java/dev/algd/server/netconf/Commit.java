@@ -18,17 +18,28 @@ import org.w3c.dom.Document;
  * operator can fix it and commit again.
  */
 final class Commit extends DatastoreOperation {
+    private final SharedDatastores datastores;
     private final TransactionProvider transactions;
     private final ConfigCommitter committer;
+    private final long session;
 
-    Commit(TransactionProvider transactions, ConfigCommitter committer) {
+    Commit(SharedDatastores datastores, ConfigCommitter committer, long session) {
         super("commit");
-        this.transactions = transactions;
+        this.datastores = datastores;
+        this.transactions = datastores.candidate();
         this.committer = committer;
+        this.session = session;
     }
 
     @Override
     public Document handle(Document request, NetconfOperationChainedExecution next) {
+        for (String datastore : new String[] {SharedDatastores.RUNNING, SharedDatastores.CANDIDATE}) {
+            long holder = datastores.blockingHolder(datastore, session);
+            if (holder != SharedDatastores.FREE) {
+                return RpcReplies.inUse(request, holder, "the " + datastore + " datastore is locked by session "
+                        + holder + "; commit needs both candidate and running");
+            }
+        }
         Optional<DOMDataTreeReadWriteTransaction> candidate = transactions.getCandidateTransaction();
         if (candidate.isEmpty()) {
             return RpcReplies.ok(request);
@@ -42,6 +53,7 @@ final class Commit extends DatastoreOperation {
         }
         try {
             committer.commit(root, transactions::commitTransaction);
+            datastores.candidateCommittedOrDiscarded();
             return RpcReplies.ok(request);
         } catch (ConfigCommitter.CommitRefused refused) {
             return refused.violations().isEmpty()

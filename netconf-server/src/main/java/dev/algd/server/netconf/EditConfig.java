@@ -15,15 +15,20 @@ import org.w3c.dom.Node;
 /**
  * OpenDaylight's {@code <edit-config>} with its type errors turned into RFC 6241 rpc-errors. Its parser throws a
  * bare IllegalArgumentException for a value outside its type ("Invalid range: 70000, ..."), which the server
- * would answer as "Unexpected error"; this names the leaf that carries the value instead.
+ * would answer as "Unexpected error"; this names the leaf that carries the value instead. An edit of a datastore
+ * another session has locked is refused with in-use.
  */
 final class EditConfig implements NetconfOperation {
     private static final Pattern OFFENDING_VALUE = Pattern.compile(":\\s*([^,\\s]+)");
 
     private final NetconfOperation delegate;
+    private final SharedDatastores datastores;
+    private final long session;
 
-    EditConfig(NetconfOperation delegate) {
+    EditConfig(NetconfOperation delegate, SharedDatastores datastores, long session) {
         this.delegate = delegate;
+        this.datastores = datastores;
+        this.session = session;
     }
 
     @Override
@@ -33,8 +38,17 @@ final class EditConfig implements NetconfOperation {
 
     @Override
     public Document handle(Document request, NetconfOperationChainedExecution next) throws DocumentedException {
+        String target = Lock.target(request);
+        long holder = target == null ? SharedDatastores.FREE : datastores.blockingHolder(target, session);
+        if (holder != SharedDatastores.FREE) {
+            return RpcReplies.inUse(request, holder, "the " + target + " datastore is locked by session " + holder);
+        }
         try {
-            return delegate.handle(request, next);
+            Document reply = delegate.handle(request, next);
+            if (SharedDatastores.CANDIDATE.equals(target)) {
+                datastores.candidateModified(session);
+            }
+            return reply;
         } catch (IllegalArgumentException e) {
             return invalidValue(request, String.valueOf(e.getMessage()));
         }

@@ -59,6 +59,25 @@ final class RpcReplies {
         return reply;
     }
 
+    /** lock-denied (RFC 6241 Appendix A) with the holder's session-id in error-info. */
+    static Document lockDenied(Document request, long holder, String message) {
+        return withSessionInfo(request, "lock-denied", holder, message);
+    }
+
+    /** in-use: the operation needs a datastore another session has locked. */
+    static Document inUse(Document request, long holder, String message) {
+        return withSessionInfo(request, "in-use", holder, message);
+    }
+
+    private static Document withSessionInfo(Document request, String tag, long holder, String message) {
+        Document reply = XmlUtil.newDocument();
+        Element error = error(reply, replyElement(request, reply), "protocol", tag, message);
+        Element info = reply.createElementNS(NamespaceURN.BASE, "error-info");
+        append(reply, info, "session-id", Long.toString(holder));
+        error.appendChild(info);
+        return reply;
+    }
+
     private static Element error(Document reply, Element rpcReply, String type, String tag, String message) {
         Element error = reply.createElementNS(NamespaceURN.BASE, "rpc-error");
         rpcReply.appendChild(error);

@@ -13,9 +13,9 @@ final class Validate extends DatastoreOperation {
     private final TransactionProvider transactions;
     private final ConfigCommitter committer;
 
-    Validate(TransactionProvider transactions, ConfigCommitter committer) {
+    Validate(SharedDatastores datastores, ConfigCommitter committer) {
         super("validate");
-        this.transactions = transactions;
+        this.transactions = datastores.candidate();
         this.committer = committer;
     }
 
