@@ -19,7 +19,8 @@ import org.w3c.dom.Node;
  * another session has locked is refused with in-use.
  */
 final class EditConfig implements NetconfOperation {
-    private static final Pattern OFFENDING_VALUE = Pattern.compile(":\\s*([^,\\s]+)");
+    /** yangtools names the value either quoted ("Value '0' is not in required ranges") or after a colon. */
+    private static final Pattern OFFENDING_VALUE = Pattern.compile("'([^']+)'|:\\s*([^,\\s]+)");
 
     private final NetconfOperation delegate;
     private final SharedDatastores datastores;
@@ -55,12 +56,13 @@ final class EditConfig implements NetconfOperation {
     }
 
     private static Document invalidValue(Document request, String parserMessage) {
-        Matcher value = OFFENDING_VALUE.matcher(parserMessage);
+        String value = offendingValue(parserMessage);
         List<Element> leaves = new ArrayList<>();
-        if (value.find()) {
-            collectLeavesWithText(configElement(request), value.group(1), leaves);
+        if (value != null) {
+            collectLeavesWithText(configElement(request), value, leaves);
         }
-        String reason = parserMessage.replaceAll("\\[\\[", "").replaceAll("]]", "").replaceAll("\\.$", "");
+        String reason = parserMessage.replaceAll("\\[\\[", "").replaceAll("]]", "").replaceAll("\\.$", "")
+                .replaceAll("\\s+", " ");
         if (leaves.size() != 1) {
             return RpcReplies.failure(request, "application", "invalid-value",
                     "a value in the configuration does not match its YANG type: " + reason);
@@ -70,6 +72,15 @@ final class EditConfig implements NetconfOperation {
         return RpcReplies.violations(request, List.of(new dev.algd.engine.config.Violation(path, "yang-type",
                 path + ": '" + leaf.getTextContent().strip() + "' is not a valid " + leaf.getLocalName()
                         + " (" + reason + ")")));
+    }
+
+    /** The value a yangtools type error complains about, or null when its message names none. */
+    static String offendingValue(String parserMessage) {
+        Matcher value = OFFENDING_VALUE.matcher(parserMessage);
+        if (!value.find()) {
+            return null;
+        }
+        return value.group(1) != null ? value.group(1) : value.group(2);
     }
 
     private static Element configElement(Document request) {
