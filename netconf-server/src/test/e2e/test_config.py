@@ -40,13 +40,7 @@ def test_rejected_commit_names_the_leaf_and_keeps_running_config(algd, nc):
     assert running_config_xml(nc) == before
 
 
-@pytest.mark.parametrize("port", [
-    70000,
-    pytest.param(0, marks=pytest.mark.xfail(strict=True, reason=(
-        "algd refuses port 0, but its rpc-error has no error-path and its message does not name the leaf: "
-        "\"a value in the configuration does not match its YANG type: Value '0'  is not in required ranges "
-        "1..65535\" (seen 2026-11-25); 70000 gets path and message naming /system/alg/ftp/port"))),
-])
+@pytest.mark.parametrize("port", [70000, 0])
 def test_out_of_range_port_is_rejected_naming_port_and_keeps_running_config(algd, nc, port):
     before = running_config_xml(nc)
 
