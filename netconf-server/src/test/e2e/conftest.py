@@ -213,6 +213,27 @@ def nc(algd):
 
 
 @pytest.fixture
+def sessions(algd):
+    """Opens further NETCONF sessions to the test's algd on demand (sessions()); closes those still open."""
+    opened = []
+
+    def open_session():
+        session = _netconf_connect(algd.topology.mgmt_address)
+        opened.append(session)
+        return session
+
+    try:
+        yield open_session
+    finally:
+        for session in opened:
+            if session.connected:
+                try:
+                    session.close_session()
+                except Exception:  # noqa: BLE001  (already gone)
+                    pass
+
+
+@pytest.fixture
 def http_server(topology, tmp_path):
     """python3's http.server on 198.51.100.2:8080 in the server namespace, serving index.html with a
     token unique to the test. Its access log (stderr) is in .output()."""
