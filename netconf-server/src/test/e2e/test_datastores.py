@@ -81,3 +81,33 @@ def test_unlock_of_a_lock_not_held_fails(sessions):
     with pytest.raises(RPCError) as failed:
         a.unlock("running")
     assert failed.value.tag == "operation-failed"
+
+
+def test_hello_advertises_only_what_algd_implements(nc):
+    capabilities = {c.split("?")[0] for c in nc.server_capabilities if c.startswith("urn:ietf:params:netconf:")}
+    assert capabilities == {
+        "urn:ietf:params:netconf:base:1.0",
+        "urn:ietf:params:netconf:base:1.1",
+        "urn:ietf:params:netconf:capability:candidate:1.0",
+        "urn:ietf:params:netconf:capability:validate:1.0",
+        "urn:ietf:params:netconf:capability:writable-running:1.0",
+    }, f"unexpected NETCONF capabilities: {sorted(capabilities)}"
+    modules = {c.split("module=")[1].split("&")[0] for c in nc.server_capabilities if "module=" in c}
+    assert {"algd-system", "algd-nat", "algd-interfaces", "algd-firewall", "algd-session-table"} <= modules
+
+
+def test_edit_of_running_is_validated_and_applied_like_a_commit(nc):
+    nc.edit_config(target="running", config=FTP_2121)
+    assert "2121" in nc.get_config(source="running").data_xml
+    before = nc.get_config(source="running").data_xml
+    with pytest.raises(RPCError) as refused:
+        nc.edit_config(target="running", config=FTP_2121.replace("ftp", "sip"))
+    assert refused.value.tag == "invalid-value"
+    assert refused.value.path and "sip" in refused.value.path
+    assert nc.get_config(source="running").data_xml == before
+
+
+def test_get_returns_running_configuration_and_state_together(nc):
+    data = nc.get().data_xml
+    assert "<interfaces" in data and "inside" in data, "running configuration is missing from <get>"
+    assert "<session-table" in data, "the session table is missing from <get>"

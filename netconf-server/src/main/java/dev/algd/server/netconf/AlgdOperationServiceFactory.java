@@ -43,6 +43,7 @@ public final class AlgdOperationServiceFactory implements NetconfOperationServic
         this.databind = () -> context;
         Set<Capability> all = new HashSet<>();
         all.add(new BasicCapability(CapabilityURN.VALIDATE));
+        all.add(new BasicCapability(CapabilityURN.WRITABLE_RUNNING));
         for (var module : model.modelContext().getModules()) {
             model.yangText(module.getSourceIdentifier()).ifPresent(text -> all.add(new YangModuleCapability(
                     module.getNamespace().toString(), module.getName(),
@@ -70,7 +71,23 @@ public final class AlgdOperationServiceFactory implements NetconfOperationServic
                 new Get(sessionId, databind, shared),
                 new GetConfig(sessionId, databind, shared),
                 new EditConfig(new org.opendaylight.netconf.server.mdsal.operations.EditConfig(sessionId, databind,
-                        shared), datastores, session),
+                        shared), datastores, session, new EditConfig.RunningEdits() {
+                            @Override
+                            public TransactionProvider newTransaction() {
+                                return new TransactionProvider(broker, sessionId);
+                            }
+
+                            @Override
+                            public NetconfOperation editOver(TransactionProvider transactions) {
+                                return new org.opendaylight.netconf.server.mdsal.operations.EditConfig(sessionId,
+                                        databind, transactions);
+                            }
+
+                            @Override
+                            public ConfigCommitter committer() {
+                                return committer;
+                            }
+                        }),
                 new DiscardChanges(datastores, session),
                 new Commit(datastores, committer, session),
                 new Validate(datastores, committer),

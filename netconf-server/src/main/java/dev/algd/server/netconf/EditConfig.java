@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.algd.server.ConfigCommitter;
 import org.opendaylight.netconf.api.DocumentedException;
+import org.opendaylight.netconf.server.mdsal.TransactionProvider;
 import org.opendaylight.netconf.server.api.operations.HandlingPriority;
 import org.opendaylight.netconf.server.api.operations.NetconfOperation;
 import org.opendaylight.netconf.server.api.operations.NetconfOperationChainedExecution;
@@ -13,7 +15,9 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /**
- * OpenDaylight's {@code <edit-config>} with its type errors turned into RFC 6241 rpc-errors. Its parser throws a
+ * {@code <edit-config>} on candidate, and on running ({@code :writable-running}): an edit of running is made in a
+ * private transaction and then goes through the same commit as the candidate (validated, applied to the engine,
+ * persisted, all or nothing). Parsing is OpenDaylight's, with its type errors turned into RFC 6241 rpc-errors. Its parser throws a
  * bare IllegalArgumentException for a value outside its type ("Invalid range: 70000, ..."), which the server
  * would answer as "Unexpected error"; this names the leaf that carries the value instead. An edit of a datastore
  * another session has locked is refused with in-use.
@@ -25,11 +29,24 @@ final class EditConfig implements NetconfOperation {
     private final NetconfOperation delegate;
     private final SharedDatastores datastores;
     private final long session;
+    private final RunningEdits running;
 
-    EditConfig(NetconfOperation delegate, SharedDatastores datastores, long session) {
+    /** What an edit of running needs: a private transaction to edit, and the commit path. */
+    interface RunningEdits {
+        /** A fresh provider whose candidate transaction will hold one edit of running. */
+        TransactionProvider newTransaction();
+
+        /** OpenDaylight's edit-config over {@code transactions}. */
+        NetconfOperation editOver(TransactionProvider transactions);
+
+        ConfigCommitter committer();
+    }
+
+    EditConfig(NetconfOperation delegate, SharedDatastores datastores, long session, RunningEdits running) {
         this.delegate = delegate;
         this.datastores = datastores;
         this.session = session;
+        this.running = running;
     }
 
     @Override
@@ -45,6 +62,9 @@ final class EditConfig implements NetconfOperation {
             return RpcReplies.inUse(request, holder, "the " + target + " datastore is locked by session " + holder);
         }
         try {
+            if (SharedDatastores.RUNNING.equals(target)) {
+                return editRunning(request, next);
+            }
             Document reply = delegate.handle(request, next);
             if (SharedDatastores.CANDIDATE.equals(target)) {
                 datastores.candidateModified(session);
@@ -52,6 +72,33 @@ final class EditConfig implements NetconfOperation {
             return reply;
         } catch (IllegalArgumentException e) {
             return invalidValue(request, String.valueOf(e.getMessage()));
+        }
+    }
+
+    private Document editRunning(Document request, NetconfOperationChainedExecution next) throws DocumentedException {
+        TransactionProvider transactions = running.newTransaction();
+        Document asCandidateEdit = (Document) request.cloneNode(true);
+        Element target = (Element) asCandidateEdit.getElementsByTagNameNS("*", "target").item(0);
+        Element runningElement = (Element) target.getElementsByTagNameNS("*", "running").item(0);
+        target.replaceChild(asCandidateEdit.createElementNS(runningElement.getNamespaceURI(), "candidate"),
+                runningElement);
+        Document edited = running.editOver(transactions).handle(asCandidateEdit, next);
+        var tx = transactions.getCandidateTransaction();
+        if (tx.isEmpty()) {
+            return edited;
+        }
+        try {
+            running.committer().commit(Commit.candidateRoot(tx.get()), transactions::commitTransaction);
+            return RpcReplies.ok(request);
+        } catch (ConfigCommitter.CommitRefused refused) {
+            transactions.abortTransaction();
+            return refused.violations().isEmpty()
+                    ? RpcReplies.failure(request, "application", "operation-failed", refused.getMessage())
+                    : RpcReplies.violations(request, refused.violations());
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            transactions.abortTransaction();
+            return RpcReplies.failure(request, "application", "operation-failed",
+                    "the edited configuration could not be read: " + e.getMessage());
         }
     }
 

@@ -53,7 +53,7 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
 
             @Override
             public FluentFuture<Optional<NormalizedNode>> read(LogicalDatastoreType store, YangInstanceIdentifier path) {
-                return readLive(store, path, () -> tx.read(store, path));
+                return readLive(store, path, tx);
             }
         };
     }
@@ -69,27 +69,34 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
 
             @Override
             public FluentFuture<Optional<NormalizedNode>> read(LogicalDatastoreType store, YangInstanceIdentifier path) {
-                return readLive(store, path, () -> tx.read(store, path));
+                return readLive(store, path, tx);
             }
         };
     }
 
-    private interface StoredRead {
-        FluentFuture<Optional<NormalizedNode>> read();
-    }
-
+    /**
+     * Operational reads are what {@code <get>} sees, and RFC 6241 §7.7 wants running configuration and state
+     * together there: configuration nodes are read from running, the session table from the engine.
+     */
     private FluentFuture<Optional<NormalizedNode>> readLive(LogicalDatastoreType store, YangInstanceIdentifier path,
-            StoredRead stored) {
+            org.opendaylight.mdsal.dom.api.DOMDataTreeReadOperations tx) {
         if (store != LogicalDatastoreType.OPERATIONAL) {
-            return stored.read();
+            return tx.read(store, path);
         }
         List<PathArgument> args = path.getPathArguments();
         if (args.isEmpty()) {
-            return stored.read().transform(root -> Optional.of(withSessionTable(root)),
-                    com.google.common.util.concurrent.MoreExecutors.directExecutor());
+            var state = tx.read(LogicalDatastoreType.OPERATIONAL, path);
+            var config = readRunning(path);
+            return FluentFuture.from(com.google.common.util.concurrent.Futures.whenAllSucceed(state, config)
+                    .call(() -> Optional.of(withSessionTable(merge(config.get(), state.get()))),
+                            com.google.common.util.concurrent.MoreExecutors.directExecutor()));
         }
         if (!args.getFirst().equals(SessionTableNodes.TABLE)) {
-            return stored.read();
+            return readRunning(path).transformAsync(
+                    config -> config.isPresent() ? FluentFuture.from(
+                            com.google.common.util.concurrent.Futures.immediateFuture(config))
+                            : tx.read(LogicalDatastoreType.OPERATIONAL, path),
+                    com.google.common.util.concurrent.MoreExecutors.directExecutor());
         }
         NormalizedNode answer;
         if (args.size() >= 3 && args.get(2) instanceof NodeIdentifierWithPredicates key) {
@@ -108,6 +115,25 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
 
     private List<SessionView> allSessions() {
         return dataPlane.query((Engine engine) -> engine.sessions(System.nanoTime()));
+    }
+
+    /** A transaction is bound to the first datastore it reads, so running is read through its own. */
+    private FluentFuture<Optional<NormalizedNode>> readRunning(YangInstanceIdentifier path) {
+        try (DOMDataTreeReadTransaction running = delegate.newReadOnlyTransaction()) {
+            return running.read(LogicalDatastoreType.CONFIGURATION, path);
+        }
+    }
+
+    private static Optional<NormalizedNode> merge(Optional<NormalizedNode> config, Optional<NormalizedNode> state) {
+        if (config.isEmpty() || !(config.get() instanceof ContainerNode configRoot)) {
+            return state;
+        }
+        var root = ImmutableNodes.newContainerBuilder().withNodeIdentifier(configRoot.name());
+        configRoot.body().forEach(root::withChild);
+        if (state.isPresent() && state.get() instanceof ContainerNode stateRoot) {
+            stateRoot.body().forEach(root::withChild);
+        }
+        return Optional.of(root.build());
     }
 
     private ContainerNode withSessionTable(Optional<NormalizedNode> storedRoot) {

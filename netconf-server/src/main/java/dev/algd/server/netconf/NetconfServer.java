@@ -85,7 +85,11 @@ public final class NetconfServer implements AutoCloseable {
                 .setAggregatedOpService(aggregated)
                 .setIdProvider(new DefaultSessionIdProvider())
                 .setConnectionTimeoutMillis(20_000)
-                .setMonitoringService(monitoring)
+                .setMonitoringService(new AdvertisedCapabilities(monitoring))
+                // OpenDaylight's defaults also claim :exi, :interleave and :notification, which algd does not
+                // implement; the hello lists only what works (the operation factory adds candidate, validate).
+                .setBaseCapabilities(java.util.Set.of(org.opendaylight.netconf.api.CapabilityURN.BASE,
+                        org.opendaylight.netconf.api.CapabilityURN.BASE_1_1))
                 .build();
         var listenParams = new TcpServerParametersBuilder()
                 .setLocalBind(BindingMap.of(new LocalBindBuilder()
