@@ -48,8 +48,7 @@ final class Commit extends DatastoreOperation {
         try {
             root = candidateRoot(candidate.get());
         } catch (InterruptedException | ExecutionException e) {
-            return RpcReplies.failure(request, "application", "operation-failed",
-                    "the candidate configuration could not be read: " + e.getMessage());
+            return unreadableCandidate(request, e);
         }
         try {
             committer.commit(root, transactions::commitTransaction);
@@ -60,6 +59,15 @@ final class Commit extends DatastoreOperation {
                     ? RpcReplies.failure(request, "application", "operation-failed", refused.getMessage())
                     : RpcReplies.violations(request, refused.violations());
         }
+    }
+
+    /** The datastore checks mandatory leaves when the edited tree is read; say which one is missing. */
+    static Document unreadableCandidate(Document request, Exception failure) {
+        String root = YangMessages.rootMessage(failure);
+        String missing = YangMessages.missingMandatory(root);
+        return missing != null ? RpcReplies.failure(request, "application", "data-missing", missing)
+                : RpcReplies.failure(request, "application", "operation-failed",
+                        "the candidate configuration is not valid: " + YangMessages.clean(root));
     }
 
     static ContainerNode candidateRoot(DOMDataTreeReadWriteTransaction candidate)

@@ -97,8 +97,7 @@ final class EditConfig implements NetconfOperation {
                     : RpcReplies.violations(request, refused.violations());
         } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
             transactions.abortTransaction();
-            return RpcReplies.failure(request, "application", "operation-failed",
-                    "the edited configuration could not be read: " + e.getMessage());
+            return Commit.unreadableCandidate(request, e);
         }
     }
 

@@ -91,6 +91,11 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
                     .call(() -> Optional.of(withSessionTable(merge(config.get(), state.get()))),
                             com.google.common.util.concurrent.MoreExecutors.directExecutor()));
         }
+        if (args.getFirst().equals(AlgStateNodes.STATE)) {
+            NormalizedNode state = algState();
+            return FluentFuture.from(com.google.common.util.concurrent.Futures.immediateFuture(
+                    NormalizedNodes.findNode(state, args.subList(1, args.size()))));
+        }
         if (!args.getFirst().equals(SessionTableNodes.TABLE)) {
             return readRunning(path).transformAsync(
                     config -> config.isPresent() ? FluentFuture.from(
@@ -111,6 +116,15 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
         }
         Optional<NormalizedNode> found = NormalizedNodes.findNode(answer, args.subList(1, args.size()));
         return FluentFuture.from(com.google.common.util.concurrent.Futures.immediateFuture(found));
+    }
+
+    private record AlgSnapshot(dev.algd.engine.config.EngineConfig config, dev.algd.engine.alg.AlgCounters counters) {
+    }
+
+    /** Takes the snapshot on the worker and renders it here, so the worker spends no time building nodes. */
+    private ContainerNode algState() {
+        AlgSnapshot snapshot = dataPlane.query(engine -> new AlgSnapshot(engine.config(), engine.algCounters()));
+        return AlgStateNodes.algState(snapshot.config(), snapshot.counters());
     }
 
     private List<SessionView> allSessions() {
@@ -145,6 +159,6 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
             root.withNodeIdentifier(new YangInstanceIdentifier.NodeIdentifier(
                     org.opendaylight.yangtools.yang.model.api.SchemaContext.NAME));
         }
-        return root.withChild(SessionTableNodes.table(allSessions())).build();
+        return root.withChild(SessionTableNodes.table(allSessions())).withChild(algState()).build();
     }
 }

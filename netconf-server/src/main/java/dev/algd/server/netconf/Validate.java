@@ -29,8 +29,7 @@ final class Validate extends DatastoreOperation {
             List<Violation> violations = committer.check(Commit.candidateRoot(candidate.get()));
             return violations.isEmpty() ? RpcReplies.ok(request) : RpcReplies.violations(request, violations);
         } catch (InterruptedException | ExecutionException e) {
-            return RpcReplies.failure(request, "application", "operation-failed",
-                    "the candidate configuration could not be read: " + e.getMessage());
+            return Commit.unreadableCandidate(request, e);
         }
     }
 }

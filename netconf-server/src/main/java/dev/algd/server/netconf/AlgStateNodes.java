@@ -1,0 +1,89 @@
+package dev.algd.server.netconf;
+
+import dev.algd.engine.alg.AlgCounters;
+import dev.algd.engine.alg.AlgEvent;
+import dev.algd.engine.config.AlgId;
+import dev.algd.engine.config.AlgSettings;
+import dev.algd.engine.config.EngineConfig;
+import dev.algd.server.model.Nodes.SystemAlg;
+import java.util.List;
+import java.util.Locale;
+import org.opendaylight.yangtools.yang.common.QName;
+import org.opendaylight.yangtools.yang.common.Uint16;
+import org.opendaylight.yangtools.yang.common.Uint32;
+import org.opendaylight.yangtools.yang.common.Uint64;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifier;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifierWithPredicates;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeWithValue;
+import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
+import org.opendaylight.yangtools.yang.data.api.schema.LeafSetNode;
+import org.opendaylight.yangtools.yang.data.spi.node.ImmutableNodes;
+
+/** Renders what the engine applies now as the {@code alg-state} subtree of algd-system. */
+final class AlgStateNodes {
+    static final QName ALG_STATE = SystemAlg.alg("alg-state");
+    static final NodeIdentifier STATE = new NodeIdentifier(ALG_STATE);
+
+    private AlgStateNodes() {
+    }
+
+    static ContainerNode algState(EngineConfig config, AlgCounters counters) {
+        QName alg = SystemAlg.alg("alg");
+        QName name = SystemAlg.alg("name");
+        var list = ImmutableNodes.newSystemMapBuilder().withNodeIdentifier(new NodeIdentifier(alg));
+        for (AlgId id : AlgId.values()) {
+            AlgSettings settings = config.alg(id);
+            var entry = ImmutableNodes.newMapEntryBuilder()
+                    .withNodeIdentifier(NodeIdentifierWithPredicates.of(alg, name, id.yangName()))
+                    .withChild(ImmutableNodes.leafNode(name, id.yangName()))
+                    .withChild(ImmutableNodes.leafNode(SystemAlg.alg("enabled"), settings.enabled()));
+            List<String> protocols = new java.util.ArrayList<>();
+            if (id.isOnTcp()) {
+                protocols.add("tcp");
+            }
+            if (id.isOnUdp()) {
+                protocols.add("udp");
+            }
+            if (!protocols.isEmpty()) {
+                entry.withChild(leafList("protocol", protocols));
+            }
+            List<Uint16> ports = settings.effectivePorts().stream().map(Uint16::valueOf).toList();
+            if (!ports.isEmpty()) {
+                entry.withChild(leafList("effective-port", ports));
+            }
+            List<Uint32> programs = settings.effectivePrograms().stream().map(Uint32::valueOf).toList();
+            if (!programs.isEmpty()) {
+                entry.withChild(leafList("effective-program", programs));
+            }
+            list.withChild(entry.build());
+        }
+        QName event = SystemAlg.alg("event");
+        var events = ImmutableNodes.newSystemMapBuilder().withNodeIdentifier(new NodeIdentifier(event));
+        for (AlgEvent e : AlgEvent.values()) {
+            String eventName = e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+            events.withChild(ImmutableNodes.newMapEntryBuilder()
+                    .withNodeIdentifier(NodeIdentifierWithPredicates.of(event, name, eventName))
+                    .withChild(ImmutableNodes.leafNode(name, eventName))
+                    .withChild(ImmutableNodes.leafNode(SystemAlg.alg("count"), Uint64.fromLongBits(counters.count(e))))
+                    .build());
+        }
+        var framework = ImmutableNodes.newContainerBuilder()
+                .withNodeIdentifier(new NodeIdentifier(SystemAlg.alg("framework-counters")))
+                .withChild(ImmutableNodes.leafNode(SystemAlg.alg("expectations-active"),
+                        Uint32.valueOf(counters.expectationsActive())))
+                .withChild(events.build())
+                .build();
+        return ImmutableNodes.newContainerBuilder().withNodeIdentifier(STATE)
+                .withChild(list.build()).withChild(framework).build();
+    }
+
+    private static <T> LeafSetNode<T> leafList(String leaf, List<T> values) {
+        QName name = SystemAlg.alg(leaf);
+        var set = ImmutableNodes.<T>newSystemLeafSetBuilder().withNodeIdentifier(new NodeIdentifier(name));
+        for (T value : values) {
+            set.withChild(ImmutableNodes.<T>newLeafSetEntryBuilder().withNodeIdentifier(new NodeWithValue<>(name, value))
+                    .withValue(value).build());
+        }
+        return set.build();
+    }
+}
