@@ -152,21 +152,9 @@ class Daemon:
             return False
 
 
-@pytest.fixture
-def algd(request, topology, tmp_path, algd_built):
-    """Starts netconf-server/bin/algd in the router namespace on a copy of a startup config (the
-    @pytest.mark.startup file from configs/, else examples/demo/startup.xml) and waits for a NETCONF hello.
-    Ends it by PID afterwards. The daemon log is attached to a failing test's report."""
-    marker = request.node.get_closest_marker("startup")
-    source = CONFIGS / marker.args[0] if marker else DEMO_STARTUP
-    config = tmp_path / "startup.xml"
-    shutil.copyfile(source, config)  # algd rewrites its config on every commit
-    users = tmp_path / "users"
-    users.write_text(f"{USER}:{PASSWORD}\n")
-    users.chmod(0o600)
-    log_path = tmp_path / "algd.log"
-
-    with open(log_path, "wb") as log_file:
+def _start_daemon(topology, config, users, log_path):
+    """Starts netconf-server/bin/algd in the router namespace on config and waits for a NETCONF hello."""
+    with open(log_path, "ab") as log_file:
         started = time.monotonic()
         # "ip netns exec", env and "algd run" all exec, so proc.pid is the JVM's PID. ALGD_NO_BUILD: every
         # test runs the jar algd_built checked, even if someone edits a source meanwhile.
@@ -187,15 +175,45 @@ def algd(request, topology, tmp_path, algd_built):
                 raise AssertionError(f"no NETCONF hello from algd within {READY_TIMEOUT_SECONDS}s; log:\n"
                                      f"{daemon.log()}")
             time.sleep(0.25)
-        daemon.ready_seconds = time.monotonic() - started
-        READY_SECONDS.append(daemon.ready_seconds)
-        print(f"algd ready for NETCONF {daemon.ready_seconds:.1f}s after start (pid {proc.pid})")
-        yield daemon
+    except BaseException:
+        stop_process(proc, STOP_TIMEOUT_SECONDS)
+        raise
+    daemon.ready_seconds = time.monotonic() - started
+    READY_SECONDS.append(daemon.ready_seconds)
+    print(f"algd ready for NETCONF {daemon.ready_seconds:.1f}s after start (pid {proc.pid})")
+    return daemon
+
+
+@pytest.fixture
+def algd(request, topology, tmp_path, algd_built):
+    """Starts netconf-server/bin/algd in the router namespace on a copy of a startup config (the
+    @pytest.mark.startup file from configs/, else examples/demo/startup.xml) and waits for a NETCONF hello.
+    Ends it by PID afterwards, and any daemon the test started again with algd.restart(). The daemon log is
+    attached to a failing test's report."""
+    marker = request.node.get_closest_marker("startup")
+    source = CONFIGS / marker.args[0] if marker else DEMO_STARTUP
+    config = tmp_path / "startup.xml"
+    shutil.copyfile(source, config)  # algd rewrites its config on every commit
+    users = tmp_path / "users"
+    users.write_text(f"{USER}:{PASSWORD}\n")
+    users.chmod(0o600)
+    log_path = tmp_path / "algd.log"
+    daemons = [_start_daemon(topology, config, users, log_path)]
+
+    def restart():
+        """Starts a new daemon on the same config file, once the previous one has ended."""
+        assert daemons[-1].proc.poll() is not None, "restart() while the previous algd still runs"
+        daemons.append(_start_daemon(topology, config, users, log_path))
+        return daemons[-1]
+
+    daemons[0].restart = restart
+    try:
+        yield daemons[0]
     finally:
-        stopped_cleanly = stop_process(proc, STOP_TIMEOUT_SECONDS)
-        if not stopped_cleanly:
-            print(f"algd (pid {proc.pid}) ignored SIGTERM for {STOP_TIMEOUT_SECONDS}s and was killed; log:\n"
-                  f"{daemon.log()}")
+        for daemon in daemons:
+            if daemon.proc.poll() is None and not stop_process(daemon.proc, STOP_TIMEOUT_SECONDS):
+                print(f"algd (pid {daemon.proc.pid}) ignored SIGTERM for {STOP_TIMEOUT_SECONDS}s and was killed;"
+                      f" log:\n{daemon.log()}")
 
 
 @pytest.fixture
