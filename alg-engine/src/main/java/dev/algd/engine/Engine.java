@@ -10,6 +10,8 @@ import dev.algd.engine.alg.AlgRegistry;
 import dev.algd.engine.alg.AlgSessionTable;
 import dev.algd.engine.alg.Expectation;
 import dev.algd.engine.alg.ExpectationTable;
+import dev.algd.engine.alg.LineReassembly;
+import dev.algd.engine.alg.RewriteReason;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.firewall.FirewallPolicy;
@@ -93,6 +95,7 @@ public final class Engine {
     private final AlgSessionTable algSessions;
     private final ExpectationTable expectations;
     private final AlgPacket algPacket;
+    private final LineReassembly reassembly;
     private AlgRegistry algRegistry;
     private long packetsReceived;
     private long packetsForwarded;
@@ -148,7 +151,8 @@ public final class Engine {
         int algSlots = Math.max(64, limits.maxSessions() / 4);
         algSessions = new AlgSessionTable(algSlots);
         expectations = new ExpectationTable(Math.min(MAX_EXPECTATIONS, algSlots), algSlots, algCounters);
-        algPacket = new AlgPacket(expectations, algSessions, algCounters);
+        reassembly = new LineReassembly(algSlots, algCounters);
+        algPacket = new AlgPacket(expectations, algSessions, algCounters, reassembly);
         sessions.removalListener(this::sessionRemoved);
         apply(config);
     }
@@ -156,6 +160,7 @@ public final class Engine {
     /** A session with ALG state ended: its expectations and its ALG slot go with it. */
     private void sessionRemoved(int slot, int algSlot) {
         expectations.removeAllOf(algSlot);
+        reassembly.dropAll(algSlot);
         algSessions.release(algSlot);
     }
 
@@ -222,6 +227,9 @@ public final class Engine {
         rewrite(newSource, newSourcePort, newDestination, newDestinationPort);
         int algSlot = sessions.algSlot(slot);
         if (algSlot != SessionTable.NO_ALG_SLOT) {
+            if ((tcpFlags & TcpHeader.RST) != 0 && protocol == Ipv4Header.PROTOCOL_TCP) {
+                reassembly.dropAll(algSlot);
+            }
             if (inspect(packet, slot, direction, algSlot, newSource, newSourcePort, newDestination,
                     newDestinationPort, nowNanos) == AlgOutcome.DROP) {
                 algCounters[AlgEvent.PACKET_DROPPED.ordinal()]++;
@@ -230,6 +238,7 @@ public final class Engine {
             if (protocol == Ipv4Header.PROTOCOL_TCP) {
                 algPacket.rewriter().adjustSequenceNumbers(segment, packet.offset, ip.payloadOffset(), algSlot,
                         direction);
+                dropHeldLineIfAcknowledged(algSlot, other);
             }
         }
         sessions.track(slot, direction, tcpFlags, ip.totalLength(), nowNanos);
@@ -299,6 +308,11 @@ public final class Engine {
         }
         return new EngineCounters(packetsReceived, packetsForwarded, dropped, echoRepliesSent, byReason,
                 sessions.size(), sessions.createdCount(), sessions.expiredCount());
+    }
+
+    /** Control lines held back now, waiting for the rest of their line ({@link LineReassembly}). */
+    public int reassemblyHeldLines() {
+        return reassembly.heldCount();
     }
 
     /** A snapshot of the ALG framework's counters: expectations, inspections, rewrites. */
@@ -508,7 +522,9 @@ public final class Engine {
         } else {
             return AlgOutcome.PASS;
         }
-        if (payloadLength <= 0) {
+        boolean holding = protocol == Ipv4Header.PROTOCOL_TCP && reassembly.isHolding(algSlot, direction);
+        // A FIN right after held bytes gets them in front, even without payload of its own.
+        if (payloadLength <= 0 && !(holding && (tcpFlags & TcpHeader.FIN) != 0)) {
             return AlgOutcome.PASS;
         }
         int algId = algSessions.algId(algSlot);
@@ -520,12 +536,66 @@ public final class Engine {
         int limit = (int) Math.min(packet.capacity > 0 ? packet.capacity : packet.length,
                 packet.segment.byteSize() - packet.offset);
         algPacket.rewriter().bind(algPacket, ip.segment(), packet.offset, limit, protocol, algSlot, direction);
-        algCounters[AlgEvent.PACKET_INSPECTED.ordinal()]++;
-        AlgOutcome outcome = alg.inspect(algPacket);
+        int joined = holding ? joinHeldLine(algSlot, direction, payloadLength) : JOIN_INSPECT;
+        if (joined == JOIN_DROP) {
+            return AlgOutcome.DROP;
+        }
+        AlgOutcome outcome = AlgOutcome.PASS;
+        if (algPacket.payloadLength() > 0) {
+            algCounters[AlgEvent.PACKET_INSPECTED.ordinal()]++;
+            outcome = alg.inspect(algPacket);
+        }
         if (algPacket.rewriter().isChanged()) {
             packet.length = algPacket.rewriter().finish();
         }
         return outcome;
+    }
+
+    private static final int JOIN_INSPECT = 0;
+    private static final int JOIN_DROP = 1;
+
+    /**
+     * A TCP segment of a direction that holds the start of an unfinished line ({@link LineReassembly}): puts the
+     * held bytes in front of it when it continues them; answers {@link #JOIN_INSPECT} or {@link #JOIN_DROP} (a
+     * segment beyond the held bytes, or one without room for them: the sender sends it again). {@code tcp} still
+     * holds the sender's sequence number (the shift comes after inspection).
+     */
+    private int joinHeldLine(int algSlot, int direction, int payloadLength) {
+        int sequence = (int) tcp.sequenceNumber();
+        int first = reassembly.heldSequence(algSlot, direction);
+        if (sequence - first <= 0) {
+            if (sequence == first && payloadLength > 0) {
+                reassembly.dropAndRefuseAgain(algSlot, direction, AlgEvent.HELD_LINE_RESENT);
+            } else if (sequence + payloadLength - first > 0) {
+                reassembly.drop(algSlot, direction, AlgEvent.HELD_LINE_RESENT);
+            }
+            return JOIN_INSPECT;
+        }
+        int missing = sequence - first;
+        if (missing <= reassembly.heldLength(algSlot, direction)) {
+            if (algPacket.rewriter().prependHeld(reassembly, missing, first) != RewriteReason.OK) {
+                reassembly.dropAndRefuseAgain(algSlot, direction, AlgEvent.HELD_LINE_NO_ROOM);
+                return JOIN_DROP;
+            }
+            return JOIN_INSPECT;
+        }
+        algCounters[AlgEvent.SEGMENT_AFTER_GAP.ordinal()]++;
+        return JOIN_DROP;
+    }
+
+    /**
+     * An acknowledgement (already shifted back into the sender's numbering) past the bytes held for the other
+     * direction means another segment carried them to the receiver: the held copy is dropped.
+     */
+    private void dropHeldLineIfAcknowledged(int algSlot, int heldDirection) {
+        if ((tcpFlags & TcpHeader.ACK) == 0 || !reassembly.isHolding(algSlot, heldDirection)) {
+            return;
+        }
+        int acknowledged = (int) tcp.acknowledgmentNumber();
+        int end = reassembly.heldSequence(algSlot, heldDirection) + reassembly.heldLength(algSlot, heldDirection);
+        if (acknowledged - end >= 0) {
+            reassembly.drop(algSlot, heldDirection, AlgEvent.HELD_LINE_ACKNOWLEDGED);
+        }
     }
 
     private long routeFor(int slot, int direction, int destination) {

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.algd.engine.alg.AlgCounters;
 import dev.algd.engine.alg.AlgEvent;
 import dev.algd.engine.alg.OpenLineAlg;
-import dev.algd.engine.alg.PortLineAlg;
+import dev.algd.engine.alg.HoldingPortLineAlg;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.DestinationNatRule;
@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
  * The mix covers every per-packet path: session creation (with port preservation and with a port collision),
  * TCP state changes, replies, UDP, ICMP echo both ways, destination NAT (a port forward and its replies), the firewall's evaluation of new flows (accepted and dropped), an ALG control session whose line
  * is inspected and creates an expectation, the child that matches it, and expectations removed with their parent, a payload
- * rewrite that changes the length and the sequence shift of the segment after it, the echo answered in place, lazy expiry and re-creation,
+ * rewrite that changes the length and the sequence shift of the segment after it, a control line split across two
+ * segments (held back, then put in front of the rest), the echo answered in place, lazy expiry and re-creation,
  * the incremental sweep, and drops.
  */
 class EngineAllocationTest {
@@ -48,9 +49,9 @@ class EngineAllocationTest {
     private static final int FRAME = 128;
 
     private final Arena arena = Arena.ofAuto();
-    private final MemorySegment templates = arena.allocate((long) FRAME * FLOWS * 16);
-    private final int[] lengths = new int[FLOWS * 16];
-    private final int[] ingress = new int[FLOWS * 16];
+    private final MemorySegment templates = arena.allocate((long) FRAME * FLOWS * 20);
+    private final int[] lengths = new int[FLOWS * 20];
+    private final int[] ingress = new int[FLOWS * 20];
     private int count;
 
     private void add(TestPackets packet, int from) {
@@ -92,6 +93,12 @@ class EngineAllocationTest {
                     .payload("PORT " + host.replace('.', ',') + ",4,1\r\n"), INSIDE);
             add(TestPackets.tcp().from(host, 42000 + i).to(SERVER, 5060).flags(ACK).seq(1100).payload("NOOP\r\n"),
                     INSIDE);
+            // A line split across two segments: its start is held back, then put in front of the rest.
+            String start = "PORT " + host.replace('.', ',').substring(0, 12);
+            add(TestPackets.tcp().from(host, 42000 + i).to(SERVER, 5060).flags(ACK).seq(1200).payload(start),
+                    INSIDE);
+            add(TestPackets.tcp().from(host, 42000 + i).to(SERVER, 5060).flags(ACK).seq(1200 + start.length())
+                    .payload(host.replace('.', ',').substring(12) + ",4,1\r\n"), INSIDE);
         }
     }
 
@@ -101,7 +108,7 @@ class EngineAllocationTest {
         for (int n = 0; n < packets; n++) {
             int t = n % count;
             MemorySegment.copy(templates, (long) t * FRAME, buffer, 0, lengths[t]);
-            if (h.send(buffer, 0, lengths[t], ingress[t]) == Verdict.FORWARD) {
+            if (h.send(buffer, 0, lengths[t], (int) buffer.byteSize(), ingress[t]) == Verdict.FORWARD) {
                 forwarded++;
             }
             if (t == count - 1) {
@@ -131,7 +138,7 @@ class EngineAllocationTest {
                 List.of(new FirewallAttachment("outside", true, "outside-in")));
         EngineHarness h = new EngineHarness(config, 1 << 14);
         h.withEngine(new Engine(config, new EngineLimits(1 << 14), Timeouts.defaults(), List.of(new OpenLineAlg(),
-                new PortLineAlg(AlgId.SIP))));
+                new HoldingPortLineAlg(AlgId.SIP))));
         MemorySegment buffer = arena.allocate(2048);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (int round = 0; round < 20; round++) {
@@ -160,6 +167,8 @@ class EngineAllocationTest {
         assertTrue(alg.count(AlgEvent.EXPECTATION_MATCHED) > 0, "connections back became children");
         assertTrue(alg.count(AlgEvent.PAYLOAD_REWRITTEN) > 0);
         assertTrue(alg.count(AlgEvent.TCP_SEQUENCE_ADJUSTED) > 0);
+        assertTrue(alg.count(AlgEvent.LINE_HELD) > 0, "split lines were held");
+        assertTrue(alg.count(AlgEvent.HELD_LINE_PREPENDED) > 0, "and put in front of their rest");
         assertTrue(alg.count(AlgEvent.EXPECTATION_REMOVED_WITH_PARENT) + alg.count(AlgEvent.EXPECTATION_EXPIRED)
                 + alg.count(AlgEvent.EXPECTATION_MATCHED) > 0);
         assertTrue(counters.drops(DropReason.FRAGMENT) > 0);

@@ -2,6 +2,9 @@ package dev.algd.server;
 
 import dev.algd.engine.Engine;
 import dev.algd.engine.EngineLimits;
+import dev.algd.engine.alg.Alg;
+import dev.algd.engine.alg.tftp.TftpAlg;
+import dev.algd.engine.session.Timeouts;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.Violation;
 import dev.algd.io.DataPlane;
@@ -31,6 +34,9 @@ public final class Main {
               --users FILE         NETCONF users, one name:password per line (default: nobody can log in)
               --host-key FILE      SSH host key, created on first start (default: ssh_host_key beside --config)
             """;
+
+    /** Every ALG algd implements; which flows each sees is decided by the configuration (system alg). */
+    static final List<Alg> ALGS = List.of(new TftpAlg());
 
     record Options(Path config, String address, int port, Path users, Path hostKey) {
     }
@@ -109,7 +115,7 @@ public final class Main {
             System.err.println("algd: warning: no NETCONF users configured (--users), nobody can log in");
         }
 
-        Engine engine = new Engine(EngineConfig.empty(), EngineLimits.defaults());
+        Engine engine = new Engine(EngineConfig.empty(), EngineLimits.defaults(), Timeouts.defaults(), ALGS);
         DataPlane dataPlane = new DataPlane(engine);
         ConfigCommitter committer = new ConfigCommitter(dataPlane, configFile, EngineConfig.empty());
         NetconfServer netconf = new NetconfServer(model, dataPlane, committer);

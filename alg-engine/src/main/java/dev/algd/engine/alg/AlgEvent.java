@@ -36,5 +36,24 @@ public enum AlgEvent {
     /** A replacement asked for a span outside the payload. */
     PAYLOAD_REWRITE_OUT_OF_BOUNDS,
     /** A TCP segment's sequence or acknowledgement number was shifted by an earlier length change. */
-    TCP_SEQUENCE_ADJUSTED
+    TCP_SEQUENCE_ADJUSTED,
+    /** An ALG held back the unfinished line at the end of a TCP segment ({@link AlgPacket#holdFrom}). */
+    LINE_HELD,
+    /** Held bytes were put in front of the next segment of their direction, so the ALG saw the line whole. */
+    HELD_LINE_PREPENDED,
+    /** The sender resent the held bytes itself (a retransmission from before them): the held copy was dropped. */
+    HELD_LINE_RESENT,
+    /** The receiver acknowledged past the held bytes (another segment carried them): the held copy was dropped. */
+    HELD_LINE_ACKNOWLEDGED,
+    /**
+     * The next segment could not grow by the held bytes: it was dropped with the held copy (the sender still has the
+     * bytes: they were never acknowledged), and the line passes unparsed when it is resent.
+     */
+    HELD_LINE_NO_ROOM,
+    /** A segment beyond the held bytes (a gap: reordered, or lost before algd) was dropped; the sender resends it. */
+    SEGMENT_AFTER_GAP,
+    /** A RST or the end of the session dropped held bytes. */
+    HELD_LINE_DISCARDED,
+    /** A hold was refused ({@link HoldReason} other than OK and OUT_OF_BOUNDS): the bytes passed unparsed. */
+    LINE_PASSED_UNPARSED
 }

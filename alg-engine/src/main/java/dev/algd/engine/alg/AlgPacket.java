@@ -16,6 +16,7 @@ public final class AlgPacket {
     private final long[] counters;
     private final ExpectationTable expectations;
     private final PayloadRewriter rewriter;
+    private final LineReassembly reassembly;
 
     private MemorySegment segment;
     private long payloadOffset;
@@ -37,9 +38,33 @@ public final class AlgPacket {
     private int leavingDestinationPort;
 
     public AlgPacket(ExpectationTable expectations, AlgSessionTable algSessions, long[] counters) {
+        this(expectations, algSessions, counters, new LineReassembly(algSessions.capacity(), counters));
+    }
+
+    /** With the engine's {@code reassembly}, whose buffers are indexed by the slots of {@code algSessions}. */
+    public AlgPacket(ExpectationTable expectations, AlgSessionTable algSessions, long[] counters,
+            LineReassembly reassembly) {
         this.expectations = expectations;
         this.counters = counters;
         this.rewriter = new PayloadRewriter(algSessions, counters);
+        this.reassembly = reassembly;
+    }
+
+    /** The control-line reassembly behind {@link #holdFrom}. */
+    public LineReassembly reassembly() {
+        return reassembly;
+    }
+
+    /**
+     * Holds back the payload from {@code offset} (in {@link #segment()}, at or after the end of any span this packet
+     * replaced) to its end: the unfinished line the payload ends in. The bytes are cut from this segment and put in
+     * front of the next segment of this direction, where this ALG sees them again followed by the rest of the line
+     * ({@link LineReassembly} explains the bound and what is done when holding is not possible). Call it last:
+     * nothing can be replaced in this packet after it. TCP only. Answers {@link HoldReason#OK} when the bytes are
+     * held (or there are none); any other answer leaves the payload as it is, to pass unparsed.
+     */
+    public HoldReason holdFrom(long offset) {
+        return rewriter.holdTail(reassembly, offset);
     }
 
     /** Replaces spans of this packet's payload, keeping lengths, checksums and TCP sequence numbers right. */

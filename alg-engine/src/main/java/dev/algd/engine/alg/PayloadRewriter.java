@@ -50,6 +50,10 @@ public final class PayloadRewriter {
     private int lengthChange;
     private boolean changed;
     private boolean sackAtOddOffset;
+    /** Whether this packet's tail was held back: nothing may be replaced after that. */
+    private boolean held;
+    /** Where the last replacement in this packet ended: a hold may not start before it. */
+    private long replacedUpTo;
 
     public PayloadRewriter(AlgSessionTable algSessions, long[] counters) {
         this.algSessions = algSessions;
@@ -79,6 +83,8 @@ public final class PayloadRewriter {
         }
         lengthChange = 0;
         changed = false;
+        held = false;
+        replacedUpTo = 0;
     }
 
     /**
@@ -90,6 +96,7 @@ public final class PayloadRewriter {
         RewriteReason room = makeRoom(from, oldLength, newLength);
         if (room == RewriteReason.OK) {
             MemorySegment.copy(source, sourceOffset, segment, from, newLength);
+            replacedUpTo = from + newLength;
         }
         return room;
     }
@@ -99,6 +106,7 @@ public final class PayloadRewriter {
         RewriteReason room = makeRoom(from, oldLength, newLength);
         if (room == RewriteReason.OK) {
             MemorySegment.copy(source, sourceOffset, segment, ValueLayout.JAVA_BYTE, from, newLength);
+            replacedUpTo = from + newLength;
         }
         return room;
     }
@@ -106,7 +114,7 @@ public final class PayloadRewriter {
     private RewriteReason makeRoom(long from, int oldLength, int newLength) {
         long payloadStart = packet.payloadOffset();
         long payloadEnd = payloadStart + packet.payloadLength();
-        if (oldLength < 0 || newLength < 0 || from < payloadStart || from + oldLength > payloadEnd) {
+        if (held || oldLength < 0 || newLength < 0 || from < payloadStart || from + oldLength > payloadEnd) {
             counters[AlgEvent.PAYLOAD_REWRITE_OUT_OF_BOUNDS.ordinal()]++;
             return RewriteReason.OUT_OF_BOUNDS;
         }
@@ -131,6 +139,74 @@ public final class PayloadRewriter {
         packet.payload(payloadStart, packet.payloadLength() + delta);
         changed = true;
         counters[AlgEvent.PAYLOAD_REWRITTEN.ordinal()]++;
+        return RewriteReason.OK;
+    }
+
+    /**
+     * For {@link AlgPacket#holdFrom}: holds the payload from {@code from} to its end in {@code reassembly} and cuts
+     * it from the packet. The cut is not a length change of the stream (no sequence delta): the bytes go out in
+     * front of the next segment, at their own sequence numbers.
+     */
+    HoldReason holdTail(LineReassembly reassembly, long from) {
+        long payloadStart = packet.payloadOffset();
+        long payloadEnd = payloadStart + packet.payloadLength();
+        if (protocol != PROTOCOL_TCP) {
+            return HoldReason.NOT_TCP;
+        }
+        if (held) {
+            return HoldReason.ALREADY_HELD;
+        }
+        if (from < payloadStart || from > payloadEnd || from < replacedUpTo) {
+            return HoldReason.OUT_OF_BOUNDS;
+        }
+        int length = (int) (payloadEnd - from);
+        if (length == 0) {
+            return HoldReason.OK;
+        }
+        HoldReason reason;
+        if ((tcp.flags() & (TcpHeader.FIN | TcpHeader.RST)) != 0) {
+            reason = HoldReason.STREAM_ENDS;
+        } else {
+            // Replacements (all before from) moved the byte at from by lengthChange.
+            int firstSequence = sequence + (int) (from - payloadStart) - lengthChange;
+            reason = reassembly.hold(algSlot, direction, firstSequence, segment, from, length);
+        }
+        if (reason != HoldReason.OK) {
+            counters[AlgEvent.LINE_PASSED_UNPARSED.ordinal()]++;
+            return reason;
+        }
+        int totalLength = ip.totalLength();
+        int newTotal = totalLength - length;
+        ip.totalLength(newTotal);
+        ip.checksum(Checksums.update16(ip.checksum(), totalLength, newTotal));
+        packet.payload(payloadStart, packet.payloadLength() - length);
+        held = true;
+        changed = true;
+        return HoldReason.OK;
+    }
+
+    /**
+     * For the engine: puts the first {@code count} bytes held (and frees the hold buffer) for this direction in front of the payload and gives
+     * the segment the sequence number {@code firstSequence} of the first of them, so that it is the segment the
+     * sender would have sent. Not a length change of the stream. Returns NO_ROOM, changing nothing, when the packet
+     * cannot grow by {@code count}.
+     */
+    public RewriteReason prependHeld(LineReassembly reassembly, int count, int firstSequence) {
+        int totalLength = ip.totalLength();
+        int newTotal = totalLength + count;
+        if (newTotal > limitBytes || newTotal > MAX_IPV4_LENGTH) {
+            return RewriteReason.NO_ROOM;
+        }
+        long payloadStart = packet.payloadOffset();
+        MemorySegment.copy(segment, payloadStart, segment, payloadStart + count, ipOffset + totalLength - payloadStart);
+        reassembly.copyHeld(algSlot, direction, count, segment, payloadStart);
+        reassembly.released(algSlot, direction);
+        ip.totalLength(newTotal);
+        ip.checksum(Checksums.update16(ip.checksum(), totalLength, newTotal));
+        tcp.sequenceNumber(firstSequence & 0xffff_ffffL);
+        sequence = firstSequence;
+        packet.payload(payloadStart, packet.payloadLength() + count);
+        changed = true;
         return RewriteReason.OK;
     }
 

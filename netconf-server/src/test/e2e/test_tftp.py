@@ -1,0 +1,68 @@
+"""TFTP through algd with real peers: tftpd-hpa in the server namespace, tftp-hpa in the client namespace.
+The server answers from a new port (its TID); only the TFTP ALG's expectation lets that reply through SNAT."""
+
+import os
+import random
+import string
+
+import pytest
+
+from algd_e2e import (ALGD_OUTSIDE_ADDRESS, CLIENT_ADDRESS, NS, SERVER_ADDRESS, BackgroundProcess, in_ns, run,
+                      sessions, wait_until)
+
+SYS = NS["sys"]
+
+
+@pytest.fixture
+def tftp_server(topology, tmp_path):
+    """in.tftpd (tftpd-hpa) on 198.51.100.2:69 in the server namespace, serving one file with random content."""
+    root = tmp_path / "tftpboot"
+    root.mkdir()
+    root.chmod(0o755)
+    content = "".join(random.choices(string.ascii_letters + string.digits, k=3000)) + "\n"
+    (root / "hello.txt").write_text(content)
+    (root / "hello.txt").chmod(0o644)
+    server = BackgroundProcess(
+        in_ns(topology.server, "/usr/sbin/in.tftpd", "--foreground", "--verbose", "--user", "root",
+              "--address", f"{SERVER_ADDRESS}:69", "--secure", str(root)),
+        tmp_path / "tftpd.log")
+    server.content = content
+    try:
+        wait_until(lambda: run(in_ns(topology.server, "ss", "-Hlun", "sport = :69")).stdout.strip()
+                   or server.proc.poll() is not None, 10, what="tftpd to listen")
+        assert server.proc.poll() is None, f"in.tftpd exited: {server.output()}"
+        yield server
+    finally:
+        server.stop()
+
+
+def tftp_get(topology, tmp_path, seconds):
+    target = tmp_path / "fetched.txt"
+    result = run(in_ns(topology.client, "timeout", str(seconds), "tftp", "-m", "binary", SERVER_ADDRESS,
+                       "-c", "get", "hello.txt", str(target)), timeout=seconds + 10, check=False)
+    return result, (target.read_text() if target.exists() else None)
+
+
+def test_tftp_get_through_snat_creates_a_child_session(algd, nc, tftp_server, tmp_path):
+    result, fetched = tftp_get(algd.topology, tmp_path, 20)
+    assert result.returncode == 0, f"tftp failed: {result.stdout} {result.stderr}\ntftpd: {tftp_server.output()}"
+    assert fetched == tftp_server.content, "the file arrived changed or incomplete"
+
+    table = sessions(nc)
+    control = [s for s in table if s["protocol-number"] == "17" and s["destination-port"] == "69"]
+    assert len(control) == 1, table
+    assert control[0]["translated-address"] == ALGD_OUTSIDE_ADDRESS
+    assert control[0]["alg"] == "tftp"
+    children = [s for s in table if s["parent"] == control[0]["id"]]
+    assert children, f"no child session of the TFTP control session {control[0]['id']}: {table}"
+    child = children[0]
+    assert child["source-address"] == SERVER_ADDRESS and child["destination-port"] == control[0]["source-port"] \
+        or child["source-address"] == CLIENT_ADDRESS, child
+
+
+def test_tftp_fails_when_the_alg_is_disabled(algd, nc, tftp_server, tmp_path):
+    nc.edit_config(target="candidate",
+                   config=f'<config><system xmlns="{SYS}"><alg><tftp><disable/></tftp></alg></system></config>')
+    nc.commit()
+    result, fetched = tftp_get(algd.topology, tmp_path, 8)
+    assert fetched != tftp_server.content, "the transfer worked without the ALG: the test proves nothing"
