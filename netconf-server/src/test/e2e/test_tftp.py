@@ -1,7 +1,6 @@
 """TFTP through algd with real peers: tftpd-hpa in the server namespace, tftp-hpa in the client namespace.
 The server answers from a new port (its TID); only the TFTP ALG's expectation lets that reply through SNAT."""
 
-import os
 import random
 import string
 
@@ -56,8 +55,12 @@ def test_tftp_get_through_snat_creates_a_child_session(algd, nc, tftp_server, tm
     children = [s for s in table if s["parent"] == control[0]["id"]]
     assert children, f"no child session of the TFTP control session {control[0]['id']}: {table}"
     child = children[0]
-    assert child["source-address"] == SERVER_ADDRESS and child["destination-port"] == control[0]["source-port"] \
-        or child["source-address"] == CLIENT_ADDRESS, child
+    # The server's reply from its new port (TID) to the NAT address, mapped back to the inside client.
+    assert child["source-address"] == SERVER_ADDRESS and child["source-port"] != "69", child
+    assert child["destination-address"] == ALGD_OUTSIDE_ADDRESS, child
+    assert child["destination-port"] == control[0]["translated-port"], child
+    assert child["translated-destination-address"] == CLIENT_ADDRESS, child
+    assert child["interface"] == "outside" and child["alg"] == "tftp", child
 
 
 def test_tftp_fails_when_the_alg_is_disabled(algd, nc, tftp_server, tmp_path):
