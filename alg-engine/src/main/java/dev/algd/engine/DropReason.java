@@ -23,7 +23,10 @@ public enum DropReason {
     UNSUPPORTED_PROTOCOL,
     /** The TCP, UDP or ICMP header does not fit in the packet, or the TCP data offset is out of bounds. */
     TRUNCATED_L4_HEADER,
-    /** ICMP other than echo request and echo reply (error translation comes with the ICMP ALG). */
+    /**
+     * ICMP other than echo request and reply and the errors algd translates (destination unreachable, time exceeded,
+     * parameter problem): redirects, timestamps, router discovery and the rest.
+     */
     UNSUPPORTED_ICMP_TYPE,
     /** An echo reply that belongs to no session. */
     UNSOLICITED_ECHO_REPLY,
@@ -48,5 +51,14 @@ public enum DropReason {
     /** The first packet of a new flow was refused by the rule set attached to its egress interface (outbound). */
     FIREWALL_OUTBOUND,
     /** The session's ALG refused the packet (a malformed control message it must not pass on). */
-    ALG
+    ALG,
+    /** An ICMP error whose embedded packet belongs to no session (RFC 5508 §4.2: only errors of a session pass). */
+    ICMP_ERROR_NO_SESSION,
+    /** An ICMP error too short for the embedded IPv4 header and the first 8 bytes of its payload (RFC 792). */
+    ICMP_ERROR_TRUNCATED,
+    /**
+     * An ICMP error whose embedded packet is not IPv4 TCP, UDP or ICMP echo, or is a non-first fragment: there is no
+     * session key to find (an error about an ICMP error is never sent, RFC 1122 §3.2.2).
+     */
+    ICMP_ERROR_UNSUPPORTED_EMBEDDED
 }

@@ -69,6 +69,10 @@ public final class Engine {
     /** {@link SessionTable#flags} bit: the session was created through at least one accepting rule set. */
     static final int FLAG_FIREWALL = 1;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /** RFC 792: an ICMP error quotes the IP header and at least the first 64 bits of the datagram's data. */
+    static final int ICMP_ERROR_QUOTED_L4_BYTES = 8;
+    private static final java.lang.foreign.ValueLayout.OfShort U16 =
+            java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
 
     private static final DropReason[] DROP_BY_IPV4_REASON = new DropReason[Ipv4Reason.values().length];
 
@@ -87,6 +91,8 @@ public final class Engine {
     private final TcpHeader tcp = new TcpHeader();
     private final UdpHeader udp = new UdpHeader();
     private final IcmpHeader icmp = new IcmpHeader();
+    /** The IPv4 header embedded in an ICMP error. */
+    private final Ipv4Header embeddedIp = new Ipv4Header();
     private final long[] drops = new long[DropReason.values().length];
     private final Alg[] algImplementations = new Alg[ALG_IDS.length];
     /** Each ALG's {@link Alg#policy()}, read once at construction. */
@@ -100,6 +106,7 @@ public final class Engine {
     private long packetsReceived;
     private long packetsForwarded;
     private long echoRepliesSent;
+    private long icmpErrorsTranslated;
 
     private EngineConfig config;
     private Fib fib;
@@ -118,6 +125,7 @@ public final class Engine {
     private int destinationPort;
     private int tcpFlags;
     private int icmpType;
+    private boolean isIcmpError;
     private int createdSlot;
     // A new flow's destination after destination NAT (the packet's own when no rule translates it).
     private boolean translatesDestination;
@@ -187,6 +195,9 @@ public final class Engine {
         DropReason malformed = readFlowKey();
         if (malformed != null) {
             return drop(malformed);
+        }
+        if (isIcmpError) {
+            return forwardIcmpError(packet, nowNanos);
         }
         int found = sessions.find(protocol, sourceAddress, sourcePort, destinationAddress, destinationPort, nowNanos);
         int expectation = ExpectationTable.NONE;
@@ -315,6 +326,14 @@ public final class Engine {
         return reassembly.heldCount();
     }
 
+    /**
+     * ICMP errors forwarded because their embedded packet belongs to a session (RELATED to it, in firewall terms:
+     * the firewall is not evaluated for them, as for any packet of an existing session).
+     */
+    public long icmpErrorsTranslated() {
+        return icmpErrorsTranslated;
+    }
+
     /** A snapshot of the ALG framework's counters: expectations, inspections, rewrites. */
     public AlgCounters algCounters() {
         return AlgCounters.of(algCounters, expectations.size(), algSessions.size());
@@ -331,6 +350,7 @@ public final class Engine {
         sourceAddress = ip.sourceAddress();
         destinationAddress = ip.destinationAddress();
         tcpFlags = 0;
+        isIcmpError = false;
         long l4 = ip.payloadOffset();
         int l4Length = ip.totalLength() - ip.headerLength();
         MemorySegment segment = ip.segment();
@@ -371,6 +391,11 @@ public final class Engine {
             if (icmpType == IcmpHeader.TYPE_ECHO_REPLY) {
                 sourcePort = 0;
                 destinationPort = icmp.identifier();
+                return null;
+            }
+            if (icmpType == IcmpHeader.TYPE_DESTINATION_UNREACHABLE || icmpType == IcmpHeader.TYPE_TIME_EXCEEDED
+                    || icmpType == IcmpHeader.TYPE_PARAMETER_PROBLEM) {
+                isIcmpError = true;
                 return null;
             }
             return DropReason.UNSUPPORTED_ICMP_TYPE;
@@ -687,6 +712,178 @@ public final class Engine {
             icmp.identifier(newIdentifier);
             icmp.checksum(Checksums.update16(icmp.checksum(), oldIdentifier, newIdentifier));
         }
+    }
+
+    /**
+     * Forwards an ICMP error (destination unreachable incl. fragmentation needed, time exceeded, parameter problem)
+     * about a packet of a session back towards that packet's sender, translated as RFC 5508 §4.2 asks: the embedded
+     * packet left algd in one direction of the session, so the error travels in the other, and is found by the
+     * embedded packet's reversed key (ports, or the echo identifier). The outer destination (the embedded packet's
+     * source) and, when the error comes from the peer itself (destination NAT of a server that answers with an
+     * error), the outer source get that direction's translation; the embedded addresses and ports (or identifier)
+     * get the translation undone, so the sender recognises its own packet. Every checksum follows incrementally
+     * (RFC 1624): the outer IPv4 header, the embedded IPv4 header, the embedded TCP/UDP/ICMP checksum when the quote
+     * holds it (a UDP checksum of 0 stays 0), and the ICMP checksum over all changed words, which all sit at even
+     * offsets of the ICMP message, so no full recompute is needed even when the quote is truncated. The session's
+     * timers are not refreshed by its errors. Errors about no session are dropped.
+     */
+    private Verdict forwardIcmpError(Packet packet, long nowNanos) {
+        MemorySegment segment = ip.segment();
+        long icmpOffset = ip.payloadOffset();
+        int quoted = ip.totalLength() - ip.headerLength() - IcmpHeader.ERROR_HEADER_LENGTH;
+        long embedded = icmpOffset + IcmpHeader.ERROR_HEADER_LENGTH;
+        if (quoted < Ipv4Header.MIN_LENGTH) {
+            return drop(DropReason.ICMP_ERROR_TRUNCATED);
+        }
+        embeddedIp.wrap(segment, embedded);
+        int embeddedHeaderLength = embeddedIp.headerLength();
+        if (embeddedIp.version() != 4 || embeddedHeaderLength < Ipv4Header.MIN_LENGTH) {
+            return drop(DropReason.ICMP_ERROR_UNSUPPORTED_EMBEDDED);
+        }
+        // RFC 792: the quote holds the header and at least the first 64 bits of the original datagram's data.
+        int quotedL4 = quoted - embeddedHeaderLength;
+        if (quotedL4 < ICMP_ERROR_QUOTED_L4_BYTES) {
+            return drop(DropReason.ICMP_ERROR_TRUNCATED);
+        }
+        if (embeddedIp.fragmentOffset() != 0) {
+            return drop(DropReason.ICMP_ERROR_UNSUPPORTED_EMBEDDED);
+        }
+        int embeddedProtocol = embeddedIp.protocol();
+        long embeddedL4 = embedded + embeddedHeaderLength;
+        int embeddedSource = embeddedIp.sourceAddress();
+        int embeddedDestination = embeddedIp.destinationAddress();
+        int embeddedSourcePort;
+        int embeddedDestinationPort;
+        int embeddedIcmpType = -1;
+        if (embeddedProtocol == Ipv4Header.PROTOCOL_TCP || embeddedProtocol == Ipv4Header.PROTOCOL_UDP) {
+            embeddedSourcePort = Short.toUnsignedInt(segment.get(U16, embeddedL4));
+            embeddedDestinationPort = Short.toUnsignedInt(segment.get(U16, embeddedL4 + 2));
+        } else if (embeddedProtocol == Ipv4Header.PROTOCOL_ICMP) {
+            embeddedIcmpType = segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, embeddedL4) & 0xff;
+            int identifier = Short.toUnsignedInt(segment.get(U16, embeddedL4 + IcmpHeader.IDENTIFIER_OFFSET));
+            if (embeddedIcmpType == IcmpHeader.TYPE_ECHO_REQUEST) {
+                embeddedSourcePort = identifier;
+                embeddedDestinationPort = 0;
+            } else if (embeddedIcmpType == IcmpHeader.TYPE_ECHO_REPLY) {
+                embeddedSourcePort = 0;
+                embeddedDestinationPort = identifier;
+            } else {
+                return drop(DropReason.ICMP_ERROR_UNSUPPORTED_EMBEDDED);
+            }
+        } else {
+            return drop(DropReason.ICMP_ERROR_UNSUPPORTED_EMBEDDED);
+        }
+        // The reply to the embedded packet is what travels the way the error does.
+        int found = sessions.find(embeddedProtocol, embeddedDestination, embeddedDestinationPort, embeddedSource,
+                embeddedSourcePort, nowNanos);
+        if (found == SessionTable.NOT_FOUND) {
+            return drop(DropReason.ICMP_ERROR_NO_SESSION);
+        }
+        if (ip.ttl() <= 1) {
+            return drop(DropReason.TTL_EXCEEDED);
+        }
+        int slot = SessionTable.slotOf(found);
+        int direction = SessionTable.directionOf(found);
+        int other = Direction.opposite(direction);
+        int newSource = sessions.destinationAddress(slot, other);
+        int newSourcePort = sessions.destinationPort(slot, other);
+        int newDestination = sessions.sourceAddress(slot, other);
+        int newDestinationPort = sessions.sourcePort(slot, other);
+        long route = routeFor(slot, direction, newDestination);
+        if (route == Fib.NO_ROUTE) {
+            return drop(DropReason.NO_ROUTE);
+        }
+        // Outer header: to the sender as it really is; from the peer as the sender knows it.
+        int ipChecksum = ip.checksum();
+        if (destinationAddress == embeddedSource && newDestination != destinationAddress) {
+            ip.destinationAddress(newDestination);
+            ipChecksum = Checksums.update32(ipChecksum, destinationAddress, newDestination);
+        }
+        if (sourceAddress == embeddedDestination && newSource != sourceAddress) {
+            ip.sourceAddress(newSource);
+            ipChecksum = Checksums.update32(ipChecksum, sourceAddress, newSource);
+        }
+        int oldTtlProtocol = ip.ttlProtocolWord();
+        int ttl = ip.ttl() - 1;
+        ip.ttl(ttl);
+        ip.checksum(Checksums.update16(ipChecksum, oldTtlProtocol, ttl << 8 | protocol));
+        // Embedded packet: back to what the sender sent, as it left the sender.
+        int icmpChecksum = icmp.checksum();
+        int embeddedChecksum = embeddedIp.checksum();
+        int oldEmbeddedChecksum = embeddedChecksum;
+        boolean hasL4Checksum;
+        long l4ChecksumOffset;
+        if (embeddedProtocol == Ipv4Header.PROTOCOL_TCP) {
+            l4ChecksumOffset = embeddedL4 + TcpHeader.CHECKSUM_OFFSET;
+            hasL4Checksum = quotedL4 >= TcpHeader.CHECKSUM_OFFSET + 2;
+        } else if (embeddedProtocol == Ipv4Header.PROTOCOL_UDP) {
+            l4ChecksumOffset = embeddedL4 + UdpHeader.CHECKSUM_OFFSET;
+            hasL4Checksum = segment.get(U16, l4ChecksumOffset) != 0;
+        } else {
+            l4ChecksumOffset = embeddedL4 + IcmpHeader.CHECKSUM_OFFSET;
+            hasL4Checksum = true;
+        }
+        int l4Checksum = hasL4Checksum ? Short.toUnsignedInt(segment.get(U16, l4ChecksumOffset)) : 0;
+        int oldL4Checksum = l4Checksum;
+        boolean pseudoHeader = embeddedProtocol != Ipv4Header.PROTOCOL_ICMP;
+        boolean isUdp = embeddedProtocol == Ipv4Header.PROTOCOL_UDP;
+        if (newDestination != embeddedSource) {
+            embeddedIp.sourceAddress(newDestination);
+            embeddedChecksum = Checksums.update32(embeddedChecksum, embeddedSource, newDestination);
+            icmpChecksum = Checksums.update32(icmpChecksum, embeddedSource, newDestination);
+            if (pseudoHeader) {
+                l4Checksum = isUdp ? Checksums.udpUpdate32(l4Checksum, embeddedSource, newDestination)
+                        : Checksums.update32(l4Checksum, embeddedSource, newDestination);
+            }
+        }
+        if (newSource != embeddedDestination) {
+            embeddedIp.destinationAddress(newSource);
+            embeddedChecksum = Checksums.update32(embeddedChecksum, embeddedDestination, newSource);
+            icmpChecksum = Checksums.update32(icmpChecksum, embeddedDestination, newSource);
+            if (pseudoHeader) {
+                l4Checksum = isUdp ? Checksums.udpUpdate32(l4Checksum, embeddedDestination, newSource)
+                        : Checksums.update32(l4Checksum, embeddedDestination, newSource);
+            }
+        }
+        if (embeddedProtocol == Ipv4Header.PROTOCOL_ICMP) {
+            long at = embeddedL4 + IcmpHeader.IDENTIFIER_OFFSET;
+            int oldIdentifier = embeddedIcmpType == IcmpHeader.TYPE_ECHO_REQUEST ? embeddedSourcePort
+                    : embeddedDestinationPort;
+            int newIdentifier = embeddedIcmpType == IcmpHeader.TYPE_ECHO_REQUEST ? newDestinationPort
+                    : newSourcePort;
+            if (newIdentifier != oldIdentifier) {
+                segment.set(U16, at, (short) newIdentifier);
+                l4Checksum = Checksums.update16(l4Checksum, oldIdentifier, newIdentifier);
+                icmpChecksum = Checksums.update16(icmpChecksum, oldIdentifier, newIdentifier);
+            }
+        } else {
+            if (newDestinationPort != embeddedSourcePort) {
+                segment.set(U16, embeddedL4, (short) newDestinationPort);
+                icmpChecksum = Checksums.update16(icmpChecksum, embeddedSourcePort, newDestinationPort);
+                l4Checksum = isUdp ? Checksums.udpUpdate16(l4Checksum, embeddedSourcePort, newDestinationPort)
+                        : Checksums.update16(l4Checksum, embeddedSourcePort, newDestinationPort);
+            }
+            if (newSourcePort != embeddedDestinationPort) {
+                segment.set(U16, embeddedL4 + 2, (short) newSourcePort);
+                icmpChecksum = Checksums.update16(icmpChecksum, embeddedDestinationPort, newSourcePort);
+                l4Checksum = isUdp ? Checksums.udpUpdate16(l4Checksum, embeddedDestinationPort, newSourcePort)
+                        : Checksums.update16(l4Checksum, embeddedDestinationPort, newSourcePort);
+            }
+        }
+        if (hasL4Checksum && l4Checksum != oldL4Checksum) {
+            segment.set(U16, l4ChecksumOffset, (short) l4Checksum);
+            icmpChecksum = Checksums.update16(icmpChecksum, oldL4Checksum, l4Checksum);
+        }
+        if (embeddedChecksum != oldEmbeddedChecksum) {
+            embeddedIp.checksum(embeddedChecksum);
+            icmpChecksum = Checksums.update16(icmpChecksum, oldEmbeddedChecksum, embeddedChecksum);
+        }
+        icmp.checksum(icmpChecksum);
+        packet.egressInterface = Fib.egressInterface(route);
+        packet.nextHop = Fib.nextHop(route);
+        icmpErrorsTranslated++;
+        packetsForwarded++;
+        return Verdict.FORWARD;
     }
 
     /**

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * TCP state changes, replies, UDP, ICMP echo both ways, destination NAT (a port forward and its replies), the firewall's evaluation of new flows (accepted and dropped), an ALG control session whose line
  * is inspected and creates an expectation, the child that matches it, and expectations removed with their parent, a payload
  * rewrite that changes the length and the sequence shift of the segment after it, a control line split across two
- * segments (held back, then put in front of the rest), the echo answered in place, lazy expiry and re-creation,
+ * segments (held back, then put in front of the rest), the echo answered in place, ICMP errors translated and dropped, lazy expiry and re-creation,
  * the incremental sweep, and drops.
  */
 class EngineAllocationTest {
@@ -49,13 +49,20 @@ class EngineAllocationTest {
     private static final int FRAME = 128;
 
     private final Arena arena = Arena.ofAuto();
-    private final MemorySegment templates = arena.allocate((long) FRAME * FLOWS * 20);
-    private final int[] lengths = new int[FLOWS * 20];
-    private final int[] ingress = new int[FLOWS * 20];
+    private final MemorySegment templates = arena.allocate((long) FRAME * FLOWS * 24);
+    private final int[] lengths = new int[FLOWS * 24];
+    private final int[] ingress = new int[FLOWS * 24];
     private int count;
 
     private void add(TestPackets packet, int from) {
         lengths[count] = packet.writeInto(templates, (long) count * FRAME);
+        ingress[count] = from;
+        count++;
+    }
+
+    private void add(MemorySegment packet, int from) {
+        MemorySegment.copy(packet, 0, templates, (long) count * FRAME, packet.byteSize());
+        lengths[count] = (int) packet.byteSize();
         ingress[count] = from;
         count++;
     }
@@ -67,6 +74,11 @@ class EngineAllocationTest {
             int port = 20000 + i;
             add(TestPackets.tcp().from(host, port).to(SERVER, 80).flags(SYN), INSIDE);
             add(TestPackets.tcp().from(SERVER, 80).to(OUTSIDE_ADDRESS, port).flags(SYN | ACK), OUTSIDE);
+            // An ICMP error about the flow from a router on the way (translated back), and one about no session.
+            add(EngineIcmpErrorTest.icmpError(11, 0, 0, "198.51.100.254", OUTSIDE_ADDRESS,
+                    TestPackets.tcp().from(OUTSIDE_ADDRESS, port).to(SERVER, 80).flags(SYN).build(), 28), OUTSIDE);
+            add(EngineIcmpErrorTest.icmpError(3, 3, 0, SERVER, OUTSIDE_ADDRESS,
+                    TestPackets.udp().from(OUTSIDE_ADDRESS, 1).to(SERVER, 2).build(), 28), OUTSIDE);
             add(TestPackets.tcp().from(host, port).to(SERVER, 80).flags(FIN | ACK).payload("bye"), INSIDE);
             add(TestPackets.udp().from(host, 53000 + i % 7).to(SERVER, 53).payload("query"), INSIDE);
             add(TestPackets.udp().from(SERVER, 53).to(OUTSIDE_ADDRESS, 53000 + i % 7).payload("answer"), OUTSIDE);
@@ -172,6 +184,8 @@ class EngineAllocationTest {
         assertTrue(alg.count(AlgEvent.EXPECTATION_REMOVED_WITH_PARENT) + alg.count(AlgEvent.EXPECTATION_EXPIRED)
                 + alg.count(AlgEvent.EXPECTATION_MATCHED) > 0);
         assertTrue(counters.drops(DropReason.FRAGMENT) > 0);
+        assertTrue(h.engine.icmpErrorsTranslated() > 0, "ICMP errors were translated");
+        assertTrue(counters.drops(DropReason.ICMP_ERROR_NO_SESSION) > 0);
         assertTrue(counters.drops(DropReason.LOCAL_DESTINATION) > 0);
         assertTrue(counters.echoRepliesSent() > 0);
         assertTrue(counters.sessionsExpired() > 0, "sessions expired and were created again");

@@ -151,14 +151,14 @@ class EngineForwardingTest {
     }
 
     @Test
-    void otherProtocolsAndIcmpErrorsAreDroppedForNow() {
+    void otherProtocolsAndOtherIcmpTypesAreDropped() {
         EngineHarness h = new EngineHarness(masquerade(10));
         MemorySegment gre = TestPackets.udp().from(INSIDE_HOST, 1).to(SERVER, 2).build();
         setProtocol(gre, 47);
         assertEquals(Verdict.DROP, h.send(gre, INSIDE));
-        MemorySegment unreachable = TestPackets.icmpEcho().from(INSIDE_HOST, 0).to(SERVER, 0).build();
-        unreachable.set(ValueLayout.JAVA_BYTE, 20, (byte) 3);
-        assertEquals(Verdict.DROP, h.send(unreachable, INSIDE));
+        MemorySegment timestamp = TestPackets.icmpEcho().from(INSIDE_HOST, 0).to(SERVER, 0).build();
+        timestamp.set(ValueLayout.JAVA_BYTE, 20, (byte) 13);
+        assertEquals(Verdict.DROP, h.send(timestamp, INSIDE));
         assertEquals(1, h.drops(DropReason.UNSUPPORTED_PROTOCOL));
         assertEquals(1, h.drops(DropReason.UNSUPPORTED_ICMP_TYPE));
     }

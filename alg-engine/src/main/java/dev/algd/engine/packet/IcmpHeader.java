@@ -24,6 +24,12 @@ public final class IcmpHeader {
     public static final int ECHO_LENGTH = 8;
     public static final int TYPE_ECHO_REPLY = 0;
     public static final int TYPE_ECHO_REQUEST = 8;
+    /** RFC 792 errors; code 4 of destination unreachable is "fragmentation needed and DF set" (RFC 1191). */
+    public static final int TYPE_DESTINATION_UNREACHABLE = 3;
+    public static final int TYPE_TIME_EXCEEDED = 11;
+    public static final int TYPE_PARAMETER_PROBLEM = 12;
+    /** RFC 792: type, code, checksum and 4 bytes (unused, pointer, or the next-hop MTU of RFC 1191), then the quote. */
+    public static final int ERROR_HEADER_LENGTH = 8;
     public static final int TYPE_OFFSET = 0;
     public static final int CODE_OFFSET = 1;
     public static final int CHECKSUM_OFFSET = 2;
