@@ -69,6 +69,14 @@ public final class Engine {
     /** {@link SessionTable#flags} bit: the session was created through at least one accepting rule set. */
     static final int FLAG_FIREWALL = 1;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    /**
+     * ICMP errors algd sends itself: at most 1000 per second per worker with bursts of 50, Linux's defaults
+     * ({@code net.ipv4.icmp_msgs_per_sec}, {@code icmp_msgs_burst}); RFC 1812 §4.3.2.8 asks routers to limit them.
+     */
+    static final long ICMP_ERROR_INTERVAL_NANOS = NANOS_PER_SECOND / 1_000;
+    static final long ICMP_ERROR_BURST = 50;
+    /** RFC 1812 §4.3.2.3: an ICMP error quotes as much of the datagram as fits in 576 bytes. */
+    static final int ICMP_ERROR_MAX_LENGTH = 576;
     /** RFC 792: an ICMP error quotes the IP header and at least the first 64 bits of the datagram's data. */
     static final int ICMP_ERROR_QUOTED_L4_BYTES = 8;
     private static final java.lang.foreign.ValueLayout.OfShort U16 =
@@ -114,6 +122,13 @@ public final class Engine {
     private DestinationNatPolicy destinationNat;
     private FirewallPolicy firewall;
     private String[] interfaceNames;
+    /** Each interface's first address (the source of the ICMP errors algd sends on it), or 0 when it has none. */
+    private int[] interfaceAddresses;
+    private long timeExceededSent;
+    /** Token bucket for the ICMP errors algd sends: tokens in nanoseconds of credit, refilled by elapsed time. */
+    private long icmpErrorCreditNanos = ICMP_ERROR_BURST * ICMP_ERROR_INTERVAL_NANOS;
+    private long icmpErrorRefilledAtNanos;
+    private boolean icmpErrorBucketStarted;
     /** Bumped on every apply; sessions' cached routes from another generation are looked up again. Never 0. */
     private int routeGeneration;
 
@@ -214,7 +229,7 @@ public final class Engine {
             }
         }
         if (ip.ttl() <= 1) {
-            return drop(DropReason.TTL_EXCEEDED);
+            return sendTimeExceeded(packet, nowNanos);
         }
         if (found == SessionTable.NOT_FOUND) {
             DropReason refused = createSession(ingress, expectation, nowNanos);
@@ -276,8 +291,11 @@ public final class Engine {
         FirewallPolicy newFirewall = FirewallPolicy.compile(config);
         AlgRegistry newAlgRegistry = AlgRegistry.build(config, algImplementations);
         String[] names = new String[config.interfaces().size()];
+        int[] addresses = new int[names.length];
         for (int i = 0; i < names.length; i++) {
             names[i] = config.interfaces().get(i).name();
+            List<dev.algd.engine.config.Ipv4Prefix> prefixes = config.interfaces().get(i).addresses();
+            addresses[i] = prefixes.isEmpty() ? 0 : prefixes.get(0).address();
         }
         this.config = config;
         this.fib = newFib;
@@ -286,6 +304,7 @@ public final class Engine {
         this.firewall = newFirewall;
         this.algRegistry = newAlgRegistry;
         this.interfaceNames = names;
+        this.interfaceAddresses = addresses;
         routeGeneration = routeGeneration == Integer.MAX_VALUE ? 1 : routeGeneration + 1;
     }
 
@@ -332,6 +351,11 @@ public final class Engine {
      */
     public long icmpErrorsTranslated() {
         return icmpErrorsTranslated;
+    }
+
+    /** ICMP time-exceeded errors algd sent for packets whose TTL ran out here (those not sent count as drops). */
+    public long timeExceededSent() {
+        return timeExceededSent;
     }
 
     /** A snapshot of the ALG framework's counters: expectations, inspections, rewrites. */
@@ -884,6 +908,81 @@ public final class Engine {
         icmpErrorsTranslated++;
         packetsForwarded++;
         return Verdict.FORWARD;
+    }
+
+    /**
+     * A packet whose TTL runs out here (RFC 791, RFC 1812 §5.3.1) is turned, in place, into the ICMP time-exceeded
+     * error (type 11, code 0) that tells its sender: from the ingress interface's first address, to the packet's
+     * source, quoting the packet as it arrived, as much of it as fits in {@link #ICMP_ERROR_MAX_LENGTH} bytes and the
+     * packet's buffer but at least its header and 8 bytes (RFC 792), sent back out of the ingress interface. Not sent
+     * (and counted as a TTL_EXCEEDED drop): beyond the token bucket, without an interface address or room, or to a
+     * source that is no host (0/8, 127/8, multicast, broadcast; RFC 1812 §4.3.2.7).
+     */
+    private Verdict sendTimeExceeded(Packet packet, long nowNanos) {
+        int ingress = packet.ingressInterface;
+        int from = interfaceAddresses[ingress];
+        int to = sourceAddress;
+        int firstOctet = to >>> 24;
+        if (from == 0 || firstOctet == 0 || firstOctet == 127 || firstOctet >= 224) {
+            return drop(DropReason.TTL_EXCEEDED);
+        }
+        int headerLength = ip.headerLength();
+        int limit = (int) Math.min(packet.capacity > packet.length ? packet.capacity : packet.length,
+                packet.segment.byteSize() - packet.offset);
+        int quote = Math.min(ip.totalLength(),
+                Math.min(ICMP_ERROR_MAX_LENGTH, limit) - Ipv4Header.MIN_LENGTH - IcmpHeader.ERROR_HEADER_LENGTH);
+        if (quote < headerLength + ICMP_ERROR_QUOTED_L4_BYTES || !takeIcmpErrorToken(nowNanos)) {
+            return drop(DropReason.TTL_EXCEEDED);
+        }
+        MemorySegment segment = packet.segment;
+        long start = packet.offset;
+        int icmpStart = Ipv4Header.MIN_LENGTH;
+        MemorySegment.copy(segment, start, segment, start + icmpStart + IcmpHeader.ERROR_HEADER_LENGTH, quote);
+        int length = icmpStart + IcmpHeader.ERROR_HEADER_LENGTH + quote;
+        segment.set(java.lang.foreign.ValueLayout.JAVA_BYTE, start, (byte) 0x45);
+        segment.set(java.lang.foreign.ValueLayout.JAVA_BYTE, start + 1, (byte) 0);
+        segment.set(U16, start + Ipv4Header.IDENTIFICATION_OFFSET, (short) 0);
+        segment.set(U16, start + Ipv4Header.FLAGS_FRAGMENT_OFFSET, (short) 0);
+        ip.wrap(segment, start);
+        ip.totalLength(length);
+        ip.ttl(LOCAL_REPLY_TTL);
+        segment.set(java.lang.foreign.ValueLayout.JAVA_BYTE, start + Ipv4Header.PROTOCOL_OFFSET,
+                (byte) Ipv4Header.PROTOCOL_ICMP);
+        ip.sourceAddress(from);
+        ip.destinationAddress(to);
+        ip.checksum(0);
+        ip.checksum(Checksums.internetChecksum(segment, start, Ipv4Header.MIN_LENGTH));
+        long icmpOffset = start + icmpStart;
+        segment.set(U16, icmpOffset, (short) (IcmpHeader.TYPE_TIME_EXCEEDED << 8));
+        segment.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, icmpOffset + 4, 0);
+        segment.set(U16, icmpOffset + IcmpHeader.CHECKSUM_OFFSET, (short) 0);
+        segment.set(U16, icmpOffset + IcmpHeader.CHECKSUM_OFFSET,
+                (short) Checksums.internetChecksum(segment, icmpOffset, length - icmpStart));
+        packet.length = length;
+        long back = fib.lookup(to);
+        packet.egressInterface = ingress;
+        packet.nextHop = back != Fib.NO_ROUTE && Fib.egressInterface(back) == ingress ? Fib.nextHop(back) : to;
+        timeExceededSent++;
+        packetsForwarded++;
+        return Verdict.FORWARD;
+    }
+
+    /** One token of the ICMP error bucket, if there is one. */
+    private boolean takeIcmpErrorToken(long nowNanos) {
+        long max = ICMP_ERROR_BURST * ICMP_ERROR_INTERVAL_NANOS;
+        if (icmpErrorBucketStarted) {
+            long elapsed = nowNanos - icmpErrorRefilledAtNanos;
+            if (elapsed > 0) {
+                icmpErrorCreditNanos = Math.min(max, icmpErrorCreditNanos + Math.min(elapsed, max));
+            }
+        }
+        icmpErrorBucketStarted = true;
+        icmpErrorRefilledAtNanos = nowNanos;
+        if (icmpErrorCreditNanos < ICMP_ERROR_INTERVAL_NANOS) {
+            return false;
+        }
+        icmpErrorCreditNanos -= ICMP_ERROR_INTERVAL_NANOS;
+        return true;
     }
 
     /**

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * TCP state changes, replies, UDP, ICMP echo both ways, destination NAT (a port forward and its replies), the firewall's evaluation of new flows (accepted and dropped), an ALG control session whose line
  * is inspected and creates an expectation, the child that matches it, and expectations removed with their parent, a payload
  * rewrite that changes the length and the sequence shift of the segment after it, a control line split across two
- * segments (held back, then put in front of the rest), the echo answered in place, ICMP errors translated and dropped, lazy expiry and re-creation,
+ * segments (held back, then put in front of the rest), the echo answered in place, ICMP errors translated and dropped, time-exceeded errors written in place and rate-limited, lazy expiry and re-creation,
  * the incremental sweep, and drops.
  */
 class EngineAllocationTest {
@@ -172,7 +172,8 @@ class EngineAllocationTest {
         assertEquals(0, allocated, "bytes allocated by " + MEASURED_PACKETS + " packets");
         assertTrue(forwarded > MEASURED_PACKETS * 8 / 10, "the mix is mostly forwarded, was " + forwarded);
         EngineCounters counters = h.engine.counters();
-        assertTrue(counters.drops(DropReason.TTL_EXCEEDED) > 0);
+        assertTrue(counters.drops(DropReason.TTL_EXCEEDED) > 0, "beyond the ICMP error bucket");
+        assertTrue(h.engine.timeExceededSent() > 0, "time-exceeded errors were written in place");
         assertTrue(counters.drops(DropReason.FIREWALL_INBOUND) > 0);
         AlgCounters alg = h.engine.algCounters();
         assertTrue(alg.count(AlgEvent.PACKET_INSPECTED) > 0);

@@ -195,4 +195,58 @@ class EngineIcmpErrorTest {
         assertEquals(Verdict.DROP, h.send(icmpError(11, 0, 0, ROUTER, OUTSIDE_ADDRESS, gre, 28), OUTSIDE));
         assertEquals(1, h.drops(DropReason.ICMP_ERROR_UNSUPPORTED_EMBEDDED));
     }
+
+    @Test
+    void packetWhoseTtlRunsOutBecomesATimeExceededToItsSender() {
+        EngineHarness h = new EngineHarness(masquerade(10));
+        MemorySegment original = TestPackets.udp().from(INSIDE_HOST, 1000).to(SERVER, 53).ttl(1).payload("query")
+                .build();
+        MemorySegment buffer = Arena.ofAuto().allocate(2048);
+        MemorySegment.copy(original, 0, buffer, 0, original.byteSize());
+
+        assertEquals(Verdict.FORWARD, h.send(buffer, 0, (int) original.byteSize(), 2048, INSIDE));
+
+        assertEquals(INSIDE, h.packet.egressInterface);
+        assertEquals(address(INSIDE_HOST), h.packet.nextHop);
+        assertEquals(28 + original.byteSize(), h.packet.length);
+        assertEquals(address("192.168.1.1"), ip(buffer, 0).sourceAddress(), "from the ingress interface");
+        assertEquals(address(INSIDE_HOST), ip(buffer, 0).destinationAddress());
+        assertEquals(1, ip(buffer, 0).protocol());
+        assertEquals(11, buffer.get(ValueLayout.JAVA_BYTE, 20));
+        assertEquals(0, buffer.get(ValueLayout.JAVA_BYTE, 21));
+        assertArrayEquals(bytes(original, 0, (int) original.byteSize()),
+                bytes(buffer, EMBEDDED, (int) original.byteSize()), "the packet as it arrived");
+        assertTrue(ReferenceChecksum.areAllChecksumsValid(buffer, 0));
+        assertEquals(1, h.engine.timeExceededSent());
+        assertEquals(0, h.engine.sessions(h.now).size(), "no session for it");
+    }
+
+    @Test
+    void timeExceededErrorsAreRateLimited() {
+        EngineHarness h = new EngineHarness(masquerade(10));
+        MemorySegment original = TestPackets.udp().from(INSIDE_HOST, 1000).to(SERVER, 53).ttl(1).payload("query")
+                .build();
+        MemorySegment buffer = Arena.ofAuto().allocate(2048);
+        int sent = 0;
+        for (int i = 0; i < 60; i++) {
+            MemorySegment.copy(original, 0, buffer, 0, original.byteSize());
+            if (h.send(buffer, 0, (int) original.byteSize(), 2048, INSIDE) == Verdict.FORWARD) {
+                sent++;
+            }
+        }
+        assertEquals(50, sent, "a burst of 50");
+        assertEquals(10, h.drops(DropReason.TTL_EXCEEDED));
+        h.now += 2_000_000L;
+        MemorySegment.copy(original, 0, buffer, 0, original.byteSize());
+        assertEquals(Verdict.FORWARD, h.send(buffer, 0, (int) original.byteSize(), 2048, INSIDE),
+                "then one per millisecond");
+    }
+
+    @Test
+    void noTimeExceededWithoutRoomForTheQuote() {
+        EngineHarness h = new EngineHarness(masquerade(10));
+        MemorySegment small = TestPackets.udp().from(INSIDE_HOST, 1000).to(SERVER, 53).ttl(1).build();
+        assertEquals(Verdict.DROP, h.send(small, INSIDE), "28 bytes cannot hold a 56-byte error");
+        assertEquals(1, h.drops(DropReason.TTL_EXCEEDED));
+    }
 }
