@@ -152,7 +152,7 @@ class Daemon:
             return False
 
 
-def _start_daemon(topology, config, users, log_path):
+def _start_daemon(topology, config, users, log_path, extra_args=()):
     """Starts netconf-server/bin/algd in the router namespace on config and waits for a NETCONF hello."""
     with open(log_path, "ab") as log_file:
         started = time.monotonic()
@@ -161,7 +161,7 @@ def _start_daemon(topology, config, users, log_path):
         proc = subprocess.Popen(
             in_ns(topology.router, "env", "ALGD_NO_BUILD=1", str(ALGD), "run", "--config", str(config),
                   "--netconf-address", topology.mgmt_address, "--netconf-port", str(NETCONF_PORT),
-                  "--users", str(users)),
+                  "--users", str(users), *extra_args),
             stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT)
     daemon = Daemon(proc, log_path, config, topology)
     try:
@@ -198,12 +198,14 @@ def algd(request, topology, tmp_path, algd_built):
     users.write_text(f"{USER}:{PASSWORD}\n")
     users.chmod(0o600)
     log_path = tmp_path / "algd.log"
-    daemons = [_start_daemon(topology, config, users, log_path)]
+    args_marker = request.node.get_closest_marker("algd_args")
+    extra_args = [str(a) for a in args_marker.args] if args_marker else []
+    daemons = [_start_daemon(topology, config, users, log_path, extra_args)]
 
     def restart():
         """Starts a new daemon on the same config file, once the previous one has ended."""
         assert daemons[-1].proc.poll() is not None, "restart() while the previous algd still runs"
-        daemons.append(_start_daemon(topology, config, users, log_path))
+        daemons.append(_start_daemon(topology, config, users, log_path, extra_args))
         return daemons[-1]
 
     daemons[0].restart = restart

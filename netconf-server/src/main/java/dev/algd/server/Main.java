@@ -12,6 +12,7 @@ import dev.algd.server.config.ConfigFile;
 import dev.algd.server.model.AlgdModel;
 import dev.algd.server.netconf.NetconfServer;
 import dev.algd.server.netconf.PasswordFile;
+import dev.algd.server.netconf.SshAccess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -27,18 +28,23 @@ import java.util.concurrent.CountDownLatch;
 public final class Main {
     static final String USAGE = """
             usage: algd run --config FILE [--netconf-address ADDR] [--netconf-port PORT]
-                            [--users FILE] [--host-key FILE]
+                            [--users FILE] [--authorized-keys DIR] [--host-key FILE]
+                            [--idle-timeout SECONDS] [--max-sessions N]
               --config FILE        NETCONF <config> XML to boot from; every commit rewrites it
               --netconf-address    address to listen on (default 0.0.0.0)
               --netconf-port       port to listen on (default 830)
               --users FILE         NETCONF users, one name:password per line (default: nobody can log in)
+              --authorized-keys DIR  public keys: DIR/NAME holds NAME's keys (OpenSSH authorized_keys format)
               --host-key FILE      SSH host key, created on first start (default: ssh_host_key beside --config)
+              --idle-timeout S     close NETCONF sessions idle for S seconds (default 3600)
+              --max-sessions N     at most N SSH sessions at once (default 32)
             """;
 
     /** Every ALG algd implements; which flows each sees is decided by the configuration (system alg). */
     static final List<Alg> ALGS = List.of(new TftpAlg());
 
-    record Options(Path config, String address, int port, Path users, Path hostKey) {
+    record Options(Path config, String address, int port, Path users, Path authorizedKeys, Path hostKey,
+            int idleTimeoutSeconds, int maxSessions) {
     }
 
     private Main() {
@@ -68,6 +74,9 @@ public final class Main {
         int port = 830;
         Path users = null;
         Path hostKey = null;
+        Path authorizedKeys = null;
+        int idleTimeout = 3600;
+        int maxSessions = 32;
         while (!rest.isEmpty()) {
             String option = rest.removeFirst();
             if (rest.isEmpty()) {
@@ -77,16 +86,10 @@ public final class Main {
             switch (option) {
                 case "--config" -> config = Path.of(value);
                 case "--netconf-address" -> address = value;
-                case "--netconf-port" -> {
-                    try {
-                        port = Integer.parseInt(value);
-                    } catch (NumberFormatException e) {
-                        port = -1;
-                    }
-                    if (port < 1 || port > 65535) {
-                        throw new IllegalArgumentException("--netconf-port " + value + " is not a port (1..65535)");
-                    }
-                }
+                case "--netconf-port" -> port = number(option, value, 1, 65535, "a port");
+                case "--idle-timeout" -> idleTimeout = number(option, value, 1, 86_400 * 7, "a number of seconds");
+                case "--max-sessions" -> maxSessions = number(option, value, 1, 10_000, "a session count");
+                case "--authorized-keys" -> authorizedKeys = Path.of(value);
                 case "--users" -> users = Path.of(value);
                 case "--host-key" -> hostKey = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + option);
@@ -98,7 +101,20 @@ public final class Main {
         if (hostKey == null) {
             hostKey = config.toAbsolutePath().resolveSibling("ssh_host_key");
         }
-        return new Options(config, address, port, users, hostKey);
+        return new Options(config, address, port, users, authorizedKeys, hostKey, idleTimeout, maxSessions);
+    }
+
+    private static int number(String option, String value, int min, int max, String what) {
+        int parsed;
+        try {
+            parsed = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            parsed = min - 1;
+        }
+        if (parsed < min || parsed > max) {
+            throw new IllegalArgumentException(option + " " + value + " is not " + what + " (" + min + ".." + max + ")");
+        }
+        return parsed;
     }
 
     static int run(Options options) throws Exception {
@@ -111,8 +127,12 @@ public final class Main {
         ConfigFile configFile = new ConfigFile(options.config(), model.modelContext());
         var root = configFile.load();
         PasswordFile users = options.users() == null ? PasswordFile.none() : PasswordFile.load(options.users());
-        if (users.size() == 0) {
-            System.err.println("algd: warning: no NETCONF users configured (--users), nobody can log in");
+        if (users.size() == 0 && options.authorizedKeys() == null) {
+            System.err.println("algd: warning: no NETCONF users (--users) or keys (--authorized-keys): nobody can log in");
+        }
+        if (options.authorizedKeys() != null && !Files.isDirectory(options.authorizedKeys())) {
+            System.err.println("algd: --authorized-keys " + options.authorizedKeys() + " is not a directory");
+            return 2;
         }
 
         Engine engine = new Engine(EngineConfig.empty(), EngineLimits.defaults(), Timeouts.defaults(), ALGS);
@@ -134,7 +154,8 @@ public final class Main {
             return 2;
         }
         dataPlane.start();
-        var bound = netconf.listen(options.address(), options.port(), users, options.hostKey());
+        var bound = netconf.listen(options.address(), options.port(), new SshAccess(users, options.authorizedKeys(),
+                options.hostKey(), java.time.Duration.ofSeconds(options.idleTimeoutSeconds()), options.maxSessions()));
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

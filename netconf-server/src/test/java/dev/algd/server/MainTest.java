@@ -26,4 +26,14 @@ class MainTest {
     void runWithoutConfigIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"run"}));
     }
+
+    @Test
+    void sessionLimitsHaveDefaultsAndAreChecked() {
+        Main.Options options = Main.parse(new String[] {"run", "--config", "c.xml"});
+        assertEquals(3600, options.idleTimeoutSeconds());
+        assertEquals(32, options.maxSessions());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Main.parse(new String[] {"run", "--config", "c.xml", "--max-sessions", "0"}));
+        assertEquals("--max-sessions 0 is not a session count (1..10000)", e.getMessage());
+    }
 }

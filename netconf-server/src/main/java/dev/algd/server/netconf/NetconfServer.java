@@ -3,7 +3,6 @@ package dev.algd.server.netconf;
 import dev.algd.server.ConfigCommitter;
 import dev.algd.server.model.AlgdModel;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -21,8 +20,6 @@ import org.opendaylight.netconf.server.impl.DefaultSessionIdProvider;
 import org.opendaylight.netconf.server.mdsal.operations.MapperAggregatorRegistry;
 import org.opendaylight.netconf.server.osgi.AggregatedNetconfOperationServiceFactory;
 import org.opendaylight.netconf.server.osgi.NetconfMonitoringServiceImpl;
-import org.opendaylight.netconf.shaded.sshd.server.auth.password.UserAuthPasswordFactory;
-import org.opendaylight.netconf.shaded.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.opendaylight.netconf.transport.api.UnsupportedConfigurationException;
 import org.opendaylight.netconf.transport.ssh.SSHServer;
 import org.opendaylight.netconf.transport.ssh.SSHTransportStackFactory;
@@ -50,6 +47,12 @@ public final class NetconfServer implements AutoCloseable {
     private final MapperAggregatorRegistry operations = new MapperAggregatorRegistry();
     private final NetconfMonitoringServiceImpl monitoring;
     private final MdsalMonitoringMapperFactory monitoringOperations;
+    private final java.util.concurrent.ScheduledExecutorService sshTimeouts =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "algd-ssh-timeouts");
+                thread.setDaemon(true);
+                return thread;
+            });
     private SSHServer sshServer;
 
     public NetconfServer(AlgdModel model, dev.algd.io.DataPlane dataPlane, ConfigCommitter committer) {
@@ -77,7 +80,7 @@ public final class NetconfServer implements AutoCloseable {
     }
 
     /** Starts listening; returns the bound address. */
-    public InetSocketAddress listen(String address, int port, PasswordFile users, Path hostKey)
+    public InetSocketAddress listen(String address, int port, SshAccess access)
             throws UnsupportedConfigurationException, ExecutionException, InterruptedException {
         AggregatedNetconfOperationServiceFactory aggregated = new AggregatedNetconfOperationServiceFactory(List.of(operations));
         var negotiators = NetconfServerSessionNegotiatorFactory.builder()
@@ -98,11 +101,8 @@ public final class NetconfServer implements AutoCloseable {
                         .build()))
                 .build();
         sshServer = transportFactory.listenServer(TransportConstants.SSH_SUBSYSTEM,
-                new ServerTransportInitializer(negotiators), listenParams, null, factory -> {
-                    factory.setUserAuthFactories(List.of(UserAuthPasswordFactory.INSTANCE));
-                    factory.setPasswordAuthenticator((user, password, session) -> users.authenticated(user, password));
-                    factory.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(hostKey));
-                }).get();
+                new ServerTransportInitializer(negotiators), listenParams, null,
+                factory -> access.configure(factory, sshTimeouts)).get();
         return new InetSocketAddress(address, port);
     }
 
@@ -111,6 +111,7 @@ public final class NetconfServer implements AutoCloseable {
         if (sshServer != null) {
             sshServer.shutdown().get();
         }
+        sshTimeouts.shutdownNow();
         monitoringOperations.close();
         monitoring.close();
         transportFactory.close();

@@ -1,0 +1,123 @@
+"""FTP through algd with real peers: vsftpd in the server namespace, curl and lftp in the client namespace.
+vsftpd refuses a PORT/EPRT whose address is not the control connection's peer ("500 Illegal PORT"), so an
+active transfer works only when the FTP ALG rewrote the command and opened the expectation for the data
+connection back; passive transfers need the ALG only for DNAT."""
+
+import random
+import string
+
+import pytest
+
+from algd_e2e import ALGD_OUTSIDE_ADDRESS, NS, SERVER_ADDRESS, BackgroundProcess, in_ns, run, sessions, wait_until
+
+SYS = NS["sys"]
+
+
+def vsftpd_config(root, port, log):
+    # test-peers.md: foreground, no seccomp sandbox, no network isolation (it would leave the namespace's view),
+    # data from port 20 in active mode, a small passive range, bound to the server address only.
+    return "\n".join([
+        "listen=YES", "listen_ipv6=NO", "background=NO", "seccomp_sandbox=NO", "isolate=NO", "isolate_network=NO",
+        f"listen_address={SERVER_ADDRESS}", f"listen_port={port}", "connect_from_port_20=YES",
+        f"ftp_data_port={port - 1}" if port != 21 else "ftp_data_port=20",
+        "pasv_enable=YES", "pasv_min_port=40000", "pasv_max_port=40100",
+        "anonymous_enable=YES", "local_enable=NO", "write_enable=NO", f"anon_root={root}",
+        "no_anon_password=YES", "hide_ids=YES", "xferlog_enable=YES", f"vsftpd_log_file={log}",
+        "log_ftp_protocol=YES", "secure_chroot_dir=/var/run/vsftpd/empty", "pam_service_name=ftp", "",
+    ])
+
+
+def start_vsftpd(topology, tmp_path, port):
+    root = tmp_path / f"ftproot{port}"
+    root.mkdir()
+    root.chmod(0o555)
+    content = "".join(random.choices(string.ascii_letters + string.digits, k=20000)) + "\n"
+    (root / "data.txt").write_text(content)
+    (root / "data.txt").chmod(0o644)
+    config = tmp_path / f"vsftpd{port}.conf"
+    protocol_log = tmp_path / f"vsftpd{port}-protocol.log"
+    config.write_text(vsftpd_config(root, port, protocol_log))
+    run(["mkdir", "-p", "/var/run/vsftpd/empty"])
+    server = BackgroundProcess(in_ns(topology.server, "/usr/sbin/vsftpd", str(config)), tmp_path / f"vsftpd{port}.log")
+    server.content = content
+    server.port = port
+    # vsftpd cannot log to a pipe ("500 OOPS" at connect): its protocol log goes to a file.
+    server.protocol_log = lambda: protocol_log.read_text(errors="replace") if protocol_log.exists() else ""
+    wait_until(lambda: run(in_ns(topology.server, "ss", "-Hltn", f"sport = :{port}")).stdout.strip()
+               or server.proc.poll() is not None, 10, what="vsftpd to listen")
+    assert server.proc.poll() is None, f"vsftpd exited: {server.output()}"
+    return server
+
+
+@pytest.fixture
+def ftp_server(topology, tmp_path):
+    server = start_vsftpd(topology, tmp_path, 21)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def curl_ftp(topology, server, *options):
+    url = f"ftp://{SERVER_ADDRESS}:{server.port}/data.txt"
+    return run(in_ns(topology.client, "curl", "-s", "-S", "--max-time", "15", *options, url), timeout=30, check=False)
+
+
+def assert_transferred(result, server):
+    assert result.returncode == 0, \
+        f"curl failed ({result.returncode}): {result.stderr}\nvsftpd:\n{server.output()}{server.protocol_log()}"
+    assert result.stdout == server.content, "the file arrived changed or incomplete"
+
+
+def test_passive_pasv_through_snat(algd, ftp_server):
+    assert_transferred(curl_ftp(algd.topology, ftp_server, "--ftp-pasv", "--disable-epsv"), ftp_server)
+
+
+def test_passive_epsv_through_snat(algd, ftp_server):
+    assert_transferred(curl_ftp(algd.topology, ftp_server, "--ftp-pasv"), ftp_server)
+
+
+def test_active_port_is_rewritten_and_the_data_connection_is_a_child(algd, nc, ftp_server):
+    assert_transferred(curl_ftp(algd.topology, ftp_server, "--ftp-port", "-", "--disable-eprt"), ftp_server)
+    assert f"PORT {ALGD_OUTSIDE_ADDRESS.replace('.', ',')}" in ftp_server.protocol_log(), \
+        f"vsftpd did not see a PORT with the NAT address:\n{ftp_server.protocol_log()}"
+    table = sessions(nc)
+    control = [s for s in table if s["destination-port"] == "21" and s["protocol-number"] == "6"]
+    assert control and control[0].get("alg") == "ftp", table
+    children = [s for s in table if s["parent"] == control[0]["id"]]
+    assert children, f"no data session linked to the control session {control[0]['id']}: {table}"
+    assert children[0]["source-address"] == SERVER_ADDRESS and children[0]["source-port"] == "20", children[0]
+
+
+def test_active_eprt_is_rewritten(algd, ftp_server):
+    assert_transferred(curl_ftp(algd.topology, ftp_server, "--ftp-port", "-"), ftp_server)
+
+
+def test_lftp_active_and_passive(algd, ftp_server, tmp_path):
+    for passive in ("true", "false"):
+        target = tmp_path / f"lftp-{passive}.txt"
+        result = run(in_ns(algd.topology.client, "lftp", "-e",
+                           f"set ftp:passive-mode {passive}; set net:max-retries 1; set net:timeout 10; "
+                           f"get data.txt -o {target}; bye", f"ftp://{SERVER_ADDRESS}"), timeout=60, check=False)
+        assert result.returncode == 0, f"lftp passive={passive}: {result.stderr}\n{ftp_server.protocol_log()}"
+        assert target.read_text() == ftp_server.content
+
+
+def test_active_mode_fails_when_the_alg_is_disabled(algd, nc, ftp_server):
+    nc.edit_config(target="candidate",
+                   config=f'<config><system xmlns="{SYS}"><alg><ftp><disable/></ftp></alg></system></config>')
+    nc.commit()
+    result = curl_ftp(algd.topology, ftp_server, "--ftp-port", "-", "--disable-eprt")
+    assert result.returncode != 0, "active FTP worked without the ALG: the test proves nothing"
+    assert_transferred(curl_ftp(algd.topology, ftp_server, "--ftp-pasv", "--disable-epsv"), ftp_server)
+
+
+def test_ftp_on_a_configured_port(algd, nc, topology, tmp_path):
+    server = start_vsftpd(topology, tmp_path, 2121)
+    try:
+        nc.edit_config(target="candidate",
+                       config=f'<config><system xmlns="{SYS}"><alg><ftp><port>2121</port></ftp></alg></system></config>')
+        nc.commit()
+        assert_transferred(curl_ftp(topology, server, "--ftp-port", "-", "--disable-eprt"), server)
+    finally:
+        server.stop()
