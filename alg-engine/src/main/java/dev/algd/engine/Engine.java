@@ -323,7 +323,7 @@ public final class Engine {
         return views;
     }
 
-    /** The live session with this id, or null. Scans the table (management path only). */
+    /** The live session with this id, or null. The id names its slot: no scan. */
     public SessionView session(long id, long nowNanos) {
         int slot = sessions.findById(id, nowNanos);
         return slot == SessionTable.NOT_FOUND ? null : view(slot, nowNanos);

@@ -83,6 +83,8 @@ public final class SessionTable {
     private int sweepCursor;
     private int size;
     private long nextId = 1;
+    /** Session ids carry their slot in these low bits, so {@link #findById} needs no scan and no index. */
+    private final int slotBits;
     private long createdCount;
     private long expiredCount;
 
@@ -95,6 +97,7 @@ public final class SessionTable {
             throw new IllegalArgumentException("session capacity " + capacity + " is outside 1.." + (1 << 28));
         }
         this.capacity = capacity;
+        this.slotBits = 32 - Integer.numberOfLeadingZeros(capacity - 1);
         this.hashSeed = hashSeed;
         this.timeoutNanos = timeoutTable(timeouts);
         int indexSize = Integer.highestOneBit(capacity * 4 - 1) << 1;
@@ -235,7 +238,7 @@ public final class SessionTable {
         addresses[slot * 4 + 3] = replyDestinationAddress;
         ports[slot * 2] = originalPorts;
         ports[slot * 2 + 1] = replyPorts;
-        ids[slot] = nextId++;
+        ids[slot] = nextId++ << slotBits | slot;
         parentIds[slot] = parentId;
         int state = protocol == PROTOCOL_TCP ? TcpStateMachine.initialState(tcpFlags) : NEW;
         states[slot] = (byte) state;
@@ -325,14 +328,19 @@ public final class SessionTable {
         return inUse[slot] && nowNanos - expiresAtNanos[slot] < 0;
     }
 
-    /** The slot of the live session with this id, or {@link #NOT_FOUND}. Scans the table: management path only. */
+    /**
+     * The slot of the live session with this id, or {@link #NOT_FOUND}. An id is a creation number shifted left past
+     * the slot bits, with the slot in them: ids grow in creation order, are never reused, and name their slot.
+     */
     public int findById(long id, long nowNanos) {
-        for (int slot = 0; slot < capacity; slot++) {
-            if (ids[slot] == id && isLive(slot, nowNanos)) {
-                return slot;
-            }
+        if (id <= 0) {
+            return NOT_FOUND;
         }
-        return NOT_FOUND;
+        long slot = id & ((1L << slotBits) - 1);
+        if (slot >= capacity || ids[(int) slot] != id || !isLive((int) slot, nowNanos)) {
+            return NOT_FOUND;
+        }
+        return (int) slot;
     }
 
     public long id(int slot) {

@@ -39,9 +39,29 @@ class SessionTableTest {
     }
 
     @Test
+    void sessionIdsCarryTheirSlotSoFindingByIdNeedsNoScan() {
+        int first = createUdp(40000, 1024, 0);
+        long firstId = table.id(first);
+        int second = createUdp(40001, 1025, 0);
+        assertTrue(table.id(second) > firstId, "ids grow in creation order");
+        assertEquals(first, table.findById(firstId, 1));
+        assertEquals(second, table.findById(table.id(second), 1));
+
+        table.remove(first);
+        int reused = createUdp(40002, 1026, 0);
+        assertEquals(first, reused, "the freed slot is taken again");
+        assertEquals(SessionTable.NOT_FOUND, table.findById(firstId, 1), "the old id names no session any more");
+        assertEquals(reused, table.findById(table.id(reused), 1));
+        assertEquals(SessionTable.NOT_FOUND, table.findById(0, 1));
+        assertEquals(SessionTable.NOT_FOUND, table.findById(-5, 1));
+        assertEquals(SessionTable.NOT_FOUND, table.findById(table.id(reused) + 1, 1), "an id of an empty slot");
+        assertEquals(SessionTable.NOT_FOUND, table.findById(table.id(reused), 1_000 * SECOND), "expired");
+    }
+
+    @Test
     void keysAndFieldsReadBackAsCreated() {
         int slot = createUdp(40000, 1024, 0);
-        assertEquals(1, table.id(slot));
+        assertEquals(1 << 3 | slot, table.id(slot), "the first id, with the slot in its low 3 bits (capacity 8)");
         assertEquals(UDP, table.protocol(slot));
         assertEquals(INSIDE, table.sourceAddress(slot, Direction.ORIGINAL));
         assertEquals(40000, table.sourcePort(slot, Direction.ORIGINAL));
