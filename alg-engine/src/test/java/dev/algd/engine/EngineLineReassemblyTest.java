@@ -191,6 +191,21 @@ class EngineLineReassemblyTest {
     }
 
     @Test
+    void rewrittenLineFollowedBySplitLineKeepsBothShifts() {
+        setUp();
+        String first = "PORT 1,1,1,11,38,91\r\nPORT 1,1,";
+        MemorySegment head = client(FIRST, first);
+        assertEquals("PORT 2,2,2,200,38,91\r\n", payload(head), "the complete line grows by one, the rest is held");
+
+        MemorySegment rest = client(FIRST + first.length(), "1,11,38,92\r\n");
+        assertEquals(FIRST + 22, new TcpHeader().wrap(rest, 20).sequenceNumber(), "after the grown first line");
+        client(FIRST + first.length() + 12, "LIST\r\n");
+        assertEquals("PORT 2,2,2,200,38,91\r\nPORT 2,2,2,200,38,92\r\nLIST\r\n", server.delivered());
+        assertEquals(2, alg.linesRewritten);
+        assertEquals(FIRST + first.length() + 12 + 6, serverAcknowledges(), "two bytes taken back off the ack");
+    }
+
+    @Test
     void dataOverTheBoundPassesThroughUnparsed() {
         setUp();
         String longLine = "X".repeat(LineReassembly.MAX_HELD_BYTES + 1);
