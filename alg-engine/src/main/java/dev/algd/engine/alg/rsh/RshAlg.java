@@ -1,0 +1,209 @@
+package dev.algd.engine.alg.rsh;
+
+import dev.algd.engine.alg.Alg;
+import dev.algd.engine.alg.AlgOutcome;
+import dev.algd.engine.alg.AlgPacket;
+import dev.algd.engine.alg.AlgPolicy;
+import dev.algd.engine.alg.Expectation;
+import dev.algd.engine.alg.ExpectationReason;
+import dev.algd.engine.alg.HoldReason;
+import dev.algd.engine.alg.RewriteReason;
+import dev.algd.engine.config.AlgId;
+import dev.algd.engine.session.Direction;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The RSH ALG (the guide, "RSH"; alg-behaviour.md §4). The first bytes a client sends on its control connection to
+ * tcp/514 are the port of its stderr channel, ASCII decimal and NUL ({@link RshStderrPortParser}); the server then
+ * connects from a reserved port of its own to that port of the client. So, for the first string of each session:
+ * <ul>
+ *   <li>a stderr port P: the server's connection is expected from the server's address (any source port) to the
+ *   client as the server sees it. Behind source NAT that is the client's translated address and a port, sent on
+ *   to the client's own address and port P; the port is P when no other control session expects it, else the next
+ *   free one in P's class (reserved 512..1023, as {@code rshd} refuses an unreserved stderr port, or 1024..65535),
+ *   and the string is rewritten through the rewriter (its length may change: the framework shifts sequence
+ *   numbers). Behind destination NAT (the server inside) the connection leaves with the address the client
+ *   connected to as its source.</li>
+ *   <li>{@code ""} or {@code "0"}: no stderr channel, nothing expected for it.</li>
+ *   <li>Either way the server may ask the client's IDENT server (RFC 1413, tcp/113) who the user is: that
+ *   connection is expected too, from the server's address to the client as the server sees it, port 113, sent on
+ *   to the client's port 113. Its query and reply name the control connection's ports as the server sees them;
+ *   they are not translated, see the package comment ({@code in.rshd} of rsh-redone does not ask IDENT).</li>
+ * </ul>
+ * Both children are linked to the control session, one-shot, and wait {@link #POLICY}'s timeout. A malformed
+ * first string is dropped (AlgOutcome: malformed messages are refused); an unfinished one is held back by the
+ * framework ({@link AlgPacket#holdFrom}) and seen whole in front of the next segment.
+ * <p>
+ * Only the first string of a session is inspected: the rest of the client's stream ({@code locuser}, {@code
+ * remuser}, the command, then standard input) and all the server's output pass untouched. The framework has no
+ * per-session ALG state, so the ALG remembers the sessions it has decided in a bounded table of session ids of its
+ * own ({@link RshSessionMemory}); a session is remembered once its first string was parsed whole (or could not be
+ * held), not after a drop, so a retransmitted malformed string is dropped again.
+ * <p>
+ * Known limits: a retransmission of a rewritten first string (lost between algd and the server) passes unparsed
+ * with the client's port, as the session is remembered by then; with the port kept (the usual case) nothing is
+ * rewritten, so this matters only when P was taken. The port cannot be reserved from the source NAT rule's range
+ * (the same gap as FtpAlg's).
+ */
+public final class RshAlg implements Alg {
+    /** Two pending children per control session (stderr and IDENT), Vyatta's default expectation timeout of 10 s. */
+    static final AlgPolicy POLICY = new AlgPolicy(2, 10);
+    /** How many ports above P a moved stderr port may take when another control session expects P. */
+    static final int MAX_PORT_TRIES = 16;
+    /** How many control sessions one ALG instance remembers (8 bytes each). */
+    public static final int DEFAULT_REMEMBERED_SESSIONS = 1 << 16;
+    /** RFC 1413: the IDENT server listens on tcp/113. */
+    static final int IDENT_PORT = 113;
+    /** rresvport(3): reserved ports are 512..1023 (below 1024, IPPORT_RESERVED; rcmd starts at 1023 going down). */
+    private static final int FIRST_RESERVED = 512;
+    private static final int LAST_RESERVED = 1023;
+    private static final int LAST_PORT = 65_535;
+    private static final int PROTOCOL_TCP = 6;
+
+    private final RshStderrPort stderr = new RshStderrPort();
+    private final RshStderrPortWriter writer = new RshStderrPortWriter();
+    private final RshSessionMemory sessions;
+    private final long[] reasonCounters = new long[RshReason.values().length];
+    private final long[] eventCounters = new long[RshEvent.values().length];
+
+    /** An RSH ALG remembering {@link #DEFAULT_REMEMBERED_SESSIONS} control sessions. */
+    public RshAlg() {
+        this(DEFAULT_REMEMBERED_SESSIONS);
+    }
+
+    /** @param rememberedSessions how many control sessions' first strings are remembered: a power of two, >= 4 */
+    public RshAlg(int rememberedSessions) {
+        sessions = new RshSessionMemory(rememberedSessions);
+    }
+
+    @Override
+    public AlgId id() {
+        return AlgId.RSH;
+    }
+
+    @Override
+    public AlgPolicy policy() {
+        return POLICY;
+    }
+
+    @Override
+    public AlgOutcome inspect(AlgPacket packet) {
+        if (packet.protocol() != PROTOCOL_TCP || packet.direction() != Direction.ORIGINAL
+                || sessions.contains(packet.sessionId())) {
+            return AlgOutcome.PASS;
+        }
+        MemorySegment segment = packet.segment();
+        long from = packet.payloadOffset();
+        RshReason reason = RshStderrPortParser.parse(segment, from, from + packet.payloadLength(), stderr);
+        reasonCounters[reason.ordinal()]++;
+        switch (reason) {
+            case INCOMPLETE -> {
+                if (packet.holdFrom(from) != HoldReason.OK) {
+                    eventCounters[RshEvent.NOT_HELD.ordinal()]++;
+                    remember(packet);
+                }
+                return AlgOutcome.PASS;
+            }
+            case NOT_A_DIGIT, TOO_MANY_DIGITS, PORT_OVER_65535 -> {
+                eventCounters[RshEvent.DROPPED.ordinal()]++;
+                return AlgOutcome.DROP;
+            }
+            case NO_STDERR_CHANNEL -> {
+                remember(packet);
+                expectIdent(packet);
+                return AlgOutcome.PASS;
+            }
+            default -> {
+                remember(packet);
+                expectStderr(packet);
+                expectIdent(packet);
+                return AlgOutcome.PASS;
+            }
+        }
+    }
+
+    private void remember(AlgPacket packet) {
+        if (sessions.add(packet.sessionId())) {
+            eventCounters[RshEvent.SESSION_FORGOTTEN.ordinal()]++;
+        }
+    }
+
+    /** The server's connection to the client's stderr port. */
+    private void expectStderr(AlgPacket packet) {
+        int client = packet.arrivedSourceAddress();
+        int clientAsSeen = packet.leavingSourceAddress();
+        boolean isTranslated = clientAsSeen != client;
+        int wanted = stderr.port;
+        int port = wanted;
+        int tries = isTranslated ? MAX_PORT_TRIES : 1;
+        for (int n = 0; n < tries; n++) {
+            Expectation child = childTo(packet, port);
+            if (isTranslated) {
+                child.translateDestinationTo(client, wanted);
+            }
+            ExpectationReason stored = packet.expect(child);
+            if (stored == ExpectationReason.CREATED || stored == ExpectationReason.REFRESHED) {
+                eventCounters[RshEvent.STDERR_EXPECTED.ordinal()]++;
+                if (port != wanted) {
+                    rewrite(packet, writer.writePort(port));
+                }
+                return;
+            }
+            if (stored != ExpectationReason.CLASH) {
+                break;
+            }
+            port = nextPort(wanted, port);
+        }
+        eventCounters[RshEvent.STDERR_NOT_EXPECTED.ordinal()]++;
+    }
+
+    /** The server's IDENT query to the client's tcp/113 (RFC 1413). */
+    private void expectIdent(AlgPacket packet) {
+        Expectation child = childTo(packet, IDENT_PORT);
+        if (packet.leavingSourceAddress() != packet.arrivedSourceAddress()) {
+            child.translateDestinationTo(packet.arrivedSourceAddress(), IDENT_PORT);
+        }
+        ExpectationReason stored = packet.expect(child);
+        boolean isStored = stored == ExpectationReason.CREATED || stored == ExpectationReason.REFRESHED;
+        eventCounters[(isStored ? RshEvent.IDENT_EXPECTED : RshEvent.IDENT_NOT_EXPECTED).ordinal()]++;
+    }
+
+    /**
+     * A connection from the server (its real address, any port) to the client as the server sees it, at
+     * {@code port}; a server behind destination NAT leaves with the address the client connected to.
+     */
+    private static Expectation childTo(AlgPacket packet, int port) {
+        Expectation child = packet.newExpectation()
+                .fromAnyPort(packet.leavingDestinationAddress())
+                .to(packet.leavingSourceAddress(), port);
+        if (packet.arrivedDestinationAddress() != packet.leavingDestinationAddress()) {
+            child.translateSourceTo(packet.arrivedDestinationAddress(), Expectation.KEEP_PORT);
+        }
+        return child;
+    }
+
+    /** The next port after {@code port} in the class of {@code wanted}: reserved ports stay reserved. */
+    private static int nextPort(int wanted, int port) {
+        if (wanted >= FIRST_RESERVED && wanted <= LAST_RESERVED) {
+            return port >= LAST_RESERVED ? FIRST_RESERVED : port + 1;
+        }
+        int first = wanted < FIRST_RESERVED ? 1 : LAST_RESERVED + 1;
+        return port >= LAST_PORT ? first : port + 1;
+    }
+
+    private void rewrite(AlgPacket packet, int length) {
+        int oldLength = (int) (stderr.spanTo - stderr.spanFrom);
+        RewriteReason reason = packet.rewriter().replace(stderr.spanFrom, oldLength, writer.scratch(), 0, length);
+        eventCounters[(reason == RewriteReason.OK ? RshEvent.REWRITTEN : RshEvent.REWRITE_FAILED).ordinal()]++;
+    }
+
+    /** How many first strings the parser answered with {@code reason}, on this engine's worker. */
+    public long count(RshReason reason) {
+        return reasonCounters[reason.ordinal()];
+    }
+
+    /** How often the ALG decided {@code event}, on this engine's worker. */
+    public long count(RshEvent event) {
+        return eventCounters[event.ordinal()];
+    }
+}
