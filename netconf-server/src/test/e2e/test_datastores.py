@@ -1,10 +1,12 @@
 """RFC 6241 datastore behaviour across sessions: one shared candidate, global locks that exclude other
 sessions (lock-denied / in-use naming the holder), locks released when their session ends."""
 
+import time
+
 import pytest
 from ncclient.operations import RPCError
 
-from algd_e2e import NS
+from algd_e2e import NS, wait_until
 
 FTP_2121 = f"""<config><system xmlns="{NS['sys']}"><alg><ftp><port>2121</port></ftp></alg></system></config>"""
 TFTP_6969 = f"""<config><system xmlns="{NS['sys']}"><alg><tftp><port>6969</port></tftp></alg></system></config>"""
@@ -89,6 +91,7 @@ def test_hello_advertises_only_what_algd_implements(nc):
         "urn:ietf:params:netconf:base:1.0",
         "urn:ietf:params:netconf:base:1.1",
         "urn:ietf:params:netconf:capability:candidate:1.0",
+        "urn:ietf:params:netconf:capability:confirmed-commit:1.1",
         "urn:ietf:params:netconf:capability:validate:1.0",
         "urn:ietf:params:netconf:capability:writable-running:1.0",
     }, f"unexpected NETCONF capabilities: {sorted(capabilities)}"
@@ -111,3 +114,55 @@ def test_get_returns_running_configuration_and_state_together(nc):
     data = nc.get().data_xml
     assert "<interfaces" in data and "inside" in data, "running configuration is missing from <get>"
     assert "<session-table" in data, "the session table is missing from <get>"
+
+
+def commit_confirmed(session, timeout=None, persist=None):
+    """ncclient 0.6.13's commit(confirmed=True, timeout=...) sends the RFC 6241 elements."""
+    return session.commit(confirmed=True, timeout=str(timeout) if timeout else None, persist=persist)
+
+
+def test_confirmed_commit_rolls_back_by_itself_at_timeout(sessions):
+    a = sessions()
+    a.edit_config(target="candidate", config=FTP_2121)
+    commit_confirmed(a, timeout=2)
+    assert "2121" in a.get_config(source="running").data_xml
+    time.sleep(4)
+    assert "2121" not in a.get_config(source="running").data_xml, "running was not rolled back at timeout"
+
+
+def test_confirming_commit_keeps_the_change(sessions):
+    a = sessions()
+    a.edit_config(target="candidate", config=FTP_2121)
+    commit_confirmed(a, timeout=3)
+    a.commit()
+    time.sleep(4)
+    assert "2121" in a.get_config(source="running").data_xml, "a confirmed change was rolled back"
+
+
+def test_cancel_commit_rolls_back_at_once(sessions):
+    a = sessions()
+    a.edit_config(target="candidate", config=FTP_2121)
+    commit_confirmed(a, timeout=60)
+    a.cancel_commit()
+    assert "2121" not in a.get_config(source="running").data_xml
+
+
+def test_persist_id_lets_another_session_confirm(sessions):
+    a, b = sessions(), sessions()
+    a.edit_config(target="candidate", config=FTP_2121)
+    commit_confirmed(a, timeout=3, persist="change-42")
+    a.close_session()  # with persist, the commit outlives its session
+    with pytest.raises(RPCError):
+        b.commit()  # without the persist-id another session may not confirm
+    b.commit(persist_id="change-42")
+    time.sleep(4)
+    assert "2121" in b.get_config(source="running").data_xml
+
+
+def test_confirmed_commit_without_persist_rolls_back_when_its_session_ends(sessions):
+    a, b = sessions(), sessions()
+    a.edit_config(target="candidate", config=FTP_2121)
+    commit_confirmed(a, timeout=60)
+    a.close_session()
+    wait_until(lambda: "2121" not in b.get_config(source="running").data_xml, 10,
+               what="the rollback after the session ended")

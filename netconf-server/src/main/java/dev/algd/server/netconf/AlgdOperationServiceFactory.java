@@ -31,19 +31,23 @@ import org.opendaylight.yangtools.yang.common.Revision;
 public final class AlgdOperationServiceFactory implements NetconfOperationServiceFactory {
     private final DOMDataBroker broker;
     private final SharedDatastores datastores;
+    private final ConfirmedCommits confirmedCommits;
     private final ConfigCommitter committer;
     private final DatabindProvider databind;
     private final Set<Capability> capabilities;
 
-    public AlgdOperationServiceFactory(AlgdModel model, DOMDataBroker broker, ConfigCommitter committer) {
+    public AlgdOperationServiceFactory(AlgdModel model, DOMDataBroker broker, ConfigCommitter committer,
+            java.util.concurrent.ScheduledExecutorService timer) {
         this.broker = broker;
         this.datastores = new SharedDatastores(broker);
+        this.confirmedCommits = new ConfirmedCommits(broker, committer, datastores, timer);
         this.committer = committer;
         DatabindContext context = DatabindContext.ofModel(model.modelContext());
         this.databind = () -> context;
         Set<Capability> all = new HashSet<>();
         all.add(new BasicCapability(CapabilityURN.VALIDATE));
         all.add(new BasicCapability(CapabilityURN.WRITABLE_RUNNING));
+        all.add(new BasicCapability(CapabilityURN.CONFIRMED_COMMIT_1_1));
         for (var module : model.modelContext().getModules()) {
             model.yangText(module.getSourceIdentifier()).ifPresent(text -> all.add(new YangModuleCapability(
                     module.getNamespace().toString(), module.getName(),
@@ -89,7 +93,8 @@ public final class AlgdOperationServiceFactory implements NetconfOperationServic
                             }
                         }),
                 new DiscardChanges(datastores, session),
-                new Commit(datastores, committer, session),
+                new Commit(datastores, committer, confirmedCommits, session),
+                new CancelCommit(confirmedCommits, session),
                 new Validate(datastores, committer),
                 new Lock(datastores, session, false),
                 new Lock(datastores, session, true));
@@ -101,6 +106,7 @@ public final class AlgdOperationServiceFactory implements NetconfOperationServic
 
             @Override
             public void close() {
+                confirmedCommits.sessionEnded(session);
                 datastores.sessionEnded(session);
             }
         };

@@ -47,9 +47,10 @@ public final class NetconfServer implements AutoCloseable {
     private final MapperAggregatorRegistry operations = new MapperAggregatorRegistry();
     private final NetconfMonitoringServiceImpl monitoring;
     private final MdsalMonitoringMapperFactory monitoringOperations;
-    private final java.util.concurrent.ScheduledExecutorService sshTimeouts =
+    /** SSH idle checks and confirmed-commit timeouts. */
+    private final java.util.concurrent.ScheduledExecutorService timers =
             Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "algd-ssh-timeouts");
+                Thread thread = new Thread(r, "algd-timers");
                 thread.setDaemon(true);
                 return thread;
             });
@@ -65,7 +66,8 @@ public final class NetconfServer implements AutoCloseable {
                 LogicalDatastoreType.CONFIGURATION, configStore,
                 LogicalDatastoreType.OPERATIONAL, operationalStore), com.google.common.util.concurrent.MoreExecutors.directExecutor());
         broker = new LiveStateBroker(stores, dataPlane);
-        operations.onAddNetconfOperationServiceFactory(new AlgdOperationServiceFactory(model, broker, committer));
+        operations.onAddNetconfOperationServiceFactory(new AlgdOperationServiceFactory(model, broker, committer,
+                timers));
         monitoring = new NetconfMonitoringServiceImpl(operations);
         monitoringOperations = new MdsalMonitoringMapperFactory(operations, monitoring);
     }
@@ -102,7 +104,7 @@ public final class NetconfServer implements AutoCloseable {
                 .build();
         sshServer = transportFactory.listenServer(TransportConstants.SSH_SUBSYSTEM,
                 new ServerTransportInitializer(negotiators), listenParams, null,
-                factory -> access.configure(factory, sshTimeouts)).get();
+                factory -> access.configure(factory, timers)).get();
         return new InetSocketAddress(address, port);
     }
 
@@ -111,7 +113,7 @@ public final class NetconfServer implements AutoCloseable {
         if (sshServer != null) {
             sshServer.shutdown().get();
         }
-        sshTimeouts.shutdownNow();
+        timers.shutdownNow();
         monitoringOperations.close();
         monitoring.close();
         transportFactory.close();

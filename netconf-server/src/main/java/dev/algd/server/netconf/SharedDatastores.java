@@ -18,14 +18,20 @@ final class SharedDatastores {
     /** Returned by lock checks when nobody else holds the lock. */
     static final long FREE = 0;
 
+    private final DOMDataBroker broker;
     private final TransactionProvider candidate;
     private final Map<String, Long> lockHolders = new HashMap<>();
     /** The session whose edits the candidate holds uncommitted, or {@link #FREE}. */
     private long candidateModifiedBy = FREE;
 
     SharedDatastores(DOMDataBroker broker) {
+        this.broker = broker;
         // The session id only labels OpenDaylight's log lines; the provider serves every session.
         candidate = new TransactionProvider(broker, new SessionIdType(Uint32.ONE));
+    }
+
+    DOMDataBroker broker() {
+        return broker;
     }
 
     TransactionProvider candidate() {
