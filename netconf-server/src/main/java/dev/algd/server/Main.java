@@ -4,7 +4,6 @@ import dev.algd.engine.Engine;
 import dev.algd.engine.EngineLimits;
 import dev.algd.engine.alg.Alg;
 import dev.algd.engine.alg.ftp.FtpAlg;
-import dev.algd.engine.alg.rsh.RshAlg;
 import dev.algd.engine.alg.tftp.TftpAlg;
 import dev.algd.engine.session.Timeouts;
 import dev.algd.engine.config.EngineConfig;
@@ -43,7 +42,7 @@ public final class Main {
             """;
 
     /** Every ALG algd implements; which flows each sees is decided by the configuration (system alg). */
-    static final List<Alg> ALGS = List.of(new FtpAlg(), new TftpAlg(), new RshAlg());
+    static final List<Alg> ALGS = List.of(new FtpAlg(), new TftpAlg());
 
     record Options(Path config, String address, int port, Path users, Path authorizedKeys, Path hostKey,
             int idleTimeoutSeconds, int maxSessions) {
