@@ -323,6 +323,21 @@ public final class Engine {
         return views;
     }
 
+    /**
+     * Removes every live session {@code filter} matches and returns how many (management path: it scans the
+     * table). Expectations and ALG state of a removed session go with it; its children live on until they end.
+     */
+    public int clearSessions(SessionFilter filter, long nowNanos) {
+        int cleared = 0;
+        for (int slot = 0; slot < sessions.capacity(); slot++) {
+            if (sessions.isLive(slot, nowNanos) && filter.matches(view(slot, nowNanos))) {
+                sessions.remove(slot);
+                cleared++;
+            }
+        }
+        return cleared;
+    }
+
     /** The live session with this id, or null. The id names its slot: no scan. */
     public SessionView session(long id, long nowNanos) {
         int slot = sessions.findById(id, nowNanos);
