@@ -36,8 +36,11 @@ public final class AlgdOperationServiceFactory implements NetconfOperationServic
     private final DatabindProvider databind;
     private final Set<Capability> capabilities;
 
+    private final dev.algd.io.DataPlane dataPlane;
+
     public AlgdOperationServiceFactory(AlgdModel model, DOMDataBroker broker, ConfigCommitter committer,
-            java.util.concurrent.ScheduledExecutorService timer) {
+            java.util.concurrent.ScheduledExecutorService timer, dev.algd.io.DataPlane dataPlane) {
+        this.dataPlane = dataPlane;
         this.broker = broker;
         this.datastores = new SharedDatastores(broker);
         this.confirmedCommits = new ConfirmedCommits(broker, committer, datastores, timer);
@@ -95,6 +98,7 @@ public final class AlgdOperationServiceFactory implements NetconfOperationServic
                 new DiscardChanges(datastores, session),
                 new Commit(datastores, committer, confirmedCommits, session),
                 new CancelCommit(confirmedCommits, session),
+                new ClearSessions(dataPlane),
                 new Validate(datastores, committer),
                 new Lock(datastores, session, false),
                 new Lock(datastores, session, true));

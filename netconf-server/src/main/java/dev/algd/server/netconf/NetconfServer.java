@@ -67,7 +67,7 @@ public final class NetconfServer implements AutoCloseable {
                 LogicalDatastoreType.OPERATIONAL, operationalStore), com.google.common.util.concurrent.MoreExecutors.directExecutor());
         broker = new LiveStateBroker(stores, dataPlane);
         operations.onAddNetconfOperationServiceFactory(new AlgdOperationServiceFactory(model, broker, committer,
-                timers));
+                timers, dataPlane));
         monitoring = new NetconfMonitoringServiceImpl(operations);
         monitoringOperations = new MdsalMonitoringMapperFactory(operations, monitoring);
     }

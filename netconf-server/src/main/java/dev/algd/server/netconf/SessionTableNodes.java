@@ -26,7 +26,40 @@ final class SessionTableNodes {
     }
 
     static ContainerNode table(Collection<SessionView> sessions) {
-        return ImmutableNodes.newContainerBuilder().withNodeIdentifier(TABLE).withChild(list(sessions)).build();
+        return ImmutableNodes.newContainerBuilder().withNodeIdentifier(TABLE).withChild(list(sessions))
+                .withChild(summary(sessions)).build();
+    }
+
+    /** Totals by protocol, state and ALG, as {@code session-table/summary}. */
+    static ContainerNode summary(Collection<SessionView> sessions) {
+        var byProtocol = new java.util.TreeMap<String, Integer>();
+        var byState = new java.util.TreeMap<String, Integer>();
+        var byAlg = new java.util.TreeMap<String, Integer>();
+        for (SessionView s : sessions) {
+            byProtocol.merge(protocolName(s.protocol()) + " [" + s.protocol() + "]", 1, Integer::sum);
+            byState.merge(s.state(), 1, Integer::sum);
+            if (s.alg() != null) {
+                byAlg.merge(s.alg().yangName(), 1, Integer::sum);
+            }
+        }
+        return ImmutableNodes.newContainerBuilder().withNodeIdentifier(new NodeIdentifier(SessionTable.leaf("summary")))
+                .withChild(leaf("total", Uint32.valueOf(sessions.size())))
+                .withChild(counts("by-protocol", "protocol", byProtocol))
+                .withChild(counts("by-state", "state", byState))
+                .withChild(counts("by-alg", "alg", byAlg))
+                .build();
+    }
+
+    private static MapNode counts(String list, String key, java.util.Map<String, Integer> counts) {
+        QName listName = SessionTable.leaf(list);
+        QName keyName = SessionTable.leaf(key);
+        var map = ImmutableNodes.newSystemMapBuilder().withNodeIdentifier(new NodeIdentifier(listName));
+        counts.forEach((value, count) -> map.withChild(ImmutableNodes.newMapEntryBuilder()
+                .withNodeIdentifier(NodeIdentifierWithPredicates.of(listName, keyName, value))
+                .withChild(ImmutableNodes.leafNode(keyName, value))
+                .withChild(leaf("count", Uint32.valueOf(count)))
+                .build()));
+        return map.build();
     }
 
     static MapNode list(Collection<SessionView> sessions) {

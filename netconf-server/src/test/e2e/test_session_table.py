@@ -1,0 +1,45 @@
+"""The session table's summary and the clear-sessions rpc, over NETCONF."""
+
+import pytest
+from lxml import etree
+from ncclient.operations import RPCError
+
+from algd_e2e import CLIENT_ADDRESS, NS, in_ns, run, sessions
+
+ST = NS["st"]
+
+
+def clear(nc, **criteria):
+    body = "".join(f"<{name}>{value}</{name}>" for name, value in criteria.items())
+    reply = nc.dispatch(etree.fromstring(f'<clear-sessions xmlns="{ST}">{body}</clear-sessions>'))
+    return int(etree.fromstring(reply.xml.encode()).find(f".//{{{ST}}}cleared").text)
+
+
+def test_summary_counts_the_live_sessions(algd, nc, http_server):
+    run(in_ns(algd.topology.client, "curl", "-s", "--max-time", "10", http_server.url))
+    run(in_ns(algd.topology.client, "ping", "-c", "1", "-W", "2", "198.51.100.2"))
+    data = etree.fromstring(nc.get(filter=("subtree", f'<session-table xmlns="{ST}"><summary/></session-table>'))
+                            .data_xml.encode())
+    total = int(data.findtext(f".//{{{ST}}}summary/{{{ST}}}total"))
+    by_protocol = {e.findtext(f"{{{ST}}}protocol"): int(e.findtext(f"{{{ST}}}count"))
+                   for e in data.iter(f"{{{ST}}}by-protocol")}
+    assert total == len(sessions(nc)) and total >= 2
+    assert by_protocol.get("tcp [6]", 0) >= 1 and by_protocol.get("icmp [1]", 0) >= 1, by_protocol
+
+
+def test_clear_sessions_removes_only_what_it_names(algd, nc, http_server):
+    run(in_ns(algd.topology.client, "curl", "-s", "--max-time", "10", http_server.url))
+    run(in_ns(algd.topology.client, "ping", "-c", "1", "-W", "2", "198.51.100.2"))
+    assert any(s["destination-port"] == "8080" for s in sessions(nc))
+    assert clear(nc, port=8080) == 1
+    remaining = sessions(nc)
+    assert not any(s["destination-port"] == "8080" for s in remaining), remaining
+    assert any(s["protocol-number"] == "1" for s in remaining), "the ICMP session went too"
+    assert clear(nc, address=CLIENT_ADDRESS) == len(remaining)
+    assert sessions(nc) == []
+
+
+def test_clear_sessions_with_an_unknown_alg_is_refused(nc):
+    with pytest.raises(RPCError) as refused:
+        clear(nc, alg="gopher")
+    assert refused.value.tag == "invalid-value"
