@@ -8,17 +8,17 @@ import string
 
 import pytest
 
-from algd_e2e import ALGD_OUTSIDE_ADDRESS, NS, SERVER_ADDRESS, BackgroundProcess, in_ns, run, sessions, wait_until
+from algd_e2e import ALGD_OUTSIDE_ADDRESS, CLIENT_ADDRESS, NS, SERVER_ADDRESS, BackgroundProcess, in_ns, run, sessions, wait_until
 
 SYS = NS["sys"]
 
 
-def vsftpd_config(root, port, log):
+def vsftpd_config(root, port, log, address=SERVER_ADDRESS):
     # test-peers.md: foreground, no seccomp sandbox, no network isolation (it would leave the namespace's view),
     # data from port 20 in active mode, a small passive range, bound to the server address only.
     return "\n".join([
         "listen=YES", "listen_ipv6=NO", "background=NO", "seccomp_sandbox=NO", "isolate=NO", "isolate_network=NO",
-        f"listen_address={SERVER_ADDRESS}", f"listen_port={port}", "connect_from_port_20=YES",
+        f"listen_address={address}", f"listen_port={port}", "connect_from_port_20=YES",
         f"ftp_data_port={port - 1}" if port != 21 else "ftp_data_port=20",
         "pasv_enable=YES", "pasv_min_port=40000", "pasv_max_port=40100",
         "anonymous_enable=YES", "local_enable=NO", "write_enable=NO", f"anon_root={root}",
@@ -27,7 +27,7 @@ def vsftpd_config(root, port, log):
     ])
 
 
-def start_vsftpd(topology, tmp_path, port):
+def start_vsftpd(topology, tmp_path, port, namespace=None, address=SERVER_ADDRESS):
     root = tmp_path / f"ftproot{port}"
     root.mkdir()
     root.chmod(0o555)
@@ -36,14 +36,15 @@ def start_vsftpd(topology, tmp_path, port):
     (root / "data.txt").chmod(0o644)
     config = tmp_path / f"vsftpd{port}.conf"
     protocol_log = tmp_path / f"vsftpd{port}-protocol.log"
-    config.write_text(vsftpd_config(root, port, protocol_log))
+    config.write_text(vsftpd_config(root, port, protocol_log, address))
     run(["mkdir", "-p", "/var/run/vsftpd/empty"])
-    server = BackgroundProcess(in_ns(topology.server, "/usr/sbin/vsftpd", str(config)), tmp_path / f"vsftpd{port}.log")
+    namespace = namespace or topology.server
+    server = BackgroundProcess(in_ns(namespace, "/usr/sbin/vsftpd", str(config)), tmp_path / f"vsftpd{port}.log")
     server.content = content
     server.port = port
     # vsftpd cannot log to a pipe ("500 OOPS" at connect): its protocol log goes to a file.
     server.protocol_log = lambda: protocol_log.read_text(errors="replace") if protocol_log.exists() else ""
-    wait_until(lambda: run(in_ns(topology.server, "ss", "-Hltn", f"sport = :{port}")).stdout.strip()
+    wait_until(lambda: run(in_ns(namespace, "ss", "-Hltn", f"sport = :{port}")).stdout.strip()
                or server.proc.poll() is not None, 10, what="vsftpd to listen")
     assert server.proc.poll() is None, f"vsftpd exited: {server.output()}"
     return server
@@ -119,5 +120,32 @@ def test_ftp_on_a_configured_port(algd, nc, topology, tmp_path):
                        config=f'<config><system xmlns="{SYS}"><alg><ftp><port>2121</port></ftp></alg></system></config>')
         nc.commit()
         assert_transferred(curl_ftp(topology, server, "--ftp-port", "-", "--disable-eprt"), server)
+    finally:
+        server.stop()
+
+
+def test_passive_227_from_an_inside_server_is_rewritten_through_dnat(algd, nc, topology, tmp_path):
+    # The server is inside (192.0.2.2, the client namespace); the outside host reaches it as 198.51.100.1:21.
+    nc.edit_config(target="candidate", config=f"""<config>
+      <service xmlns="{NS['nat']}"><nat><destination><rule>
+        <id>10</id><inbound-interface>outside</inbound-interface><protocol>tcp</protocol>
+        <destination><address>{ALGD_OUTSIDE_ADDRESS}</address><port>21</port></destination>
+        <translation><address>{CLIENT_ADDRESS}</address></translation>
+      </rule></destination></nat></service></config>""")
+    nc.commit()
+    server = start_vsftpd(topology, tmp_path, 21, namespace=topology.client, address=CLIENT_ADDRESS)
+    try:
+        url = f"ftp://{ALGD_OUTSIDE_ADDRESS}/data.txt"
+        result = run(in_ns(topology.server, "curl", "-s", "-S", "--max-time", "15", "--ftp-pasv", "--disable-epsv",
+                           url), timeout=30, check=False)
+        assert result.returncode == 0, f"curl through DNAT failed: {result.stderr}\n{server.protocol_log()}"
+        assert result.stdout == server.content
+        # vsftpd answered 227 with its own address; the client must have been sent the outside address.
+        assert "227 Entering Passive Mode (192,0,2,2" in server.protocol_log(), server.protocol_log()
+        table = sessions(nc)
+        control = [s for s in table if s.get("translated-destination-address") == CLIENT_ADDRESS
+                   and s["destination-port"] == "21"]
+        assert control and control[0].get("alg") == "ftp", table
+        assert [s for s in table if s["parent"] == control[0]["id"]], table
     finally:
         server.stop()
