@@ -1,0 +1,99 @@
+"""RSH through algd with real peers: rsh-redone's in.rshd in the server namespace (started per connection by
+socat, as it has no standalone mode) and netkit rsh (Debian rsh-client) in the client namespace, through the
+guide's SNAT rule 22 ("Recommended additional RSH configuration": tcp to port 514, translation port 513-1023).
+netkit rsh sends the port of its stderr channel first; in.rshd connects back to it from a reserved port. That
+connection reaches the client only through the RSH ALG's expectation, so stderr arrives only with the ALG.
+
+in.rshd authenticates with PAM's pam_rhosts against ~root/.rhosts, and exits unless the client's address has a
+name (getnameinfo with NI_NAMEREQD: the namespaces have no DNS). The test never touches the system's files: the
+server runs in a private mount namespace where files under the test's tmp dir are bind-mounted over /etc/hosts
+(the system's entries plus names for the NAT and client addresses) and over /root (a .rhosts that trusts root
+from the address the server sees, the NAT address)."""
+
+import pytest
+
+from algd_e2e import (ALGD_OUTSIDE_ADDRESS, CLIENT_ADDRESS, NS, SERVER_ADDRESS, BackgroundProcess, in_ns, run,
+                      sessions, wait_until)
+
+SYS = NS["sys"]
+NAT = NS["nat"]
+RSHD = "/usr/sbin/in.rshd"
+RSH = "/usr/bin/netkit-rsh"
+COMMAND = "echo out; echo err >&2"
+
+RULE_22 = f"""<config><service xmlns="{NAT}"><nat><source><rule>
+  <id>22</id><description>rsh</description><outbound-interface>outside</outbound-interface>
+  <protocol>tcp</protocol><destination><port>514</port></destination>
+  <translation><address>{ALGD_OUTSIDE_ADDRESS}</address><port>513-1023</port></translation>
+</rule></source></nat></service></config>"""
+
+
+@pytest.fixture
+def rsh_server(topology, tmp_path):
+    home = tmp_path / "rsh-root-home"
+    home.mkdir(mode=0o700)
+    rhosts = home / ".rhosts"
+    rhosts.write_text(f"{ALGD_OUTSIDE_ADDRESS} root\n{CLIENT_ADDRESS} root\n")
+    rhosts.chmod(0o600)
+    hosts = tmp_path / "rsh-hosts"
+    with open("/etc/hosts") as system_hosts:
+        hosts.write_text(system_hosts.read() + f"\n{ALGD_OUTSIDE_ADDRESS} algd-nat\n{CLIENT_ADDRESS} rsh-client\n")
+    # nofork: in.rshd gets the TCP socket itself (it reads the client's address and port from it).
+    script = (f"mount --make-rprivate / && mount --bind {home} /root && mount --bind {hosts} /etc/hosts && "
+              f"exec socat TCP-LISTEN:514,reuseaddr,fork EXEC:{RSHD},nofork")
+    server = BackgroundProcess(in_ns(topology.server, "unshare", "-m", "sh", "-c", script), tmp_path / "rshd.log")
+    try:
+        wait_until(lambda: run(in_ns(topology.server, "ss", "-Hltn", "sport = :514")).stdout.strip()
+                   or server.proc.poll() is not None, 10, what="socat to listen on 514")
+        assert server.proc.poll() is None, f"socat exited: {server.output()}"
+        yield server
+    finally:
+        server.stop()
+        # An in.rshd still connecting back (the ALG disabled) is a process this test started: end it by PID.
+        for pid in run(["ip", "netns", "pids", topology.server], check=False).stdout.split():
+            run(["kill", "-KILL", pid], check=False)
+
+
+def add_rule_22(nc):
+    nc.edit_config(target="candidate", config=RULE_22)
+    nc.commit()
+
+
+def rsh(topology, seconds=20):
+    return run(in_ns(topology.client, "timeout", str(seconds), RSH, SERVER_ADDRESS, COMMAND),
+               timeout=seconds + 10, check=False)
+
+
+def test_stdout_and_stderr_arrive_on_their_channels_and_stderr_is_a_child(algd, nc, rsh_server):
+    add_rule_22(nc)
+    result = rsh(algd.topology)
+    assert result.returncode == 0, f"rsh failed ({result.returncode}): {result.stderr}\nrshd: {rsh_server.output()}"
+    assert result.stdout == "out\n", result.stdout
+    assert result.stderr == "err\n", result.stderr
+
+    table = sessions(nc)
+    control = [s for s in table if s["destination-port"] == "514" and s["protocol-number"] == "6"]
+    assert control and control[0].get("alg") == "rsh", table
+    assert control[0]["translated-address"] == ALGD_OUTSIDE_ADDRESS, control[0]
+    assert 513 <= int(control[0]["translated-port"]) <= 1023, control[0]
+    children = [s for s in table if s["parent"] == control[0]["id"]]
+    assert children, f"no stderr session linked to the control session {control[0]['id']}: {table}"
+    stderr = children[0]
+    assert stderr["source-address"] == SERVER_ADDRESS, stderr
+    assert int(stderr["source-port"]) < 1024, f"in.rshd connects from a reserved port: {stderr}"
+    assert stderr["destination-address"] == ALGD_OUTSIDE_ADDRESS, stderr
+    assert stderr["translated-destination-address"] == CLIENT_ADDRESS, stderr
+
+
+def test_stderr_channel_fails_when_the_alg_is_disabled(algd, nc, rsh_server):
+    add_rule_22(nc)
+    nc.edit_config(target="candidate",
+                   config=f'<config><system xmlns="{SYS}"><alg><rsh><disable/></rsh></alg></system></config>')
+    nc.commit()
+    result = rsh(algd.topology, seconds=15)
+    assert result.returncode != 0, f"rsh worked without the ALG: the test proves nothing: {result}"
+    print(f"without the ALG: rsh exited {result.returncode}, stdout {result.stdout!r}, stderr {result.stderr!r}")
+    assert "err" not in result.stderr.split("\n"), result.stderr
+    table = sessions(nc)
+    control = [s for s in table if s["destination-port"] == "514" and s["protocol-number"] == "6"]
+    assert control and not control[0].get("alg"), table
