@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+"""Management-path benchmark of algd (not part of the test suite): commit latency for a one-leaf change, and
+<get> of a session table with many sessions. Builds its own namespaces (examples/demo/topology.sh, prefix
+'algdb', management 203.0.113.248/30), starts algd, measures, and removes everything it made.
+
+  sudo netconf-server/bench/netconf-bench.py [--commits 200] [--sessions 100000]
+
+Traffic stays inside the namespaces it creates; every loop is bounded in count and time.
+"""
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import ncclient.transport.ssh
+
+ncclient.transport.ssh.TICK = 0.001
+from ncclient import manager  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+TOPOLOGY = REPO / "examples" / "demo" / "topology.sh"
+ALGD = REPO / "netconf-server" / "bin" / "algd"
+PREFIX, MGMT_BASE = "algdb", 248
+MGMT = f"203.0.113.{MGMT_BASE + 2}"
+SYS = "urn:algd:yang:algd-system"
+ST = "urn:algd:yang:algd-session-table"
+
+FLOOD = r"""
+import socket, sys, time
+count, deadline = int(sys.argv[1]), time.monotonic() + float(sys.argv[2])
+sent = 0
+for source in ("192.0.2.2", "192.0.2.3"):
+    for port in range(10000, 60000):
+        if sent >= count or time.monotonic() > deadline:
+            break
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind((source, port))
+        s.sendto(b"x", ("198.51.100.2", 9))
+        s.close()
+        sent += 1
+print(sent)
+"""
+
+
+def sh(*cmd, **kw):
+    return subprocess.run([str(c) for c in cmd], check=True, capture_output=True, text=True, **kw)
+
+
+def rss_kib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--commits", type=int, default=200)
+    parser.add_argument("--sessions", type=int, default=100_000)
+    args = parser.parse_args()
+    sh(ALGD, "build", timeout=900)
+    work = Path(tempfile.mkdtemp(prefix="algd-bench-"))
+    (work / "startup.xml").write_text((REPO / "examples" / "demo" / "startup.xml").read_text())
+    (work / "users").write_text("bench:bench\n")
+    sh(TOPOLOGY, "up", PREFIX, MGMT_BASE, timeout=60)
+    daemon = None
+    try:
+        sh("ip", "-n", f"{PREFIX}-client", "addr", "add", "192.0.2.3/24", "dev", "eth0")
+        log = open(work / "algd.log", "wb")
+        daemon = subprocess.Popen(["ip", "netns", "exec", f"{PREFIX}-router", "env", "ALGD_NO_BUILD=1", str(ALGD),
+                                   "run", "--config", str(work / "startup.xml"), "--users", str(work / "users"),
+                                   "--netconf-address", MGMT], stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 90
+        while b"listening on" not in (work / "algd.log").read_bytes():
+            if time.monotonic() > deadline or daemon.poll() is not None:
+                sys.exit("algd did not start:\n" + (work / "algd.log").read_text())
+            time.sleep(0.2)
+        nc = manager.connect(host=MGMT, port=830, username="bench", password="bench", hostkey_verify=False,
+                             allow_agent=False, look_for_keys=False, timeout=60)
+
+        round_trips = []
+        for i in range(args.commits):
+            port = 3000 + i % 2
+            started = time.perf_counter()
+            nc.edit_config(target="candidate", config=f'<config><system xmlns="{SYS}"><alg><ftp><port>{port}'
+                           f'</port></ftp></alg></system></config>')
+            nc.commit()
+            round_trips.append((time.perf_counter() - started) * 1000)
+            nc.edit_config(target="candidate", config=f'<config><system xmlns="{SYS}"><alg><ftp><port '
+                           f'xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0" nc:operation="delete">{port}'
+                           f'</port></ftp></alg></system></config>')
+            nc.commit()
+        server = [int(m) / 1000 for m in re.findall(rb"commit applied in (\d+) ", (work / "algd.log").read_bytes())]
+        server = server[-2 * args.commits:]
+
+        rss_before = rss_kib(daemon.pid)
+        flood = subprocess.run(["ip", "netns", "exec", f"{PREFIX}-client", "/usr/bin/python3", "-c", FLOOD,
+                                str(args.sessions), "25"], capture_output=True, text=True, timeout=60)
+        sent = int(flood.stdout.strip() or 0)
+        started = time.perf_counter()
+        reply = nc.get(filter=("subtree", f'<session-table xmlns="{ST}"/>'))
+        get_seconds = time.perf_counter() - started
+        xml = reply.data_xml
+        listed = xml.count("<session>")
+        rss_after = rss_kib(daemon.pid)
+        nc.close_session()
+
+        def quantiles(values):
+            values = sorted(values)
+            return (f"median {statistics.median(values):.2f} ms, p95 {values[int(len(values) * 0.95) - 1]:.2f} ms,"
+                    f" max {values[-1]:.2f} ms")
+
+        print(f"commit, one-leaf change, server side (translate+validate+apply+persist): {quantiles(server)}"
+              f" over {len(server)} commits")
+        print(f"edit-config + commit, ncclient round trip: {quantiles(round_trips)} over {len(round_trips)}")
+        print(f"<get> session-table: {listed} sessions listed ({sent} UDP flows sent) in {get_seconds:.2f} s,"
+              f" {len(xml) / 1e6:.1f} MB of XML")
+        print(f"algd RSS: {rss_before / 1024:.0f} MiB before the flows, {rss_after / 1024:.0f} MiB after the get")
+    finally:
+        if daemon is not None and daemon.poll() is None:
+            daemon.terminate()
+            try:
+                daemon.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                daemon.kill()
+        subprocess.run([str(TOPOLOGY), "down", PREFIX], capture_output=True)
+
+
+if __name__ == "__main__":
+    main()
