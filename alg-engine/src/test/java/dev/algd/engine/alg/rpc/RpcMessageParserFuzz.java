@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * against a parse of an exact-size copy.
  * <p>
  * Jazzer fuzzes {@link #parserAnswersEveryInputWithinItsRange} with {@code JAZZER_FUZZ=1}; the normal test run
- * replays its inputs directory and the written messages, and jqwik adds random bytes.
+ * replays its inputs directory and the written and captured messages, and jqwik adds random bytes.
  */
 class RpcMessageParserFuzz {
     private static final int GUARD = 8;
@@ -69,11 +69,12 @@ class RpcMessageParserFuzz {
         seeds.add(new RpcMessageWriter(MemorySegment.ofArray(new byte[512]))
                 .getAddrReply(2, "198.51.100.2.3.233").toArray());
         seeds.add(RpcMessageWriter.record(seeds.get(2), 16));
+        seeds.addAll(RpcFixtures.messages().values());
         return seeds;
     }
 
     @Test
-    void writtenMessagesAreSeeds() {
+    void writtenAndCapturedMessagesAreSeeds() {
         for (byte[] seed : seeds()) {
             parserAnswersEveryInputWithinItsRange(seed);
             for (int cut = 0; cut < seed.length; cut++) {

@@ -27,6 +27,49 @@ class RpcMessageParserTest {
     }
 
     @Test
+    void rpcinfosGetAddrOverUdpAndRpcbindsReplyAreRead() {
+        assertEquals(RpcReason.OK, parse(RpcFixtures.message("rpcinfo-getaddr-udp")));
+        assertEquals(0x6b065617, out.xid);
+        assertEquals(4, out.version, "libtirpc asks rpcbind version 4");
+        assertEquals(RpcMessage.QUERY_GETADDR, out.query);
+        assertEquals(100_024, out.queriedProgram);
+        assertEquals(1, out.queriedVersion);
+        assertEquals(17, out.queriedProtocol);
+        assertEquals(RpcReason.OK, parse(RpcFixtures.message("rpcbind-getaddr-udp-reply"), RpcMessage.QUERY_GETADDR));
+        assertEquals(0x6b065617, out.xid);
+        assertEquals(Ipv4Addresses.parse("198.51.100.2"), out.resultAddress);
+        assertEquals(44_090, out.resultPort, "the port the service registered");
+    }
+
+    @Test
+    void rpcinfosGetAddrOverTcpIsOneRecord() {
+        byte[] stream = RpcFixtures.message("rpcinfo-getaddr-tcp-record");
+        MemorySegment segment = MemorySegment.ofArray(stream);
+        assertEquals(RpcReason.OK, RpcMessageParser.parseRecord(segment, 0, stream.length, record));
+        assertEquals(1, record.fragments);
+        MemorySegment joined = MemorySegment.ofArray(new byte[RpcMessageParser.MAX_RECORD_BYTES]);
+        int length = RpcMessageParser.joinRecord(segment, record, joined);
+        assertEquals(RpcReason.OK, RpcMessageParser.parse(joined, 0, length, RpcMessage.QUERY_NONE, out));
+        assertEquals(6, out.queriedProtocol);
+        byte[] reply = RpcFixtures.message("rpcbind-getaddr-tcp-reply-record");
+        segment = MemorySegment.ofArray(reply);
+        assertEquals(RpcReason.OK, RpcMessageParser.parseRecord(segment, 0, reply.length, record));
+        length = RpcMessageParser.joinRecord(segment, record, joined);
+        assertEquals(RpcReason.OK, RpcMessageParser.parse(joined, 0, length, RpcMessage.QUERY_GETADDR, out));
+        assertEquals(43_065, out.resultPort);
+    }
+
+    @Test
+    void capturedUnregisteredProgramAndSetCallAreNamed() {
+        assertEquals(RpcReason.OK, parse(RpcFixtures.message("rpcinfo-getaddr-unregistered")));
+        assertEquals(100_003, out.queriedProgram);
+        assertEquals(RpcReason.NOT_REGISTERED,
+                parse(RpcFixtures.message("rpcbind-getaddr-unregistered-reply"), RpcMessage.QUERY_GETADDR));
+        assertEquals(RpcReason.NOT_A_PORT_QUERY, parse(RpcFixtures.message("python-pmap-set-udp")), "SET");
+        assertEquals(RpcReason.REPLY_NOT_READ, parse(RpcFixtures.message("rpcbind-pmap-set-reply")));
+    }
+
+    @Test
     void getPortCallOfVector11HasItsArguments() {
         byte[] call = writer().getPortCall(0x01020304, 100_000, 2, 17).toArray();
         assertEquals(56, call.length, "alg-behaviour.md §3: 56 bytes with AUTH_NONE");
