@@ -4,8 +4,12 @@ and TCP, registered with the portmapper's SET call) in the server namespace, rpc
 Only one rpcbind can run on a machine (it owns /run/rpcbind.sock and /run/rpcbind.lock), so the fixture skips when
 one already runs and stops the one it started by its PID. 100024 is not one of the guide's default programs: the
 tests configure it with `system alg rpc program 100024`. A firewall on the outside interface lets only port 111 and
-RELATED flows out, so a call to the service's own port passes only as a child of the portmapper session."""
+RELATED flows out, so a call to the service's own port passes only as a child of the portmapper session.
+rpcinfo (libtirpc 1.3.3) asks rpcbind with version 4 GETADDR over the transport it calls (UDP for -u, TCP in record
+marking for -t), so these tests prove GETADDR; portmap v2 GETPORT is proven by RpcAlgTest."""
 
+
+from pathlib import Path
 
 import pytest
 
@@ -91,6 +95,11 @@ serve_tcp(tcp)
 '''
 
 
+# What rpcbind 1.2.6 leaves behind after SIGTERM: its socket, its lock and its warm-start state.
+RPCBIND_FILES = [Path("/run/rpcbind.sock"), Path("/run/rpcbind.lock"), Path("/run/rpcbind/portmap.xdr"),
+                 Path("/run/rpcbind/rpcbind.xdr")]
+
+
 def running_rpcbind():
     """PIDs of any rpcbind on this machine, in any namespace (pgrep reads /proc; nothing is signalled)."""
     result = run(["pgrep", "-x", "rpcbind"], check=False)
@@ -99,12 +108,14 @@ def running_rpcbind():
 
 @pytest.fixture
 def rpc_service(topology, tmp_path):
-    """rpcbind (foreground, -i: registrations from loopback are accepted as for any local service) and the service
-    on 198.51.100.2 in the server namespace; both stopped by PID afterwards."""
+    """rpcbind (foreground; -i also accepts registrations from non-loopback callers, harmless in the test's own
+    namespace) and the service on 198.51.100.2 in the server namespace; both stopped by PID afterwards, and the files
+    rpcbind created removed."""
     others = running_rpcbind()
     if others:
         pytest.skip(f"an rpcbind already runs on this machine (pid {' '.join(others)}); only one can run, and this "
                     "test does not touch one it did not start")
+    absent = [path for path in RPCBIND_FILES if not path.exists()]
     rpcbind = BackgroundProcess(in_ns(topology.server, "rpcbind", "-f", "-i"), tmp_path / "rpcbind.log")
     service = None
     try:
@@ -126,6 +137,8 @@ def rpc_service(topology, tmp_path):
         if service is not None:
             service.stop()
         rpcbind.stop()
+        for path in absent:  # only what this rpcbind created
+            path.unlink(missing_ok=True)
 
 
 def rpcinfo(topology, *args, seconds=15):
