@@ -36,7 +36,11 @@ import java.util.function.Supplier;
  * <p>
  * Known limits: a record longer than the framework's hold bound that ends in a later segment passes unparsed, and the
  * next segment is then read from its start as if a record began there (a bad record mark stops the reading; the
- * segment passes). GETADDR over IPv6 (netid tcp6/udp6) is not translated.
+ * segment passes). GETADDR over IPv6 (netid tcp6/udp6) is not translated. Behind destination NAT a GETADDR reply
+ * names the server's own address, which is not rewritten, so a client that connects to it rather than to the address
+ * it asked misses the expectation (Vyatta does not read GETADDR at all; GETPORT carries no address). The per-session
+ * state is keyed by session id rather than the framework's slot, and ages out instead of ending with its session
+ * ({@link PendingCalls} says why).
  */
 public final class RpcAlg implements Alg {
     /**
