@@ -40,10 +40,12 @@ import java.lang.foreign.MemorySegment;
  * own ({@link RshSessionMemory}); a session is remembered once its first string was parsed whole (or could not be
  * held), not after a drop, so a retransmitted malformed string is dropped again.
  * <p>
- * Known limits: a retransmission of a rewritten first string (lost between algd and the server) passes unparsed
- * with the client's port, as the session is remembered by then; with the port kept (the usual case) nothing is
- * rewritten, so this matters only when P was taken. The port cannot be reserved from the source NAT rule's range
- * (the same gap as FtpAlg's).
+ * A client resending a first string whose port was moved (the segment lost after algd) has it rewritten again:
+ * the ALG remembers the port asked for and the port given, and rewrites a later segment that is exactly that string
+ * (netkit rsh sends nothing else until the server has connected to its stderr port).
+ * <p>
+ * Known limits: the port cannot be reserved from the source NAT rule's range (the same gap as FtpAlg's); a segment
+ * of standard input that is exactly the moved string would be rewritten too.
  */
 public final class RshAlg implements Alg {
     /** Two pending children per control session (stderr and IDENT), Vyatta's default expectation timeout of 10 s. */
@@ -88,13 +90,18 @@ public final class RshAlg implements Alg {
 
     @Override
     public AlgOutcome inspect(AlgPacket packet) {
-        if (packet.protocol() != PROTOCOL_TCP || packet.direction() != Direction.ORIGINAL
-                || sessions.contains(packet.sessionId())) {
+        if (packet.protocol() != PROTOCOL_TCP || packet.direction() != Direction.ORIGINAL) {
             return AlgOutcome.PASS;
         }
         MemorySegment segment = packet.segment();
         long from = packet.payloadOffset();
-        RshReason reason = RshStderrPortParser.parse(segment, from, from + packet.payloadLength(), stderr);
+        long end = from + packet.payloadLength();
+        int entry = sessions.indexOf(packet.sessionId());
+        if (entry != RshSessionMemory.ABSENT) {
+            rewriteAgainIfResent(packet, entry, from, end);
+            return AlgOutcome.PASS;
+        }
+        RshReason reason = RshStderrPortParser.parse(segment, from, end, stderr);
         reasonCounters[reason.ordinal()]++;
         switch (reason) {
             case INCOMPLETE -> {
@@ -114,22 +121,39 @@ public final class RshAlg implements Alg {
                 return AlgOutcome.PASS;
             }
             default -> {
-                remember(packet);
-                expectStderr(packet);
+                expectStderr(packet, remember(packet));
                 expectIdent(packet);
                 return AlgOutcome.PASS;
             }
         }
     }
 
-    private void remember(AlgPacket packet) {
-        if (sessions.add(packet.sessionId())) {
-            eventCounters[RshEvent.SESSION_FORGOTTEN.ordinal()]++;
+    private int remember(AlgPacket packet) {
+        long evictions = sessions.evictions();
+        int entry = sessions.add(packet.sessionId());
+        eventCounters[RshEvent.SESSION_FORGOTTEN.ordinal()] += sessions.evictions() - evictions;
+        return entry;
+    }
+
+    /**
+     * A decided session whose port was moved: a segment that is exactly its first string again (the client resending
+     * it, lost after algd) is rewritten as the first time, so that the server connects to the port expected. The
+     * framework keeps the sequence shift of the first time (a retransmission changes no delta).
+     */
+    private void rewriteAgainIfResent(AlgPacket packet, int entry, long from, long end) {
+        int moved = sessions.movedPort(entry);
+        if (moved == 0) {
+            return;
+        }
+        RshReason reason = RshStderrPortParser.parse(packet.segment(), from, end, stderr);
+        if (reason == RshReason.OK && stderr.end == end && stderr.port == sessions.wantedPort(entry)) {
+            eventCounters[RshEvent.RESENT_STRING_REWRITTEN.ordinal()]++;
+            rewrite(packet, writer.writePort(moved));
         }
     }
 
     /** The server's connection to the client's stderr port. */
-    private void expectStderr(AlgPacket packet) {
+    private void expectStderr(AlgPacket packet, int entry) {
         int client = packet.arrivedSourceAddress();
         int clientAsSeen = packet.leavingSourceAddress();
         boolean isTranslated = clientAsSeen != client;
@@ -145,6 +169,7 @@ public final class RshAlg implements Alg {
             if (stored == ExpectationReason.CREATED || stored == ExpectationReason.REFRESHED) {
                 eventCounters[RshEvent.STDERR_EXPECTED.ordinal()]++;
                 if (port != wanted) {
+                    sessions.moved(entry, wanted, port);
                     rewrite(packet, writer.writePort(port));
                 }
                 return;

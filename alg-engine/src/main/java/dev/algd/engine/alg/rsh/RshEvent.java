@@ -19,5 +19,7 @@ public enum RshEvent {
     /** An unfinished first string could not be held for the next segment: it passed unparsed. */
     NOT_HELD,
     /** A remembered session was pushed out of {@link RshSessionMemory} by a newer one. */
-    SESSION_FORGOTTEN
+    SESSION_FORGOTTEN,
+    /** A resent first string whose port was moved was rewritten again. */
+    RESENT_STRING_REWRITTEN
 }

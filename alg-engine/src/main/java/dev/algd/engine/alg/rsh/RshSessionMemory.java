@@ -1,9 +1,10 @@
 package dev.algd.engine.alg.rsh;
 
 /**
- * Which control sessions already had their first string inspected: the per-session state {@link RshAlg} needs and
- * the framework does not offer (an {@link dev.algd.engine.alg.AlgPacket} carries the session's id, but neither a
- * per-session scratch word nor the TCP sequence number, and no call tells an ALG that a session ended).
+ * Which control sessions already had their first string inspected, and for those whose stderr port was moved the
+ * port asked for and the port given: the per-session state {@link RshAlg} needs and the framework does not offer (an
+ * {@link dev.algd.engine.alg.AlgPacket} carries the session's id, but neither a per-session scratch word nor the TCP
+ * sequence number, and no call tells an ALG that a session ended).
  * <p>
  * A fixed table of session ids, allocated at start, in sets of {@link #WAYS}: a new id takes a free way of its set,
  * else the way with the smallest id. Session ids grow with each session an engine creates, so the smallest is the
@@ -14,10 +15,14 @@ package dev.algd.engine.alg.rsh;
 final class RshSessionMemory {
     /** Ways per set. */
     static final int WAYS = 4;
+    static final int ABSENT = -1;
     private static final long EMPTY = 0;
 
     private final long[] ids;
+    private final int[] wantedPorts;
+    private final int[] movedPorts;
     private final int setMask;
+    private long evictions;
 
     /** @param capacity how many sessions are remembered; a power of two, at least {@link #WAYS} */
     RshSessionMemory(int capacity) {
@@ -25,6 +30,8 @@ final class RshSessionMemory {
             throw new IllegalArgumentException("capacity " + capacity + " is not a power of two >= " + WAYS);
         }
         ids = new long[capacity];
+        wantedPorts = new int[capacity];
+        movedPorts = new int[capacity];
         setMask = capacity / WAYS - 1;
     }
 
@@ -33,35 +40,65 @@ final class RshSessionMemory {
         return (int) (h >>> 40) & setMask;
     }
 
-    /** Whether the first string of session {@code id} was inspected. Ids are never 0. */
-    boolean contains(long id) {
+    /** The entry of session {@code id} (ids are never 0), or {@link #ABSENT}. */
+    int indexOf(long id) {
         int base = set(id) * WAYS;
         for (int w = 0; w < WAYS; w++) {
             if (ids[base + w] == id) {
-                return true;
+                return base + w;
             }
         }
-        return false;
+        return ABSENT;
     }
 
-    /** Remembers that the first string of session {@code id} was inspected; answers whether another was forgotten. */
-    boolean add(long id) {
+    boolean contains(long id) {
+        return indexOf(id) != ABSENT;
+    }
+
+    /** Remembers session {@code id} (its port not moved) and returns its entry. */
+    int add(long id) {
         int base = set(id) * WAYS;
         int victim = base;
         for (int w = 0; w < WAYS; w++) {
             long held = ids[base + w];
             if (held == id) {
-                return false;
+                return base + w;
             }
             if (held == EMPTY) {
-                ids[base + w] = id;
-                return false;
+                victim = base + w;
+                break;
             }
             if (held < ids[victim]) {
                 victim = base + w;
             }
         }
+        if (ids[victim] != EMPTY) {
+            evictions++;
+        }
         ids[victim] = id;
-        return true;
+        wantedPorts[victim] = 0;
+        movedPorts[victim] = 0;
+        return victim;
+    }
+
+    /** Records that the stderr port {@code wanted} of the session at {@code entry} became {@code moved}. */
+    void moved(int entry, int wanted, int moved) {
+        wantedPorts[entry] = wanted;
+        movedPorts[entry] = moved;
+    }
+
+    /** The port asked for by the session at {@code entry}, when it was moved; 0 otherwise. */
+    int wantedPort(int entry) {
+        return wantedPorts[entry];
+    }
+
+    /** The port given instead, 0 when the port was not moved. */
+    int movedPort(int entry) {
+        return movedPorts[entry];
+    }
+
+    /** How often a remembered session was pushed out by a newer one. */
+    long evictions() {
+        return evictions;
     }
 }

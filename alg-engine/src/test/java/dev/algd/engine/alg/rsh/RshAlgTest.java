@@ -3,6 +3,7 @@ package dev.algd.engine.alg.rsh;
 import static dev.algd.engine.testing.TestPackets.ACK;
 import static dev.algd.engine.testing.TestPackets.PSH;
 import static dev.algd.engine.testing.TestPackets.SYN;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -213,6 +214,30 @@ class RshAlgTest {
         MemorySegment stderr = serverConnects(SERVER_STDERR_PORT, 1000);
         assertEquals(address(OTHER_CLIENT), ip(stderr).destinationAddress());
         assertEquals(999, tcp(stderr).destinationPort());
+    }
+
+    @Test
+    void resentMovedStderrPortIsRewrittenIdentically() {
+        sourceNat();
+        fromClient(1000, "999\0");
+        connect(OTHER_CLIENT, CLIENT_PORT);
+        byte[] first = send(fromClient(OTHER_CLIENT, 1000, "999\0"), INSIDE).asSlice(0, packet.length)
+                .toArray(ValueLayout.JAVA_BYTE);
+        byte[] again = send(fromClient(OTHER_CLIENT, 1000, "999\0"), INSIDE).asSlice(0, packet.length)
+                .toArray(ValueLayout.JAVA_BYTE);
+        assertArrayEquals(first, again);
+        assertEquals(1, alg.count(RshEvent.RESENT_STRING_REWRITTEN));
+        assertEquals(1005, tcp(send(fromClient(OTHER_CLIENT, 1004, "root\0"), INSIDE)).sequenceNumber(),
+                "the shift is the first time's");
+    }
+
+    @Test
+    void resentStringWhosePortWasKeptPassesAsItIs() {
+        sourceNat();
+        fromClient(1000, "1022\0");
+        assertEquals("1022\0", payload(fromClient(1000, "1022\0")));
+        assertEquals(0, alg.count(RshEvent.RESENT_STRING_REWRITTEN));
+        assertEquals(1, alg.count(RshReason.OK));
     }
 
     @Test
