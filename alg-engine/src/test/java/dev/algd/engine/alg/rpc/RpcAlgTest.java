@@ -402,6 +402,40 @@ class RpcAlgTest {
         assertTrue(engine.algCounters().expectationsActive() == 2);
     }
 
+    /** The captured rpcinfo/rpcbind exchange (rpcinfo-rpcbind.txt) in the e2e topology, behind masquerade. */
+    @Test
+    void capturedRpcinfoGetAddrOverUdpAndTcpExpectsTheService() {
+        String client = "192.0.2.2";
+        String server = "198.51.100.2";
+        String outside = "198.51.100.1";
+        EngineConfig config = new EngineConfig(
+                Map.of(AlgId.RPC, new AlgSettings(AlgId.RPC, true, List.of(), List.of(100_024L))),
+                List.of(new InterfaceConfig("inside", "inside", List.of(Ipv4Prefix.parse("192.0.2.1/24"))),
+                        new InterfaceConfig("outside", "outside", List.of(Ipv4Prefix.parse(outside + "/24")))),
+                List.of(), List.of(new SourceNatRule(100, "", false, "outside", SourceNatRule.ANY_PROTOCOL, null,
+                        null, null, null, false, AddressRange.parse(outside), null)));
+        engine = new Engine(config, new EngineLimits(64), Timeouts.defaults(), List.of(alg));
+        alg.readProgramsFrom(engine::config);
+
+        send(TestPackets.udp().from(client, 949).to(server, 111)
+                .payload(RpcFixtures.message("rpcinfo-getaddr-udp")), INSIDE);
+        send(TestPackets.udp().from(server, 111).to(outside, 949)
+                .payload(RpcFixtures.message("rpcbind-getaddr-udp-reply")), OUTSIDE);
+        send(TestPackets.tcp().from(client, 950).to(server, 111).seq(999).flags(SYN), INSIDE);
+        send(TestPackets.tcp().from(server, 111).to(outside, 950).seq(4999).ack(1000).flags(SYN | ACK), OUTSIDE);
+        send(TestPackets.tcp().from(client, 950).to(server, 111).seq(1000).ack(5000).flags(ACK | PSH)
+                .payload(RpcFixtures.message("rpcinfo-getaddr-tcp-record")), INSIDE);
+        send(TestPackets.tcp().from(server, 111).to(outside, 950).seq(5000).ack(1096).flags(ACK | PSH)
+                .payload(RpcFixtures.message("rpcbind-getaddr-tcp-reply-record")), OUTSIDE);
+
+        assertEquals(2, alg.count(RpcEvent.CHILD_EXPECTED));
+        assertEquals(Verdict.FORWARD, send(TestPackets.udp().from(client, 41000).to(server, 44_090)
+                .payload(new byte[4]), INSIDE));
+        assertEquals(Verdict.FORWARD, send(TestPackets.tcp().from(client, 41001).to(server, 43_065).flags(SYN),
+                INSIDE));
+        assertEquals(2, engine.algCounters().count(AlgEvent.EXPECTATION_MATCHED));
+    }
+
     @Test
     void disabledAlgLeavesTheFirewallClosed() {
         start(List.of(), List.of(), List.of(), false);
