@@ -52,7 +52,7 @@ public final class RshAlg implements Alg {
     static final AlgPolicy POLICY = new AlgPolicy(2, 10);
     /** How many ports above P a moved stderr port may take when another control session expects P. */
     static final int MAX_PORT_TRIES = 16;
-    /** How many control sessions one ALG instance remembers (8 bytes each). */
+    /** How many control sessions one ALG instance remembers (16 bytes each: 1 MiB). */
     public static final int DEFAULT_REMEMBERED_SESSIONS = 1 << 16;
     /** RFC 1413: the IDENT server listens on tcp/113. */
     static final int IDENT_PORT = 113;
