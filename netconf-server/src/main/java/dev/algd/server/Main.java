@@ -4,6 +4,8 @@ import dev.algd.engine.Engine;
 import dev.algd.engine.EngineLimits;
 import dev.algd.engine.alg.Alg;
 import dev.algd.engine.alg.ftp.FtpAlg;
+import dev.algd.engine.alg.rpc.RpcAlg;
+import dev.algd.engine.alg.rsh.RshAlg;
 import dev.algd.engine.alg.tftp.TftpAlg;
 import dev.algd.engine.session.Timeouts;
 import dev.algd.engine.config.EngineConfig;
@@ -40,9 +42,6 @@ public final class Main {
               --idle-timeout S     close NETCONF sessions idle for S seconds (default 3600)
               --max-sessions N     at most N SSH sessions at once (default 32)
             """;
-
-    /** Every ALG algd implements; which flows each sees is decided by the configuration (system alg). */
-    static final List<Alg> ALGS = List.of(new FtpAlg(), new TftpAlg());
 
     record Options(Path config, String address, int port, Path users, Path authorizedKeys, Path hostKey,
             int idleTimeoutSeconds, int maxSessions) {
@@ -136,7 +135,12 @@ public final class Main {
             return 2;
         }
 
-        Engine engine = new Engine(EngineConfig.empty(), EngineLimits.defaults(), Timeouts.defaults(), ALGS);
+        // Every ALG algd implements; which flows each sees is decided by the configuration (system alg).
+        RpcAlg rpc = new RpcAlg();
+        List<Alg> algs = List.of(new FtpAlg(), new TftpAlg(), new RshAlg(), rpc);
+        Engine engine = new Engine(EngineConfig.empty(), EngineLimits.defaults(), Timeouts.defaults(), algs);
+        // The Alg contract has no configuration hook yet; the RPC ALG reads its program list from the engine.
+        rpc.readProgramsFrom(engine::config);
         DataPlane dataPlane = new DataPlane(engine);
         ConfigCommitter committer = new ConfigCommitter(dataPlane, configFile, EngineConfig.empty());
         NetconfServer netconf = new NetconfServer(model, dataPlane, committer);
