@@ -22,6 +22,7 @@ def alg_state(nc, alg):
     entry = [a for a in data.iter(f"{{{SYS}}}alg") if a.findtext(f"{{{SYS}}}name") == alg][0]
     return {
         "enabled": entry.findtext(f"{{{SYS}}}enabled") == "true",
+        "implemented": entry.findtext(f"{{{SYS}}}implemented") == "true",
         "ports": [int(p.text) for p in entry.findall(f"{{{SYS}}}effective-port")],
         "programs": sorted(int(p.text) for p in entry.findall(f"{{{SYS}}}effective-program")),
     }
@@ -42,6 +43,11 @@ def test_disable_and_reenable_each_alg(algd, nc):
         assert alg_state(nc, alg)["enabled"] is False, f"{alg} still enabled after 'set ... disable'"
         assert cli(algd, "delete", "system", "alg", alg, "disable").returncode == 0
         assert alg_state(nc, alg)["enabled"] is True, f"{alg} still disabled after 'delete ... disable'"
+
+
+def test_alg_state_says_which_algs_this_algd_implements(nc):
+    implemented = {alg: alg_state(nc, alg)["implemented"] for alg in ("ftp", "tftp", "rpc", "rsh", "sip", "pptp")}
+    assert implemented == {"ftp": True, "tftp": True, "rpc": True, "rsh": True, "sip": False, "pptp": False}
 
 
 def test_icmp_disable_is_accepted_and_changes_nothing(algd, nc):

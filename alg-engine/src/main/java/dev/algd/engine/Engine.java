@@ -180,6 +180,11 @@ public final class Engine {
         apply(config);
     }
 
+    /** Whether this engine has code for {@code alg}; without it, configuration names the ALG to no effect. */
+    public boolean isImplemented(dev.algd.engine.config.AlgId alg) {
+        return algImplementations[alg.ordinal()] != null;
+    }
+
     /** A session with ALG state ended: its expectations and its ALG slot go with it. */
     private void sessionRemoved(int slot, int algSlot) {
         expectations.removeAllOf(algSlot);

@@ -27,7 +27,7 @@ final class AlgStateNodes {
     private AlgStateNodes() {
     }
 
-    static ContainerNode algState(EngineConfig config, AlgCounters counters) {
+    static ContainerNode algState(EngineConfig config, java.util.Set<AlgId> implemented, AlgCounters counters) {
         QName alg = SystemAlg.alg("alg");
         QName name = SystemAlg.alg("name");
         var list = ImmutableNodes.newSystemMapBuilder().withNodeIdentifier(new NodeIdentifier(alg));
@@ -36,7 +36,8 @@ final class AlgStateNodes {
             var entry = ImmutableNodes.newMapEntryBuilder()
                     .withNodeIdentifier(NodeIdentifierWithPredicates.of(alg, name, id.yangName()))
                     .withChild(ImmutableNodes.leafNode(name, id.yangName()))
-                    .withChild(ImmutableNodes.leafNode(SystemAlg.alg("enabled"), settings.enabled()));
+                    .withChild(ImmutableNodes.leafNode(SystemAlg.alg("enabled"), settings.enabled()))
+                    .withChild(ImmutableNodes.leafNode(SystemAlg.alg("implemented"), implemented.contains(id)));
             List<String> protocols = new java.util.ArrayList<>();
             if (id.isOnTcp()) {
                 protocols.add("tcp");

@@ -118,13 +118,17 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
         return FluentFuture.from(com.google.common.util.concurrent.Futures.immediateFuture(found));
     }
 
-    private record AlgSnapshot(dev.algd.engine.config.EngineConfig config, dev.algd.engine.alg.AlgCounters counters) {
+    private record AlgSnapshot(dev.algd.engine.config.EngineConfig config,
+            java.util.Set<dev.algd.engine.config.AlgId> implemented, dev.algd.engine.alg.AlgCounters counters) {
     }
 
     /** Takes the snapshot on the worker and renders it here, so the worker spends no time building nodes. */
     private ContainerNode algState() {
-        AlgSnapshot snapshot = dataPlane.query(engine -> new AlgSnapshot(engine.config(), engine.algCounters()));
-        return AlgStateNodes.algState(snapshot.config(), snapshot.counters());
+        AlgSnapshot snapshot = dataPlane.query(engine -> new AlgSnapshot(engine.config(),
+                java.util.Arrays.stream(dev.algd.engine.config.AlgId.values()).filter(engine::isImplemented)
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet()),
+                engine.algCounters()));
+        return AlgStateNodes.algState(snapshot.config(), snapshot.implemented(), snapshot.counters());
     }
 
     private List<SessionView> allSessions() {
