@@ -166,3 +166,17 @@ def test_confirmed_commit_without_persist_rolls_back_when_its_session_ends(sessi
     a.close_session()
     wait_until(lambda: "2121" not in b.get_config(source="running").data_xml, 10,
                what="the rollback after the session ended")
+
+
+def test_unknown_operation_is_not_supported_and_reveals_nothing(algd, nc):
+    from lxml import etree
+    for rpc in ('<frobnicate xmlns="urn:example:unknown"/>',
+                '<kill-session xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><session-id>99</session-id>'
+                '</kill-session>'):
+        with pytest.raises(RPCError) as refused:
+            nc.dispatch(etree.fromstring(rpc))
+        assert refused.value.tag == "operation-not-supported", refused.value.xml
+        text = refused.value.xml if isinstance(refused.value.xml, str) else etree.tostring(refused.value.xml).decode()
+        for leak in (algd.topology.mgmt_address.rsplit(".", 1)[0], "NetconfServerSession", "java.", "Exception"):
+            assert leak not in text, f"the error reveals {leak!r}:\n{text}"
+    assert "<data" in nc.get_config(source="running").data_xml, "the session did not survive"

@@ -99,6 +99,7 @@ public final class AlgdOperationServiceFactory implements NetconfOperationServic
                 new Commit(datastores, committer, confirmedCommits, session),
                 new CancelCommit(confirmedCommits, session),
                 new ClearSessions(dataPlane),
+                new UnsupportedOperation(),
                 new Validate(datastores, committer),
                 new Lock(datastores, session, false),
                 new Lock(datastores, session, true));
