@@ -180,3 +180,9 @@ def test_unknown_operation_is_not_supported_and_reveals_nothing(algd, nc):
         for leak in (algd.topology.mgmt_address.rsplit(".", 1)[0], "NetconfServerSession", "java.", "Exception"):
             assert leak not in text, f"the error reveals {leak!r}:\n{text}"
     assert "<data" in nc.get_config(source="running").data_xml, "the session did not survive"
+
+
+def test_get_schema_returns_every_algd_module(nc):
+    for module in ("algd-system", "algd-interfaces", "algd-nat", "algd-firewall", "algd-session-table"):
+        text = nc.get_schema(module).data
+        assert f"module {module} " in text and "revision 2026-11-25" in text, f"{module}: {text[:200]}"
