@@ -311,6 +311,11 @@ public final class Engine {
         this.interfaceNames = names;
         this.interfaceAddresses = addresses;
         routeGeneration = routeGeneration == Integer.MAX_VALUE ? 1 : routeGeneration + 1;
+        for (Alg alg : algImplementations) {
+            if (alg != null) {
+                alg.apply(config);
+            }
+        }
     }
 
     public EngineConfig config() {

@@ -136,11 +136,8 @@ public final class Main {
         }
 
         // Every ALG algd implements; which flows each sees is decided by the configuration (system alg).
-        RpcAlg rpc = new RpcAlg();
-        List<Alg> algs = List.of(new FtpAlg(), new TftpAlg(), new RshAlg(), rpc);
+        List<Alg> algs = List.of(new FtpAlg(), new TftpAlg(), new RshAlg(), new RpcAlg());
         Engine engine = new Engine(EngineConfig.empty(), EngineLimits.defaults(), Timeouts.defaults(), algs);
-        // The Alg contract has no configuration hook yet; the RPC ALG reads its program list from the engine.
-        rpc.readProgramsFrom(engine::config);
         DataPlane dataPlane = new DataPlane(engine);
         ConfigCommitter committer = new ConfigCommitter(dataPlane, configFile, EngineConfig.empty());
         NetconfServer netconf = new NetconfServer(model, dataPlane, committer);

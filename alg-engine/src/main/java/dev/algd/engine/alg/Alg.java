@@ -1,6 +1,7 @@
 package dev.algd.engine.alg;
 
 import dev.algd.engine.config.AlgId;
+import dev.algd.engine.config.EngineConfig;
 
 /**
  * The contract of one application layer gateway: stateless code the engine calls for the sessions the
@@ -26,4 +27,11 @@ public interface Alg {
 
     /** Inspects (and may rewrite) one packet of a control session; see the class comment for when. */
     AlgOutcome inspect(AlgPacket packet);
+
+    /**
+     * A new configuration took effect: called by {@code Engine.apply} on the engine's thread, after the swap and
+     * before the next packet, so an ALG can precompute what it reads per packet (the RPC program list, say).
+     */
+    default void apply(EngineConfig config) {
+    }
 }

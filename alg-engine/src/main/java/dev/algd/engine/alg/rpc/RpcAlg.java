@@ -13,7 +13,6 @@ import dev.algd.engine.session.Direction;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The SunRPC portmapper ALG (alg-behaviour.md §3, §5 vector 11). A client asks the portmapper on port 111 where a
@@ -59,23 +58,17 @@ public final class RpcAlg implements Alg {
     private final long[] reasonCounters = new long[RpcReason.values().length];
     private final long[] eventCounters = new long[RpcEvent.values().length];
 
-    private Supplier<EngineConfig> config;
-    private EngineConfig programsFrom;
+    /** The programs replies may open a child for: built by {@link #apply}, read per reply. */
     private long[] programs = toArray(AlgSettings.DEFAULT_RPC_PROGRAMS);
 
-    /** An RPC ALG that allows the default programs until {@link #readProgramsFrom} gives it a config. */
+    /** An RPC ALG that allows the default programs until the engine applies a config to it. */
     public RpcAlg() {
     }
 
-    /**
-     * Takes the program list from the RPC settings of the config {@code config} supplies, called on the worker for
-     * each reply that names a port; the list is rebuilt only when the supplied config is another object (an apply).
-     * The engine's {@code Engine::config} is the natural supplier; without one, the defaults apply. Call before the
-     * worker starts.
-     */
-    public void readProgramsFrom(Supplier<EngineConfig> config) {
-        this.config = config;
-        this.programsFrom = null;
+    /** Takes the program list (defaults plus {@code system alg rpc program}) from the config now in force. */
+    @Override
+    public void apply(EngineConfig config) {
+        programs = toArray(config.alg(AlgId.RPC).effectivePrograms());
     }
 
     @Override
@@ -213,14 +206,6 @@ public final class RpcAlg implements Alg {
     }
 
     private boolean isAllowed(long program) {
-        if (config != null) {
-            EngineConfig current = config.get();
-            if (current != programsFrom) {
-                programsFrom = current;
-                AlgSettings settings = current == null ? null : current.alg(AlgId.RPC);
-                programs = toArray(settings == null ? AlgSettings.DEFAULT_RPC_PROGRAMS : settings.effectivePrograms());
-            }
-        }
         for (long allowed : programs) {
             if (allowed == program) {
                 return true;

@@ -88,7 +88,6 @@ class RpcAlgTest {
                 List.of(), sourceNat, destinationNat, Map.of("outside-out", portmapOnly),
                 List.of(new FirewallAttachment("outside", false, "outside-out")));
         engine = new Engine(config, new EngineLimits(64), Timeouts.defaults(), List.of(alg));
-        alg.readProgramsFrom(engine::config);
     }
 
     private void start() {
@@ -415,7 +414,6 @@ class RpcAlgTest {
                 List.of(), List.of(new SourceNatRule(100, "", false, "outside", SourceNatRule.ANY_PROTOCOL, null,
                         null, null, null, false, AddressRange.parse(outside), null)));
         engine = new Engine(config, new EngineLimits(64), Timeouts.defaults(), List.of(alg));
-        alg.readProgramsFrom(engine::config);
 
         send(TestPackets.udp().from(client, 949).to(server, 111)
                 .payload(RpcFixtures.message("rpcinfo-getaddr-udp")), INSIDE);
