@@ -117,11 +117,17 @@ class RshAlgAllocationTest {
             run(engine, packet, buffer, now, MEASURED_PACKETS);
         }
         threads.getCurrentThreadAllocatedBytes();
-        long before = threads.getCurrentThreadAllocatedBytes();
-        long forwarded = run(engine, packet, buffer, now, MEASURED_PACKETS);
-        long after = threads.getCurrentThreadAllocatedBytes();
+        // As EngineAllocationTest: a real per-packet allocation costs bytes in every run (10,000 packets); a one-off
+        // of a few hundred bytes from the JIT (seen once: 176 B) does not repeat. The best of three runs must be 0.
+        long allocated = Long.MAX_VALUE;
+        long forwarded = 0;
+        for (int attempt = 0; attempt < 3 && allocated != 0; attempt++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            forwarded = run(engine, packet, buffer, now, MEASURED_PACKETS);
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        }
 
-        assertEquals(0, after - before, "bytes allocated while processing " + MEASURED_PACKETS + " packets");
+        assertEquals(0, allocated, "bytes allocated while processing " + MEASURED_PACKETS + " packets");
         assertTrue(forwarded > MEASURED_PACKETS / 2, "most packets are forwarded, not dropped: " + forwarded);
         assertTrue(rsh.count(RshEvent.REWRITTEN) > 0 && rsh.count(RshEvent.DROPPED) > 0
                 && rsh.count(RshReason.INCOMPLETE) > 0 && rsh.count(RshEvent.STDERR_EXPECTED) > 0
