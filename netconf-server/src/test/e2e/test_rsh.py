@@ -11,6 +11,7 @@ server runs in a private mount namespace where files under the test's tmp dir ar
 from the address the server sees, the NAT address)."""
 
 import pytest
+from lxml import etree
 
 from algd_e2e import (ALGD_OUTSIDE_ADDRESS, CLIENT_ADDRESS, NS, SERVER_ADDRESS, BackgroundProcess, in_ns, run,
                       sessions, wait_until)
@@ -113,6 +114,9 @@ def test_stdout_and_stderr_arrive_on_their_channels_and_stderr_is_a_child(algd, 
 def test_stderr_channel_fails_when_the_alg_is_disabled(algd, nc, rsh_server):
     add_rule_22(nc)
     rsh_through_the_alg(nc, algd.topology, rsh_server)
+    # netkit rsh may bind the same reserved port again; a TIME_WAIT session of the first run would then carry the
+    # second connection with the ALG it was created with (the guide: existing sessions keep their ALG). Clear them.
+    nc.dispatch(etree.fromstring(f'<clear-sessions xmlns="{NS["st"]}"><port>514</port></clear-sessions>'))
     nc.edit_config(target="candidate",
                    config=f'<config><system xmlns="{SYS}"><alg><rsh><disable/></rsh></alg></system></config>')
     nc.commit()
