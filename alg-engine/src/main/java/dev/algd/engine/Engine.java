@@ -542,8 +542,13 @@ public final class Engine {
             sessions.addFlags(slot, FLAG_FIREWALL);
         }
         if (isChild) {
-            // The child shows its parent's ALG; it is not inspected itself (no ALG slot).
-            sessions.assignAlg(slot, expectations.algId(expectation), SessionTable.NO_ALG_SLOT);
+            // The child shows its parent's ALG; only a child the ALG asked for gets a slot and is inspected.
+            int algId = expectations.algId(expectation);
+            if (expectations.inspectsChild(expectation)) {
+                assignAlgSlot(slot, algId);
+            } else {
+                sessions.assignAlg(slot, algId, SessionTable.NO_ALG_SLOT);
+            }
             expectations.matched(expectation);
         } else {
             assignAlg(slot, destinationPortAfterNat);
@@ -564,9 +569,12 @@ public final class Engine {
     /** Gives a new session the ALG the registry maps its protocol and (translated) destination port to, if any. */
     private void assignAlg(int slot, int destinationPortAfterNat) {
         int algId = algRegistry.algFor(protocol, destinationPortAfterNat);
-        if (algId == AlgRegistry.NO_ALG) {
-            return;
+        if (algId != AlgRegistry.NO_ALG) {
+            assignAlgSlot(slot, algId);
         }
+    }
+
+    private void assignAlgSlot(int slot, int algId) {
         int algSlot = algSessions.allocate(slot, sessions.id(slot), algId);
         if (algSlot == AlgSessionTable.NONE) {
             algCounters[AlgEvent.ALG_SESSION_TABLE_FULL.ordinal()]++;
@@ -603,8 +611,8 @@ public final class Engine {
         }
         int algId = algSessions.algId(algSlot);
         Alg alg = algImplementations[algId];
-        algPacket.bind(ip.segment(), payloadOffset, payloadLength, protocol, direction, sessions.id(slot), algSlot,
-                algId, algPolicies[algId], nowNanos);
+        algPacket.bind(ip.segment(), payloadOffset, payloadLength, protocol, direction, sessions.id(slot),
+                sessions.parentId(slot), algSlot, algId, algPolicies[algId], nowNanos);
         algPacket.bindTuples(sourceAddress, sourcePort, destinationAddress, destinationPort, newSource,
                 newSourcePort, newDestination, newDestinationPort);
         int limit = (int) Math.min(packet.capacity > 0 ? packet.capacity : packet.length,

@@ -24,6 +24,7 @@ public final class AlgPacket {
     private int protocol;
     private int direction;
     private long sessionId;
+    private long parentSessionId;
     private int algSlot;
     private int algId;
     private AlgPolicy policy;
@@ -74,13 +75,14 @@ public final class AlgPacket {
 
     /** For the engine: points this view at the packet about to be inspected. */
     public AlgPacket bind(MemorySegment segment, long payloadOffset, int payloadLength, int protocol, int direction,
-            long sessionId, int algSlot, int algId, AlgPolicy policy, long nowNanos) {
+            long sessionId, long parentSessionId, int algSlot, int algId, AlgPolicy policy, long nowNanos) {
         this.segment = segment;
         this.payloadOffset = payloadOffset;
         this.payloadLength = payloadLength;
         this.protocol = protocol;
         this.direction = direction;
         this.sessionId = sessionId;
+        this.parentSessionId = parentSessionId;
         this.algSlot = algSlot;
         this.algId = algId;
         this.policy = policy;
@@ -133,6 +135,14 @@ public final class AlgPacket {
 
     public long sessionId() {
         return sessionId;
+    }
+
+    /**
+     * The control session whose expectation admitted this session, when the ALG asked to inspect that child
+     * ({@link Expectation#inspectChild()}); 0 for a session the ALG was assigned by its control port.
+     */
+    public long parentSessionId() {
+        return parentSessionId;
     }
 
     public long nowNanos() {

@@ -27,8 +27,10 @@ import java.lang.foreign.MemorySegment;
  *   <li>{@code ""} or {@code "0"}: no stderr channel, nothing expected for it.</li>
  *   <li>Either way the server may ask the client's IDENT server (RFC 1413, tcp/113) who the user is: that
  *   connection is expected too, from the server's address to the client as the server sees it, port 113, sent on
- *   to the client's port 113. Its query and reply name the control connection's ports as the server sees them;
- *   they are not translated, see the package comment ({@code in.rshd} of rsh-redone does not ask IDENT).</li>
+ *   to the client's port 113. That child is inspected too ({@link Expectation#inspectChild()}): its query names the
+ *   control connection's ports as the server sees them, which the client's IDENT server knows only as its own, so
+ *   they are translated there and back in the reply ({@link IdentRewriter}), from the ports remembered for the
+ *   control session.</li>
  * </ul>
  * Both children are linked to the control session, one-shot, and wait {@link #POLICY}'s timeout. A malformed
  * first string is dropped (AlgOutcome: malformed messages are refused); an unfinished one is held back by the
@@ -64,6 +66,7 @@ public final class RshAlg implements Alg {
 
     private final RshStderrPort stderr = new RshStderrPort();
     private final RshStderrPortWriter writer = new RshStderrPortWriter();
+    private final IdentRewriter ident = new IdentRewriter();
     private final RshSessionMemory sessions;
     private final long[] reasonCounters = new long[RshReason.values().length];
     private final long[] eventCounters = new long[RshEvent.values().length];
@@ -90,7 +93,14 @@ public final class RshAlg implements Alg {
 
     @Override
     public AlgOutcome inspect(AlgPacket packet) {
-        if (packet.protocol() != PROTOCOL_TCP || packet.direction() != Direction.ORIGINAL) {
+        if (packet.protocol() != PROTOCOL_TCP) {
+            return AlgOutcome.PASS;
+        }
+        if (packet.parentSessionId() != 0) {
+            translateIdent(packet);
+            return AlgOutcome.PASS;
+        }
+        if (packet.direction() != Direction.ORIGINAL) {
             return AlgOutcome.PASS;
         }
         MemorySegment segment = packet.segment();
@@ -132,7 +142,33 @@ public final class RshAlg implements Alg {
         long evictions = sessions.evictions();
         int entry = sessions.add(packet.sessionId());
         eventCounters[RshEvent.SESSION_FORGOTTEN.ordinal()] += sessions.evictions() - evictions;
+        sessions.ports(entry, packet.arrivedSourcePort(), packet.leavingSourcePort(), packet.arrivedDestinationPort(),
+                packet.leavingDestinationPort());
         return entry;
+    }
+
+    /**
+     * An IDENT line on the child the server opened to the client's tcp/113 (RFC 1413: {@code <port-on-server> ,
+     * <port-on-client>}, the server being the IDENT server, i.e. the rsh client). The query (the child's original
+     * direction) names the control connection's ports as the rsh server sees them, which the client's IDENT server
+     * must see as its own; the reply names them as the client sees them, translated back for the rsh server.
+     */
+    private void translateIdent(AlgPacket packet) {
+        int entry = sessions.indexOf(packet.parentSessionId());
+        if (entry == RshSessionMemory.ABSENT) {
+            eventCounters[RshEvent.IDENT_PARENT_FORGOTTEN.ordinal()]++;
+            return;
+        }
+        int clientOwn = sessions.clientOwnPort(entry);
+        int clientSeen = sessions.clientSeenPort(entry);
+        int serverSeen = sessions.serverSeenPort(entry);
+        int serverOwn = sessions.serverOwnPort(entry);
+        int replaced = packet.direction() == Direction.ORIGINAL
+                ? ident.rewrite(packet, clientSeen, clientOwn, serverOwn, serverSeen)
+                : ident.rewrite(packet, clientOwn, clientSeen, serverSeen, serverOwn);
+        if (replaced > 0) {
+            eventCounters[RshEvent.IDENT_TRANSLATED.ordinal()]++;
+        }
     }
 
     /**
@@ -184,7 +220,7 @@ public final class RshAlg implements Alg {
 
     /** The server's IDENT query to the client's tcp/113 (RFC 1413). */
     private void expectIdent(AlgPacket packet) {
-        Expectation child = childTo(packet, IDENT_PORT);
+        Expectation child = childTo(packet, IDENT_PORT).inspectChild();
         if (packet.leavingSourceAddress() != packet.arrivedSourceAddress()) {
             child.translateDestinationTo(packet.arrivedSourceAddress(), IDENT_PORT);
         }
@@ -225,6 +261,11 @@ public final class RshAlg implements Alg {
     /** How many first strings the parser answered with {@code reason}, on this engine's worker. */
     public long count(RshReason reason) {
         return reasonCounters[reason.ordinal()];
+    }
+
+    /** How many IDENT lines the parser answered with {@code reason}, on this engine's worker. */
+    public long count(IdentReason reason) {
+        return ident.count(reason);
     }
 
     /** How often the ALG decided {@code event}, on this engine's worker. */

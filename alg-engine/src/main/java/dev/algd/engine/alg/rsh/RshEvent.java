@@ -21,5 +21,9 @@ public enum RshEvent {
     /** A remembered session was pushed out of {@link RshSessionMemory} by a newer one. */
     SESSION_FORGOTTEN,
     /** A resent first string whose port was moved was rewritten again. */
-    RESENT_STRING_REWRITTEN
+    RESENT_STRING_REWRITTEN,
+    /** An IDENT query or reply on a control session's IDENT child had its ports translated. */
+    IDENT_TRANSLATED,
+    /** An IDENT child whose control session was no longer remembered: its lines passed untouched. */
+    IDENT_PARENT_FORGOTTEN
 }

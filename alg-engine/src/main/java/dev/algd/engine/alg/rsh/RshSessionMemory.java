@@ -21,6 +21,8 @@ final class RshSessionMemory {
     private final long[] ids;
     private final int[] wantedPorts;
     private final int[] movedPorts;
+    private final int[] clientPorts;
+    private final int[] serverPorts;
     private final int setMask;
     private long evictions;
 
@@ -32,6 +34,8 @@ final class RshSessionMemory {
         ids = new long[capacity];
         wantedPorts = new int[capacity];
         movedPorts = new int[capacity];
+        clientPorts = new int[capacity];
+        serverPorts = new int[capacity];
         setMask = capacity / WAYS - 1;
     }
 
@@ -78,7 +82,34 @@ final class RshSessionMemory {
         ids[victim] = id;
         wantedPorts[victim] = 0;
         movedPorts[victim] = 0;
+        clientPorts[victim] = 0;
+        serverPorts[victim] = 0;
         return victim;
+    }
+
+    /**
+     * Records the control connection's ports at {@code entry}: the client's own and as the server sees it, the
+     * server's as the client sees it and its own (they differ behind source or destination NAT).
+     */
+    void ports(int entry, int clientOwn, int clientSeen, int serverSeen, int serverOwn) {
+        clientPorts[entry] = clientOwn << 16 | clientSeen;
+        serverPorts[entry] = serverSeen << 16 | serverOwn;
+    }
+
+    int clientOwnPort(int entry) {
+        return clientPorts[entry] >>> 16;
+    }
+
+    int clientSeenPort(int entry) {
+        return clientPorts[entry] & 0xFFFF;
+    }
+
+    int serverSeenPort(int entry) {
+        return serverPorts[entry] >>> 16;
+    }
+
+    int serverOwnPort(int entry) {
+        return serverPorts[entry] & 0xFFFF;
     }
 
     /** Records that the stderr port {@code wanted} of the session at {@code entry} became {@code moved}. */
