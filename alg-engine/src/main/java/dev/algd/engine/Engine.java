@@ -592,6 +592,18 @@ public final class Engine {
         algCounters[AlgEvent.SESSION_ASSIGNED.ordinal()]++;
     }
 
+    /** The ALG slot of the live parent {@code parentId}, or none (no parent, ended, or without ALG state). */
+    private int parentAlgSlot(long parentId, long nowNanos) {
+        if (parentId == 0) {
+            return AlgSessionTable.NONE;
+        }
+        int parent = sessions.findById(parentId, nowNanos);
+        if (parent == SessionTable.NOT_FOUND || sessions.algSlot(parent) == SessionTable.NO_ALG_SLOT) {
+            return AlgSessionTable.NONE;
+        }
+        return sessions.algSlot(parent);
+    }
+
     /**
      * Hands the payload of a packet of an ALG-inspected session to its ALG, after the headers were translated.
      * Packets without payload are not handed over.
@@ -619,8 +631,9 @@ public final class Engine {
         }
         int algId = algSessions.algId(algSlot);
         Alg alg = algImplementations[algId];
+        long parentId = sessions.parentId(slot);
         algPacket.bind(ip.segment(), payloadOffset, payloadLength, protocol, direction, sessions.id(slot),
-                sessions.parentId(slot), algSlot, algId, algPolicies[algId], nowNanos);
+                parentId, parentAlgSlot(parentId, nowNanos), algSlot, algId, algPolicies[algId], nowNanos);
         algPacket.bindTuples(sourceAddress, sourcePort, destinationAddress, destinationPort, newSource,
                 newSourcePort, newDestination, newDestinationPort);
         int limit = (int) Math.min(packet.capacity > 0 ? packet.capacity : packet.length,

@@ -37,9 +37,8 @@ import java.lang.foreign.MemorySegment;
  * framework ({@link AlgPacket#holdFrom}) and seen whole in front of the next segment.
  * <p>
  * Only the first string of a session is inspected: the rest of the client's stream ({@code locuser}, {@code
- * remuser}, the command, then standard input) and all the server's output pass untouched. The framework has no
- * per-session ALG state, so the ALG remembers the sessions it has decided in a bounded table of session ids of its
- * own ({@link RshSessionMemory}); a session is remembered once its first string was parsed whole (or could not be
+ * remuser}, the command, then standard input) and all the server's output pass untouched. The session's words of
+ * ALG state ({@link AlgPacket#state}) say it was decided, once its first string was parsed whole (or could not be
  * held), not after a drop, so a retransmitted malformed string is dropped again.
  * <p>
  * A client resending a first string whose port was moved (the segment lost after algd) has it rewritten again:
@@ -54,8 +53,15 @@ public final class RshAlg implements Alg {
     static final AlgPolicy POLICY = new AlgPolicy(2, 10);
     /** How many ports above P a moved stderr port may take when another control session expects P. */
     static final int MAX_PORT_TRIES = 16;
-    /** How many control sessions one ALG instance remembers (16 bytes each: 1 MiB). */
-    public static final int DEFAULT_REMEMBERED_SESSIONS = 1 << 16;
+    /**
+     * The framework's per-session words ({@link AlgPacket#state}). DECISION: zero until the first string is decided,
+     * then {@link #DECIDED} with, for a moved stderr port, the port asked for (bits 16..31) and the port given (0..15).
+     * PORTS: the control connection's client port as it is and as the server sees it, the server's port as the client
+     * sees it and as it is (16 bits each, high to low), for the IDENT child.
+     */
+    private static final int DECISION = 0;
+    private static final int PORTS = 1;
+    private static final long DECIDED = 1L << 32;
     /** RFC 1413: the IDENT server listens on tcp/113. */
     static final int IDENT_PORT = 113;
     /** rresvport(3): reserved ports are 512..1023 (below 1024, IPPORT_RESERVED; rcmd starts at 1023 going down). */
@@ -67,19 +73,8 @@ public final class RshAlg implements Alg {
     private final RshStderrPort stderr = new RshStderrPort();
     private final RshStderrPortWriter writer = new RshStderrPortWriter();
     private final IdentRewriter ident = new IdentRewriter();
-    private final RshSessionMemory sessions;
     private final long[] reasonCounters = new long[RshReason.values().length];
     private final long[] eventCounters = new long[RshEvent.values().length];
-
-    /** An RSH ALG remembering {@link #DEFAULT_REMEMBERED_SESSIONS} control sessions. */
-    public RshAlg() {
-        this(DEFAULT_REMEMBERED_SESSIONS);
-    }
-
-    /** @param rememberedSessions how many control sessions' first strings are remembered: a power of two, >= 4 */
-    public RshAlg(int rememberedSessions) {
-        sessions = new RshSessionMemory(rememberedSessions);
-    }
 
     @Override
     public AlgId id() {
@@ -106,9 +101,9 @@ public final class RshAlg implements Alg {
         MemorySegment segment = packet.segment();
         long from = packet.payloadOffset();
         long end = from + packet.payloadLength();
-        int entry = sessions.indexOf(packet.sessionId());
-        if (entry != RshSessionMemory.ABSENT) {
-            rewriteAgainIfResent(packet, entry, from, end);
+        long decision = packet.state(DECISION);
+        if (decision != 0) {
+            rewriteAgainIfResent(packet, decision, from, end);
             return AlgOutcome.PASS;
         }
         RshReason reason = RshStderrPortParser.parse(segment, from, end, stderr);
@@ -131,20 +126,19 @@ public final class RshAlg implements Alg {
                 return AlgOutcome.PASS;
             }
             default -> {
-                expectStderr(packet, remember(packet));
+                remember(packet);
+                expectStderr(packet);
                 expectIdent(packet);
                 return AlgOutcome.PASS;
             }
         }
     }
 
-    private int remember(AlgPacket packet) {
-        long evictions = sessions.evictions();
-        int entry = sessions.add(packet.sessionId());
-        eventCounters[RshEvent.SESSION_FORGOTTEN.ordinal()] += sessions.evictions() - evictions;
-        sessions.ports(entry, packet.arrivedSourcePort(), packet.leavingSourcePort(), packet.arrivedDestinationPort(),
-                packet.leavingDestinationPort());
-        return entry;
+    /** The first string is decided: later segments are not parsed, and the IDENT child will need the ports. */
+    private static void remember(AlgPacket packet) {
+        packet.state(DECISION, DECIDED);
+        packet.state(PORTS, (long) packet.arrivedSourcePort() << 48 | (long) packet.leavingSourcePort() << 32
+                | (long) packet.arrivedDestinationPort() << 16 | packet.leavingDestinationPort());
     }
 
     /**
@@ -154,15 +148,15 @@ public final class RshAlg implements Alg {
      * must see as its own; the reply names them as the client sees them, translated back for the rsh server.
      */
     private void translateIdent(AlgPacket packet) {
-        int entry = sessions.indexOf(packet.parentSessionId());
-        if (entry == RshSessionMemory.ABSENT) {
-            eventCounters[RshEvent.IDENT_PARENT_FORGOTTEN.ordinal()]++;
+        if (!packet.hasParentState()) {
+            eventCounters[RshEvent.IDENT_PARENT_GONE.ordinal()]++;
             return;
         }
-        int clientOwn = sessions.clientOwnPort(entry);
-        int clientSeen = sessions.clientSeenPort(entry);
-        int serverSeen = sessions.serverSeenPort(entry);
-        int serverOwn = sessions.serverOwnPort(entry);
+        long ports = packet.parentState(PORTS);
+        int clientOwn = (int) (ports >>> 48);
+        int clientSeen = (int) (ports >>> 32) & 0xFFFF;
+        int serverSeen = (int) (ports >>> 16) & 0xFFFF;
+        int serverOwn = (int) ports & 0xFFFF;
         int replaced = packet.direction() == Direction.ORIGINAL
                 ? ident.rewrite(packet, clientSeen, clientOwn, serverOwn, serverSeen)
                 : ident.rewrite(packet, clientOwn, clientSeen, serverSeen, serverOwn);
@@ -176,20 +170,20 @@ public final class RshAlg implements Alg {
      * it, lost after algd) is rewritten as the first time, so that the server connects to the port expected. The
      * framework keeps the sequence shift of the first time (a retransmission changes no delta).
      */
-    private void rewriteAgainIfResent(AlgPacket packet, int entry, long from, long end) {
-        int moved = sessions.movedPort(entry);
+    private void rewriteAgainIfResent(AlgPacket packet, long decision, long from, long end) {
+        int moved = (int) decision & 0xFFFF;
         if (moved == 0) {
             return;
         }
         RshReason reason = RshStderrPortParser.parse(packet.segment(), from, end, stderr);
-        if (reason == RshReason.OK && stderr.end == end && stderr.port == sessions.wantedPort(entry)) {
+        if (reason == RshReason.OK && stderr.end == end && stderr.port == ((int) (decision >>> 16) & 0xFFFF)) {
             eventCounters[RshEvent.RESENT_STRING_REWRITTEN.ordinal()]++;
             rewrite(packet, writer.writePort(moved));
         }
     }
 
     /** The server's connection to the client's stderr port. */
-    private void expectStderr(AlgPacket packet, int entry) {
+    private void expectStderr(AlgPacket packet) {
         int client = packet.arrivedSourceAddress();
         int clientAsSeen = packet.leavingSourceAddress();
         boolean isTranslated = clientAsSeen != client;
@@ -205,7 +199,7 @@ public final class RshAlg implements Alg {
             if (stored == ExpectationReason.CREATED || stored == ExpectationReason.REFRESHED) {
                 eventCounters[RshEvent.STDERR_EXPECTED.ordinal()]++;
                 if (port != wanted) {
-                    sessions.moved(entry, wanted, port);
+                    packet.state(DECISION, DECIDED | (long) wanted << 16 | port);
                     rewrite(packet, writer.writePort(port));
                 }
                 return;

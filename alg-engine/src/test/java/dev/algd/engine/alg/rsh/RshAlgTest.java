@@ -11,6 +11,7 @@ import dev.algd.engine.DropReason;
 import dev.algd.engine.Engine;
 import dev.algd.engine.EngineLimits;
 import dev.algd.engine.Packet;
+import dev.algd.engine.SessionFilter;
 import dev.algd.engine.SessionView;
 import dev.algd.engine.Verdict;
 import dev.algd.engine.config.AddressRange;
@@ -333,6 +334,23 @@ class RshAlgTest {
                 "the acknowledgement covers the query as the server sent it");
         assertTrue(ReferenceChecksum.areAllChecksumsValid(answered, 0));
         assertEquals(2, alg.count(RshEvent.IDENT_TRANSLATED));
+    }
+
+    @Test
+    void identLinesPassUntouchedOnceTheControlSessionEnded() {
+        sourceNat();
+        int otherPortAsSeen = connect(OTHER_CLIENT, CLIENT_PORT);
+        send(fromClient(OTHER_CLIENT, 1000, "0\0"), INSIDE);
+        serverConnects(1020, RshAlg.IDENT_PORT);
+        send(TestPackets.tcp().from(OTHER_CLIENT, RshAlg.IDENT_PORT).to(SERVER, 1020).seq(300).ack(7001)
+                .flags(SYN | ACK), INSIDE);
+        long control = sessionFrom(OTHER_CLIENT, CLIENT_PORT).id();
+        assertEquals(1, engine.clearSessions(new SessionFilter(control, null, null, null, null), now));
+        String query = otherPortAsSeen + " , 514\r\n";
+        MemorySegment asked = send(TestPackets.tcp().from(SERVER, 1020).to(PUBLIC, RshAlg.IDENT_PORT).seq(7001)
+                .ack(301).flags(ACK | PSH).payload(query), OUTSIDE);
+        assertEquals(query, payload(asked));
+        assertEquals(1, alg.count(RshEvent.IDENT_PARENT_GONE));
     }
 
     @Test
