@@ -60,5 +60,12 @@ public enum DropReason {
      * An ICMP error whose embedded packet is not IPv4 TCP, UDP or ICMP echo, or is a non-first fragment: there is no
      * session key to find (an error about an ICMP error is never sent, RFC 1122 §3.2.2).
      */
-    ICMP_ERROR_UNSUPPORTED_EMBEDDED
+    ICMP_ERROR_UNSUPPORTED_EMBEDDED,
+    /**
+     * Longer than the egress interface's MTU with DF set, and the ICMP fragmentation-needed error could not be sent
+     * (no address on the ingress interface, or a source that is no host).
+     */
+    FRAGMENTATION_NEEDED,
+    /** Longer than the egress interface's MTU without DF: it would need fragmenting, which algd does not do. */
+    EXCEEDS_MTU
 }

@@ -84,8 +84,14 @@ public final class Engine {
     static final int ICMP_ERROR_MAX_LENGTH = 576;
     /** RFC 792: an ICMP error quotes the IP header and at least the first 64 bits of the datagram's data. */
     static final int ICMP_ERROR_QUOTED_L4_BYTES = 8;
+    /** RFC 791: every IPv4 module must forward a 68-byte datagram without fragmenting it. */
+    static final int MIN_MTU = 68;
+    /** RFC 1191: destination unreachable, code 4 "fragmentation needed and DF set". */
+    static final int CODE_FRAGMENTATION_NEEDED = 4;
     private static final java.lang.foreign.ValueLayout.OfShort U16 =
             java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    private static final java.lang.foreign.ValueLayout.OfInt U32 =
+            java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
 
     private static final DropReason[] DROP_BY_IPV4_REASON = new DropReason[Ipv4Reason.values().length];
 
@@ -130,6 +136,12 @@ public final class Engine {
     /** Each interface's first address (the source of the ICMP errors algd sends on it), or 0 when it has none. */
     private int[] interfaceAddresses;
     private long timeExceededSent;
+    /**
+     * Each interface's MTU, the largest IPv4 packet it may send, set by packet-io from its device
+     * ({@link #interfaceMtu}); 0 means unlimited (an engine without packet-io, as in unit tests).
+     */
+    private int[] interfaceMtus = new int[0];
+    private long fragmentationNeededSent;
     /** Token bucket for the ICMP errors algd sends: tokens in nanoseconds of credit, refilled by elapsed time. */
     private long icmpErrorCreditNanos = ICMP_ERROR_BURST * ICMP_ERROR_INTERVAL_NANOS;
     private long icmpErrorRefilledAtNanos;
@@ -260,6 +272,10 @@ public final class Engine {
         if (route == Fib.NO_ROUTE) {
             return drop(DropReason.NO_ROUTE);
         }
+        int egressMtu = interfaceMtus[Fib.egressInterface(route)];
+        if (egressMtu != 0 && ip.totalLength() > egressMtu) {
+            return tooBigForEgress(packet, egressMtu);
+        }
         rewrite(newSource, newSourcePort, newDestination, newDestinationPort);
         int algSlot = sessions.algSlot(slot);
         if (algSlot != SessionTable.NO_ALG_SLOT) {
@@ -296,6 +312,24 @@ public final class Engine {
         return removed == EXPIRE_SLICE_REMOVALS;
     }
 
+    /**
+     * Sets the MTU of the interface at data-path index {@code index} of the current config: a packet routed out of
+     * it that is longer gets ICMP fragmentation-needed when its DF bit is set (RFC 1191) and is dropped as
+     * {@link DropReason#EXCEEDS_MTU} when not (algd does not fragment). {@link #apply} resets every MTU to 0
+     * (unlimited), so packet-io sets them again after each apply, before the next packet.
+     *
+     * @throws IndexOutOfBoundsException if {@code index} is not an interface of the current config
+     * @throws IllegalArgumentException if {@code mtu} is neither 0 nor 68..65535 (RFC 791's minimum)
+     */
+    public void interfaceMtu(int index, int mtu) {
+        java.util.Objects.checkIndex(index, interfaceMtus.length);
+        if (mtu != 0 && (mtu < MIN_MTU || mtu > 65_535)) {
+            throw new IllegalArgumentException("MTU " + mtu + " of interface " + interfaceNames[index]
+                    + " is outside " + MIN_MTU + "..65535");
+        }
+        interfaceMtus[index] = mtu;
+    }
+
     /** Swaps in {@code config} for new flows; existing sessions keep their translation and interface name. */
     public void apply(EngineConfig config) {
         Fib newFib = Fib.build(config);
@@ -318,6 +352,7 @@ public final class Engine {
         this.algRegistry = newAlgRegistry;
         this.interfaceNames = names;
         this.interfaceAddresses = addresses;
+        this.interfaceMtus = new int[names.length];
         routeGeneration = routeGeneration == Integer.MAX_VALUE ? 1 : routeGeneration + 1;
         for (Alg alg : algImplementations) {
             if (alg != null) {
@@ -389,6 +424,14 @@ public final class Engine {
     /** ICMP time-exceeded errors algd sent for packets whose TTL ran out here (those not sent count as drops). */
     public long timeExceededSent() {
         return timeExceededSent;
+    }
+
+    /**
+     * ICMP fragmentation-needed errors algd sent for DF packets longer than their egress MTU (those not sent count
+     * as FRAGMENTATION_NEEDED drops).
+     */
+    public long fragmentationNeededSent() {
+        return fragmentationNeededSent;
     }
 
     /** A snapshot of the ALG framework's counters: expectations, inspections, rewrites. */
@@ -965,28 +1008,70 @@ public final class Engine {
     }
 
     /**
-     * A packet whose TTL runs out here (RFC 791, RFC 1812 §5.3.1) is turned, in place, into the ICMP time-exceeded
-     * error (type 11, code 0) that tells its sender: from the ingress interface's first address, to the packet's
-     * source, quoting the packet as it arrived, as much of it as fits in {@link #ICMP_ERROR_MAX_LENGTH} bytes and the
-     * packet's buffer but at least its header and 8 bytes (RFC 792), sent back out of the ingress interface. Not sent
-     * (and counted as a TTL_EXCEEDED drop): beyond the token bucket, without an interface address or room, or to a
-     * source that is no host (0/8, 127/8, multicast, broadcast; RFC 1812 §4.3.2.7).
+     * A packet whose TTL runs out here (RFC 791, RFC 1812 §5.3.1) gets the ICMP time-exceeded error (type 11,
+     * code 0) through {@link #sendIcmpError}, within the ICMP error token bucket; not sent, it counts as a
+     * TTL_EXCEEDED drop.
      */
     private Verdict sendTimeExceeded(Packet packet, long nowNanos) {
+        if (!isIcmpErrorDestination(packet) || !takeIcmpErrorToken(nowNanos)
+                || !sendIcmpError(packet, IcmpHeader.TYPE_TIME_EXCEEDED, 0, 0)) {
+            return drop(DropReason.TTL_EXCEEDED);
+        }
+        timeExceededSent++;
+        packetsForwarded++;
+        return Verdict.FORWARD;
+    }
+
+    /**
+     * A packet longer than its egress interface's MTU, before any rewrite of it. With DF set (every TCP segment of a
+     * Linux or Windows sender: RFC 1191 path MTU discovery) its sender gets destination unreachable, code 4, with
+     * the MTU in the low 16 bits of the second word; not sent, it counts as a FRAGMENTATION_NEEDED drop. Like Linux
+     * ({@code icmpv4_mask_allow}), these errors skip the token bucket: path MTU discovery stalls without them, and
+     * there is at most one per oversized packet, so they amplify nothing. Without DF the packet would have to be
+     * fragmented, which algd does not do (and its own reassembly-free NAT could not translate the fragments after
+     * the first): it is dropped as EXCEEDS_MTU.
+     */
+    private Verdict tooBigForEgress(Packet packet, int mtu) {
+        if (!ip.isDontFragment()) {
+            return drop(DropReason.EXCEEDS_MTU);
+        }
+        if (!isIcmpErrorDestination(packet)
+                || !sendIcmpError(packet, IcmpHeader.TYPE_DESTINATION_UNREACHABLE, CODE_FRAGMENTATION_NEEDED, mtu)) {
+            return drop(DropReason.FRAGMENTATION_NEEDED);
+        }
+        fragmentationNeededSent++;
+        packetsForwarded++;
+        return Verdict.FORWARD;
+    }
+
+    /**
+     * Whether an ICMP error about the current packet may be sent: the ingress interface has an address to send it
+     * from, and the packet's source is a host (not 0/8, 127/8, multicast or broadcast; RFC 1812 §4.3.2.7).
+     */
+    private boolean isIcmpErrorDestination(Packet packet) {
+        int firstOctet = sourceAddress >>> 24;
+        return interfaceAddresses[packet.ingressInterface] != 0 && firstOctet != 0 && firstOctet != 127
+                && firstOctet < 224;
+    }
+
+    /**
+     * Turns {@code packet}, in place, into the ICMP error {@code type}/{@code code} that tells its sender: from the
+     * ingress interface's first address, to the packet's source, with {@code word} as the header's second 32-bit
+     * word, quoting the packet as it arrived, as much of it as fits in {@link #ICMP_ERROR_MAX_LENGTH} bytes and the
+     * packet's buffer but at least its header and 8 bytes (RFC 792), sent back out of the ingress interface. False,
+     * with the packet untouched, when the buffer cannot hold that much.
+     */
+    private boolean sendIcmpError(Packet packet, int type, int code, int word) {
         int ingress = packet.ingressInterface;
         int from = interfaceAddresses[ingress];
         int to = sourceAddress;
-        int firstOctet = to >>> 24;
-        if (from == 0 || firstOctet == 0 || firstOctet == 127 || firstOctet >= 224) {
-            return drop(DropReason.TTL_EXCEEDED);
-        }
         int headerLength = ip.headerLength();
         int limit = (int) Math.min(packet.capacity > packet.length ? packet.capacity : packet.length,
                 packet.segment.byteSize() - packet.offset);
         int quote = Math.min(ip.totalLength(),
                 Math.min(ICMP_ERROR_MAX_LENGTH, limit) - Ipv4Header.MIN_LENGTH - IcmpHeader.ERROR_HEADER_LENGTH);
-        if (quote < headerLength + ICMP_ERROR_QUOTED_L4_BYTES || !takeIcmpErrorToken(nowNanos)) {
-            return drop(DropReason.TTL_EXCEEDED);
+        if (quote < headerLength + ICMP_ERROR_QUOTED_L4_BYTES) {
+            return false;
         }
         MemorySegment segment = packet.segment;
         long start = packet.offset;
@@ -1007,8 +1092,8 @@ public final class Engine {
         ip.checksum(0);
         ip.checksum(Checksums.internetChecksum(segment, start, Ipv4Header.MIN_LENGTH));
         long icmpOffset = start + icmpStart;
-        segment.set(U16, icmpOffset, (short) (IcmpHeader.TYPE_TIME_EXCEEDED << 8));
-        segment.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, icmpOffset + 4, 0);
+        segment.set(U16, icmpOffset, (short) (type << 8 | code));
+        segment.set(U32, icmpOffset + 4, word);
         segment.set(U16, icmpOffset + IcmpHeader.CHECKSUM_OFFSET, (short) 0);
         segment.set(U16, icmpOffset + IcmpHeader.CHECKSUM_OFFSET,
                 (short) Checksums.internetChecksum(segment, icmpOffset, length - icmpStart));
@@ -1016,9 +1101,7 @@ public final class Engine {
         long back = fib.lookup(to);
         packet.egressInterface = ingress;
         packet.nextHop = back != Fib.NO_ROUTE && Fib.egressInterface(back) == ingress ? Fib.nextHop(back) : to;
-        timeExceededSent++;
-        packetsForwarded++;
-        return Verdict.FORWARD;
+        return true;
     }
 
     /** One token of the ICMP error bucket, if there is one. */

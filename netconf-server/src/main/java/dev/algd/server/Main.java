@@ -11,6 +11,8 @@ import dev.algd.engine.session.Timeouts;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.Violation;
 import dev.algd.io.DataPlane;
+import dev.algd.io.PortOpener;
+import dev.algd.io.RingGeometry;
 import dev.algd.server.config.ConfigFile;
 import dev.algd.server.model.AlgdModel;
 import dev.algd.server.netconf.NetconfServer;
@@ -20,7 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -32,7 +36,7 @@ public final class Main {
     static final String USAGE = """
             usage: algd run --config FILE [--netconf-address ADDR] [--netconf-port PORT]
                             [--users FILE] [--authorized-keys DIR] [--host-key FILE]
-                            [--idle-timeout SECONDS] [--max-sessions N]
+                            [--idle-timeout SECONDS] [--max-sessions N] [--tun DEVICE[,DEVICE...]]
               --config FILE        NETCONF <config> XML to boot from; every commit rewrites it
               --netconf-address    address to listen on (default 0.0.0.0)
               --netconf-port       port to listen on (default 830)
@@ -41,10 +45,12 @@ public final class Main {
               --host-key FILE      SSH host key, created on first start (default: ssh_host_key beside --config)
               --idle-timeout S     close NETCONF sessions idle for S seconds (default 3600)
               --max-sessions N     at most N SSH sessions at once (default 32)
+              --tun DEVICES        these devices are TUN devices (attached, or created when missing): algd is
+                                   a routed hop of this host on them; every other device is AF_PACKET (Ethernet)
             """;
 
     record Options(Path config, String address, int port, Path users, Path authorizedKeys, Path hostKey,
-            int idleTimeoutSeconds, int maxSessions) {
+            int idleTimeoutSeconds, int maxSessions, Set<String> tunDevices) {
     }
 
     private Main() {
@@ -77,6 +83,7 @@ public final class Main {
         Path authorizedKeys = null;
         int idleTimeout = 3600;
         int maxSessions = 32;
+        Set<String> tunDevices = new LinkedHashSet<>();
         while (!rest.isEmpty()) {
             String option = rest.removeFirst();
             if (rest.isEmpty()) {
@@ -92,6 +99,14 @@ public final class Main {
                 case "--authorized-keys" -> authorizedKeys = Path.of(value);
                 case "--users" -> users = Path.of(value);
                 case "--host-key" -> hostKey = Path.of(value);
+                case "--tun" -> {
+                    for (String device : value.split(",", -1)) {
+                        if (device.isBlank()) {
+                            throw new IllegalArgumentException("--tun " + value + " names an empty device");
+                        }
+                        tunDevices.add(device.strip());
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
@@ -101,7 +116,8 @@ public final class Main {
         if (hostKey == null) {
             hostKey = config.toAbsolutePath().resolveSibling("ssh_host_key");
         }
-        return new Options(config, address, port, users, authorizedKeys, hostKey, idleTimeout, maxSessions);
+        return new Options(config, address, port, users, authorizedKeys, hostKey, idleTimeout, maxSessions,
+                Set.copyOf(tunDevices));
     }
 
     private static int number(String option, String value, int min, int max, String what) {
@@ -138,7 +154,8 @@ public final class Main {
         // Every ALG algd implements; which flows each sees is decided by the configuration (system alg).
         List<Alg> algs = List.of(new FtpAlg(), new TftpAlg(), new RshAlg(), new RpcAlg());
         Engine engine = new Engine(EngineConfig.empty(), EngineLimits.defaults(), Timeouts.defaults(), algs);
-        DataPlane dataPlane = new DataPlane(engine);
+        DataPlane dataPlane = new DataPlane(engine,
+                PortOpener.afPacket(RingGeometry.DEFAULT).withTunDevices(options.tunDevices()));
         ConfigCommitter committer = new ConfigCommitter(dataPlane, configFile, EngineConfig.empty());
         NetconfServer netconf = new NetconfServer(model, dataPlane, committer);
         try {

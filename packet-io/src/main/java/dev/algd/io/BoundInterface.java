@@ -159,6 +159,9 @@ final class BoundInterface implements NeighbourTable.Output {
 
     /** Sends one ARP announcement (RFC 5227 §3: a request with sender = target = the address) per address given. */
     void announce(int[] announced) {
+        if (!port.isEthernet()) {
+            return;
+        }
         for (int address : announced) {
             if (writeArpRequest(Ethernet.BROADCAST, address, address)) {
                 arpAnnouncementsSent++;
@@ -213,6 +216,10 @@ final class BoundInterface implements NeighbourTable.Output {
     void transmitIpv4(MemorySegment segment, long offset, int length, int nextHop, long nowNanos) {
         if (length > port.mtu() || length + Ethernet.HEADER_LENGTH > port.transmitCapacity()) {
             drops[FrameDropReason.EXCEEDS_MTU.ordinal()]++;
+            return;
+        }
+        if (!port.isEthernet()) {
+            transmitHeld(0, segment, offset, length);
             return;
         }
         long destination = groupMac(nextHop);

@@ -339,6 +339,11 @@ public final class DataPlane implements AutoCloseable {
         if (engine.config() != next) {
             engine.apply(next);
         }
+        // Every apply resets the engine's MTUs; a DF packet too long for its egress device is the engine's to answer
+        // (ICMP fragmentation needed quotes the packet before NAT), so it must know each device's MTU.
+        for (int i = 0; i < configured.size(); i++) {
+            engine.interfaceMtu(i, nextInterfaces[i].port.mtu());
+        }
         List<int[]> announcements = new ArrayList<>();
         for (int i = 0; i < configured.size(); i++) {
             announcements.add(nextInterfaces[i].configure(i, configured.get(i), next));

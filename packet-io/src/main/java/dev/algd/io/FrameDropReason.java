@@ -25,7 +25,10 @@ public enum FrameDropReason {
     ENGINE_VERDICT("dropped by the engine"),
     /** The engine chose an egress interface that has no port. */
     EGRESS_UNKNOWN("egress interface has no port"),
-    /** The packet is longer than the egress device's MTU or than a TX frame (no fragmentation yet). */
+    /**
+     * Longer than the egress device's MTU or a TX frame after the engine forwarded it: an ALG grew it (the engine
+     * itself answers packets too long for their egress MTU with ICMP fragmentation needed, or drops them).
+     */
     EXCEEDS_MTU("longer than the egress MTU"),
     /** Every TX frame of the egress port was still in flight. */
     TX_RING_FULL("egress TX ring full"),
