@@ -103,6 +103,9 @@ public final class RshAlg implements Alg {
         }
         RshReason reason = RshStderrPortParser.parse(segment, from, end, stderr);
         reasonCounters[reason.ordinal()]++;
+        if (reason.isMalformed()) {
+            packet.countParseError();
+        }
         switch (reason) {
             case INCOMPLETE -> {
                 if (packet.holdFrom(from) != HoldReason.OK) {
@@ -131,7 +134,11 @@ public final class RshAlg implements Alg {
     private int remember(AlgPacket packet) {
         long evictions = sessions.evictions();
         int entry = sessions.add(packet.sessionId());
-        eventCounters[RshEvent.SESSION_FORGOTTEN.ordinal()] += sessions.evictions() - evictions;
+        long forgotten = sessions.evictions() - evictions;
+        eventCounters[RshEvent.SESSION_FORGOTTEN.ordinal()] += forgotten;
+        if (forgotten > 0) {
+            packet.countLimitHit();
+        }
         return entry;
     }
 
