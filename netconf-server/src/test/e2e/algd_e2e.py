@@ -122,6 +122,25 @@ def sessions(nc):
     return result
 
 
+ALG_STATE_FILTER = ("subtree", f'<alg-state xmlns="{NS["sys"]}"/>')
+
+
+def alg_state_entry(nc, alg):
+    """The alg-state/alg entry of one ALG, from <get> with a subtree filter, as an lxml element."""
+    data = nc.get(filter=ALG_STATE_FILTER).data_ele
+    for entry in data.findall("sys:alg-state/sys:alg", NS):
+        if text_of(entry, "sys:name") == alg:
+            return entry
+    raise AssertionError(f"no alg-state entry for {alg}")
+
+
+def alg_counters(nc, alg):
+    """One ALG's alg-state counters, {leaf: int}: inspected, translated, expectations-created..."""
+    counters = alg_state_entry(nc, alg).find("sys:counters", NS)
+    assert counters is not None, f"alg-state of {alg} has no counters"
+    return {leaf.tag.split("}", 1)[-1]: int(leaf.text) for leaf in counters}
+
+
 def running_config_xml(nc):
     """The whole running datastore as canonical XML, for before/after comparisons."""
     from lxml import etree

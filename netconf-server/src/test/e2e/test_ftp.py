@@ -8,7 +8,8 @@ import string
 
 import pytest
 
-from algd_e2e import ALGD_OUTSIDE_ADDRESS, CLIENT_ADDRESS, NS, SERVER_ADDRESS, BackgroundProcess, in_ns, run, sessions, wait_until
+from algd_e2e import (ALG_STATE_FILTER, ALGD_OUTSIDE_ADDRESS, CLIENT_ADDRESS, NS, SERVER_ADDRESS, BackgroundProcess,
+                      alg_counters, alg_state_entry, in_ns, run, sessions, wait_until)
 
 SYS = NS["sys"]
 
@@ -70,8 +71,14 @@ def assert_transferred(result, server):
     assert result.stdout == server.content, "the file arrived changed or incomplete"
 
 
-def test_passive_pasv_through_snat(algd, ftp_server):
+def test_passive_pasv_through_snat(algd, nc, ftp_server):
     assert_transferred(curl_ftp(algd.topology, ftp_server, "--ftp-pasv", "--disable-epsv"), ftp_server)
+    counters = alg_counters(nc, "ftp")
+    # One download, one data connection: one expectation, used by it. The server's 227 names its own address,
+    # which a source-NATed client reaches as it is, so nothing is rewritten.
+    assert counters["inspected"] >= 1, counters
+    assert counters["expectations-created"] == 1 and counters["expectations-used"] == 1, counters
+    assert counters["translated"] == 0 and counters["parse-errors"] == 0 and counters["drops"] == 0, counters
 
 
 def test_passive_epsv_through_snat(algd, ftp_server):
@@ -88,6 +95,10 @@ def test_active_port_is_rewritten_and_the_data_connection_is_a_child(algd, nc, f
     children = [s for s in table if s["parent"] == control[0]["id"]]
     assert children, f"no data session linked to the control session {control[0]['id']}: {table}"
     assert children[0]["source-address"] == SERVER_ADDRESS and children[0]["source-port"] == "20", children[0]
+    counters = alg_counters(nc, "ftp")
+    assert counters["translated"] >= 1, counters
+    assert counters["expectations-created"] == len(children) == counters["expectations-used"], (counters, children)
+    assert counters["expectations-expired"] == 0 and counters["drops"] == 0, counters
 
 
 def test_active_eprt_is_rewritten(algd, ftp_server):
@@ -146,6 +157,42 @@ def test_passive_227_from_an_inside_server_is_rewritten_through_dnat(algd, nc, t
         control = [s for s in table if s.get("translated-destination-address") == CLIENT_ADDRESS
                    and s["destination-port"] == "21"]
         assert control and control[0].get("alg") == "ftp", table
-        assert [s for s in table if s["parent"] == control[0]["id"]], table
+        children = [s for s in table if s["parent"] == control[0]["id"]]
+        assert children, table
+        counters = alg_counters(nc, "ftp")
+        assert counters["translated"] >= 1, counters
+        assert counters["expectations-created"] == len(children) == counters["expectations-used"], counters
     finally:
         server.stop()
+
+
+UNUSED_PASV = f"""
+import socket, sys, time
+control = socket.create_connection(("{SERVER_ADDRESS}", 21), timeout=10)
+replies = control.makefile("rb")
+def ask(line):
+    if line:
+        control.sendall(line.encode() + b"\\r\\n")
+    while True:
+        reply = replies.readline().decode()
+        if reply[3:4] == " ":
+            return reply
+print(ask(""), ask("USER anonymous"), ask("PASV"), end="", flush=True)
+time.sleep(float(sys.argv[1]))
+print(ask("QUIT"), end="")
+"""
+
+
+def test_configured_expectation_timeout_makes_an_unused_passive_expectation_expire(algd, nc, ftp_server):
+    nc.edit_config(target="candidate", config=f'<config><system xmlns="{SYS}"><alg><ftp>'
+                   '<expectation-timeout>2</expectation-timeout></ftp></alg></system></config>')
+    nc.commit()
+    assert alg_state_entry(nc, "ftp").findtext(f"{{{SYS}}}expectation-timeout") == "2"
+    # A client that asks for passive mode and never opens the data connection: the expectation waits 2 s, not 120.
+    result = run(in_ns(algd.topology.client, "/usr/bin/python3", "-c", UNUSED_PASV, "5"), timeout=30, check=False)
+    assert result.returncode == 0 and "227 " in result.stdout, f"{result.stdout} {result.stderr}"
+    wait_until(lambda: alg_counters(nc, "ftp")["expectations-expired"] == 1, 5, what="the expectation to expire")
+    counters = alg_counters(nc, "ftp")
+    assert counters["expectations-created"] == 1 and counters["expectations-used"] == 0, counters
+    framework = nc.get(filter=ALG_STATE_FILTER).data_ele.find("sys:alg-state/sys:framework-counters", NS)
+    assert framework.findtext(f"{{{SYS}}}expectations-active") == "0"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from algd_e2e import (ALGD_OUTSIDE_ADDRESS, NS, SERVER_ADDRESS, BackgroundProcess, in_ns, run, sessions,
-                      wait_until)
+from algd_e2e import (ALGD_OUTSIDE_ADDRESS, NS, SERVER_ADDRESS, BackgroundProcess, alg_counters, in_ns, run,
+                      sessions, wait_until)
 
 SYS = NS["sys"]
 FW = "urn:algd:yang:algd-firewall"
@@ -204,6 +204,12 @@ def test_call_to_a_configured_program_passes_a_portmap_only_firewall_as_a_child(
         assert parents and parents[0]["destination-port"] == "111" and parents[0]["alg"] == "rpc", \
             f"the call's session is not a child of a portmapper session: {child}\n{table}"
         assert child["alg"] == "rpc" and child["translated-address"] == ALGD_OUTSIDE_ADDRESS, child
+    counters = alg_counters(nc, "rpc")
+    # Two calls, each after one portmapper query answered with the service's port: two children, each through an
+    # expectation; replies carry the server's own port, so nothing is rewritten.
+    assert counters["expectations-used"] == 2, counters
+    assert counters["expectations-created"] == 2, counters
+    assert counters["translated"] == 0 and counters["parse-errors"] == 0 and counters["drops"] == 0, counters
 
 
 def test_call_fails_when_the_program_is_not_configured(algd, nc, rpc_service):

@@ -13,8 +13,8 @@ from the address the server sees, the NAT address)."""
 import pytest
 from lxml import etree
 
-from algd_e2e import (ALGD_OUTSIDE_ADDRESS, CLIENT_ADDRESS, E2E_DIR, NS, SERVER_ADDRESS, BackgroundProcess, in_ns,
-                      run, sessions, wait_until)
+from algd_e2e import (ALGD_OUTSIDE_ADDRESS, CLIENT_ADDRESS, E2E_DIR, NS, SERVER_ADDRESS, BackgroundProcess,
+                      alg_counters, in_ns, run, sessions, wait_until)
 
 SYS = NS["sys"]
 NAT = NS["nat"]
@@ -109,6 +109,13 @@ def test_stdout_and_stderr_arrive_on_their_channels_and_stderr_is_a_child(algd, 
     assert int(stderr["source-port"]) < 1024, f"in.rshd connects from a reserved port: {stderr}"
     assert stderr["destination-address"] == ALGD_OUTSIDE_ADDRESS, stderr
     assert stderr["translated-destination-address"] == CLIENT_ADDRESS, stderr
+    counters = alg_counters(nc, "rsh")
+    # One first string: its stderr channel and the IDENT query are expected; in.rshd of rsh-redone connects to
+    # stderr only. The stderr port is free, so it is kept and nothing is rewritten.
+    assert counters["inspected"] >= 1, counters
+    assert counters["expectations-created"] == 2, counters
+    assert counters["expectations-used"] == len(children) == 1, (counters, children)
+    assert counters["parse-errors"] == 0 and counters["drops"] == 0, counters
 
 
 def test_stderr_channel_fails_when_the_alg_is_disabled(algd, nc, rsh_server):

@@ -6,8 +6,8 @@ import string
 
 import pytest
 
-from algd_e2e import (ALGD_OUTSIDE_ADDRESS, CLIENT_ADDRESS, NS, SERVER_ADDRESS, BackgroundProcess, in_ns, run,
-                      sessions, wait_until)
+from algd_e2e import (ALGD_OUTSIDE_ADDRESS, CLIENT_ADDRESS, NS, SERVER_ADDRESS, BackgroundProcess, alg_counters,
+                      in_ns, run, sessions, wait_until)
 
 SYS = NS["sys"]
 
@@ -61,6 +61,11 @@ def test_tftp_get_through_snat_creates_a_child_session(algd, nc, tftp_server, tm
     assert child["destination-port"] == control[0]["translated-port"], child
     assert child["translated-destination-address"] == CLIENT_ADDRESS, child
     assert child["interface"] == "outside" and child["alg"] == "tftp", child
+    counters = alg_counters(nc, "tftp")
+    # One RRQ (tftp-hpa does not retransmit when answered at once), one reply flow from the server's TID.
+    assert counters["inspected"] >= 1, counters
+    assert counters["expectations-created"] == 1 == counters["expectations-used"], counters
+    assert counters["translated"] == 0 and counters["parse-errors"] == 0 and counters["drops"] == 0, counters
 
 
 def test_tftp_fails_when_the_alg_is_disabled(algd, nc, tftp_server, tmp_path):

@@ -8,6 +8,8 @@ import dev.algd.engine.alg.AlgPacket;
 import dev.algd.engine.alg.AlgPolicy;
 import dev.algd.engine.alg.AlgRegistry;
 import dev.algd.engine.alg.AlgSessionTable;
+import dev.algd.engine.alg.AlgStatistic;
+import dev.algd.engine.alg.AlgStatistics;
 import dev.algd.engine.alg.Expectation;
 import dev.algd.engine.alg.ExpectationTable;
 import dev.algd.engine.alg.LineReassembly;
@@ -114,9 +116,13 @@ public final class Engine {
     private final Ipv4Header embeddedIp = new Ipv4Header();
     private final long[] drops = new long[DropReason.values().length];
     private final Alg[] algImplementations = new Alg[ALG_IDS.length];
-    /** Each ALG's {@link Alg#policy()}, read once at construction. */
+    /**
+     * Each ALG's {@link Alg#policy()} with the expectation timeout of the config in force
+     * ({@code system alg X expectation-timeout}), rebuilt at every {@link #apply}.
+     */
     private final AlgPolicy[] algPolicies = new AlgPolicy[ALG_IDS.length];
     private final long[] algCounters = new long[AlgEvent.values().length];
+    private final AlgStatistics algStatistics = new AlgStatistics();
     private final AlgSessionTable algSessions;
     private final ExpectationTable expectations;
     private final AlgPacket algPacket;
@@ -186,13 +192,13 @@ public final class Engine {
                 throw new IllegalArgumentException("two implementations of the " + alg.id().yangName() + " ALG");
             }
             algImplementations[alg.id().ordinal()] = alg;
-            algPolicies[alg.id().ordinal()] = alg.policy();
         }
         int algSlots = Math.max(64, limits.maxSessions() / 4);
         algSessions = new AlgSessionTable(algSlots);
-        expectations = new ExpectationTable(Math.min(MAX_EXPECTATIONS, algSlots), algSlots, algCounters);
+        expectations = new ExpectationTable(Math.min(MAX_EXPECTATIONS, algSlots), algSlots, algCounters,
+                algStatistics);
         reassembly = new LineReassembly(algSlots, algCounters);
-        algPacket = new AlgPacket(expectations, algSessions, algCounters, reassembly);
+        algPacket = new AlgPacket(expectations, algSessions, algCounters, algStatistics, reassembly);
         sessions.removalListener(this::sessionRemoved);
         apply(config);
     }
@@ -285,6 +291,7 @@ public final class Engine {
             if (inspect(packet, slot, direction, algSlot, newSource, newSourcePort, newDestination,
                     newDestinationPort, nowNanos) == AlgOutcome.DROP) {
                 algCounters[AlgEvent.PACKET_DROPPED.ordinal()]++;
+                algStatistics.count(algSessions.algId(algSlot), AlgStatistic.DROPS);
                 return drop(DropReason.ALG);
             }
             if (protocol == Ipv4Header.PROTOCOL_TCP) {
@@ -356,6 +363,8 @@ public final class Engine {
         routeGeneration = routeGeneration == Integer.MAX_VALUE ? 1 : routeGeneration + 1;
         for (Alg alg : algImplementations) {
             if (alg != null) {
+                algPolicies[alg.id().ordinal()] = new AlgPolicy(alg.policy().maxExpectationsPerParent(),
+                        config.alg(alg.id()).timeouts().expectationSeconds());
                 alg.apply(config);
             }
         }
@@ -436,7 +445,7 @@ public final class Engine {
 
     /** A snapshot of the ALG framework's counters: expectations, inspections, rewrites. */
     public AlgCounters algCounters() {
-        return AlgCounters.of(algCounters, expectations.size(), algSessions.size());
+        return AlgCounters.of(algCounters, algStatistics, expectations.size(), algSessions.size());
     }
 
     private Verdict drop(DropReason reason) {
@@ -629,6 +638,7 @@ public final class Engine {
         int algSlot = algSessions.allocate(slot, sessions.id(slot), algId);
         if (algSlot == AlgSessionTable.NONE) {
             algCounters[AlgEvent.ALG_SESSION_TABLE_FULL.ordinal()]++;
+            algStatistics.count(algId, AlgStatistic.LIMIT_HITS);
             return;
         }
         sessions.assignAlg(slot, algId, algSlot);
@@ -689,7 +699,13 @@ public final class Engine {
         AlgOutcome outcome = AlgOutcome.PASS;
         if (algPacket.payloadLength() > 0) {
             algCounters[AlgEvent.PACKET_INSPECTED.ordinal()]++;
+            algStatistics.count(algId, AlgStatistic.INSPECTED);
+            // Prepending held bytes also changes the packet; only a replacement by the ALG is a translation.
+            long rewrittenBefore = algCounters[AlgEvent.PAYLOAD_REWRITTEN.ordinal()];
             outcome = alg.inspect(algPacket);
+            if (algCounters[AlgEvent.PAYLOAD_REWRITTEN.ordinal()] != rewrittenBefore) {
+                algStatistics.count(algId, AlgStatistic.TRANSLATED);
+            }
         }
         if (algPacket.rewriter().isChanged()) {
             packet.length = algPacket.rewriter().finish();
@@ -721,6 +737,7 @@ public final class Engine {
         if (missing <= reassembly.heldLength(algSlot, direction)) {
             if (algPacket.rewriter().prependHeld(reassembly, missing, first) != RewriteReason.OK) {
                 reassembly.dropAndRefuseAgain(algSlot, direction, AlgEvent.HELD_LINE_NO_ROOM);
+                algStatistics.count(algSessions.algId(algSlot), AlgStatistic.LIMIT_HITS);
                 return JOIN_DROP;
             }
             return JOIN_INSPECT;

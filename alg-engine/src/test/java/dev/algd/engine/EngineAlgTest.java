@@ -131,7 +131,10 @@ class EngineAlgTest {
         EngineHarness h = harness();
         openControl(h, 21);
         sendLine(h, 21, "OPEN 5000\n");
-        h.advanceSeconds(OpenLineAlg.POLICY.expectationTimeoutSeconds());
+        // The configured timeout (the default here), not the one the ALG declares, is in force.
+        h.advanceSeconds(h.engine.config().alg(AlgId.FTP).timeouts().expectationSeconds() - 1);
+        assertEquals(1, h.engine.algCounters().expectationsActive(), "still pending a second before");
+        h.advanceSeconds(1);
         assertEquals(Verdict.DROP, h.send(connectBack(20, 5000), OUTSIDE));
         assertEquals(1, h.engine.algCounters().count(AlgEvent.EXPECTATION_EXPIRED));
     }

@@ -22,7 +22,10 @@ public interface Alg {
     /** The ALG this code implements; one implementation per id in an engine. */
     AlgId id();
 
-    /** Limits the framework applies to this ALG's expectations; read once, when the engine is built. */
+    /**
+     * Limits the framework applies to this ALG's expectations, read at every {@code Engine.apply}: the per-parent
+     * limit as it is, the timeout as the default that {@code system alg X expectation-timeout} replaces.
+     */
     AlgPolicy policy();
 
     /** Inspects (and may rewrite) one packet of a control session; see the class comment for when. */

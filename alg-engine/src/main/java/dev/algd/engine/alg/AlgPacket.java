@@ -14,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 public final class AlgPacket {
     private final Expectation request = new Expectation();
     private final long[] counters;
+    private final AlgStatistics statistics;
     private final ExpectationTable expectations;
     private final PayloadRewriter rewriter;
     private final LineReassembly reassembly;
@@ -40,15 +41,17 @@ public final class AlgPacket {
     private int leavingDestinationAddress;
     private int leavingDestinationPort;
 
-    public AlgPacket(ExpectationTable expectations, AlgSessionTable algSessions, long[] counters) {
-        this(expectations, algSessions, counters, new LineReassembly(algSessions.capacity(), counters));
+    public AlgPacket(ExpectationTable expectations, AlgSessionTable algSessions, long[] counters,
+            AlgStatistics statistics) {
+        this(expectations, algSessions, counters, statistics, new LineReassembly(algSessions.capacity(), counters));
     }
 
     /** With the engine's {@code reassembly}, whose buffers are indexed by the slots of {@code algSessions}. */
     public AlgPacket(ExpectationTable expectations, AlgSessionTable algSessions, long[] counters,
-            LineReassembly reassembly) {
+            AlgStatistics statistics, LineReassembly reassembly) {
         this.expectations = expectations;
         this.counters = counters;
+        this.statistics = statistics;
         this.rewriter = new PayloadRewriter(algSessions, counters);
         this.reassembly = reassembly;
         this.algSessions = algSessions;
@@ -68,7 +71,21 @@ public final class AlgPacket {
      * held (or there are none); any other answer leaves the payload as it is, to pass unparsed.
      */
     public HoldReason holdFrom(long offset) {
-        return rewriter.holdTail(reassembly, offset);
+        HoldReason reason = rewriter.holdTail(reassembly, offset);
+        if (reason == HoldReason.OVER_BOUND || reason == HoldReason.NO_BUFFER) {
+            countLimitHit();
+        }
+        return reason;
+    }
+
+    /** The ALG's parser found this packet's message malformed: counted as the ALG's {@code parse-errors}. */
+    public void countParseError() {
+        statistics.count(algId, AlgStatistic.PARSE_ERRORS);
+    }
+
+    /** A bound of the ALG's own was reached (a private table full, say): counted as the ALG's {@code limit-hits}. */
+    public void countLimitHit() {
+        statistics.count(algId, AlgStatistic.LIMIT_HITS);
     }
 
     /** Replaces spans of this packet's payload, keeping lengths, checksums and TCP sequence numbers right. */

@@ -7,7 +7,9 @@ package dev.algd.engine.alg;
  * @param maxExpectationsPerParent how many expectations one control session may have pending; a further one
  *     evicts the oldest (netfilter's behaviour, so a client that re-issues PORT is not locked out)
  * @param expectationTimeoutSeconds how long an expectation waits for its flow unless the ALG says otherwise
- *     (Vyatta: 10 s by default, 120 s for FTP data; netfilter FTP: 300 s)
+ *     (Vyatta: 10 s by default, 120 s for FTP data; netfilter FTP: 300 s). The value an ALG declares is its default,
+ *     equal to {@code AlgTimeouts.defaults}; the engine replaces it with the configured
+ *     {@code system alg X expectation-timeout} at every apply.
  */
 public record AlgPolicy(int maxExpectationsPerParent, long expectationTimeoutSeconds) {
     public AlgPolicy {

@@ -29,6 +29,7 @@ public final class ExpectationTable {
     private final int capacity;
     private final long hashSeed;
     private final long[] counters;
+    private final AlgStatistics statistics;
     private final int indexMask;
     /** Entry + 1, or 0 for an empty position. */
     private final int[] indexEntries;
@@ -69,18 +70,20 @@ public final class ExpectationTable {
      * @param capacity the most expectations stored at once
      * @param parents how many parents (ALG session slots) there may be
      * @param counters the engine's counters, indexed by {@link AlgEvent} ordinal
+     * @param statistics the engine's per-ALG counters: created, used, expired and limit hits, by the entry's ALG
      */
-    public ExpectationTable(int capacity, int parents, long[] counters) {
-        this(capacity, parents, counters, new SecureRandom().nextLong());
+    public ExpectationTable(int capacity, int parents, long[] counters, AlgStatistics statistics) {
+        this(capacity, parents, counters, statistics, new SecureRandom().nextLong());
     }
 
-    ExpectationTable(int capacity, int parents, long[] counters, long hashSeed) {
+    ExpectationTable(int capacity, int parents, long[] counters, AlgStatistics statistics, long hashSeed) {
         if (capacity < 1 || capacity > 1 << 24) {
             throw new IllegalArgumentException("expectation capacity " + capacity + " is outside 1.." + (1 << 24));
         }
         this.capacity = capacity;
         this.hashSeed = hashSeed;
         this.counters = counters;
+        this.statistics = statistics;
         int indexSize = Math.max(16, Integer.highestOneBit(capacity * 2 - 1) << 1);
         indexMask = indexSize - 1;
         indexEntries = new int[indexSize];
@@ -149,8 +152,7 @@ public final class ExpectationTable {
         int entry = lookup(hash, protocol, source, sourcePort, request.destinationAddress, request.destinationPort,
                 mask);
         if (entry != NONE && nowNanos - expiresAtNanos[entry] >= 0) {
-            remove(entry);
-            counters[AlgEvent.EXPECTATION_EXPIRED.ordinal()]++;
+            expired(entry);
             entry = NONE;
         }
         if (entry != NONE) {
@@ -165,9 +167,11 @@ public final class ExpectationTable {
         if (parentCount[parent] >= maxPerParent) {
             remove(parentHead[parent]);
             counters[AlgEvent.EXPECTATION_EVICTED.ordinal()]++;
+            statistics.count(algId, AlgStatistic.LIMIT_HITS);
         }
         if (freeCount == 0 && expire(nowNanos, 64) == 0) {
             counters[AlgEvent.EXPECTATION_TABLE_FULL.ordinal()]++;
+            statistics.count(algId, AlgStatistic.LIMIT_HITS);
             return ExpectationReason.TABLE_FULL;
         }
         entry = freeEntries[--freeCount];
@@ -195,6 +199,7 @@ public final class ExpectationTable {
         parentCount[parent]++;
         insertIndex(hash, entry + 1);
         counters[AlgEvent.EXPECTATION_CREATED.ordinal()]++;
+        statistics.count(algId, AlgStatistic.EXPECTATIONS_CREATED);
         return ExpectationReason.CREATED;
     }
 
@@ -228,8 +233,7 @@ public final class ExpectationTable {
                 continue;
             }
             if (nowNanos - expiresAtNanos[entry] >= 0) {
-                remove(entry);
-                counters[AlgEvent.EXPECTATION_EXPIRED.ordinal()]++;
+                expired(entry);
                 continue;
             }
             return entry;
@@ -240,6 +244,7 @@ public final class ExpectationTable {
     /** A flow became the child of {@code entry}: counts it and removes a one-shot entry. */
     public void matched(int entry) {
         counters[AlgEvent.EXPECTATION_MATCHED.ordinal()]++;
+        statistics.count(algIds[entry], AlgStatistic.EXPECTATIONS_USED);
         if (oneShot[entry]) {
             remove(entry);
         }
@@ -266,8 +271,7 @@ public final class ExpectationTable {
             int entry = sweepCursor;
             sweepCursor = entry + 1 == capacity ? 0 : entry + 1;
             if (inUse[entry] && nowNanos - expiresAtNanos[entry] >= 0) {
-                remove(entry);
-                counters[AlgEvent.EXPECTATION_EXPIRED.ordinal()]++;
+                expired(entry);
                 removed++;
             }
         }
@@ -319,6 +323,12 @@ public final class ExpectationTable {
 
     public long expiresAtNanos(int entry) {
         return expiresAtNanos[entry];
+    }
+
+    private void expired(int entry) {
+        counters[AlgEvent.EXPECTATION_EXPIRED.ordinal()]++;
+        statistics.count(algIds[entry], AlgStatistic.EXPECTATIONS_EXPIRED);
+        remove(entry);
     }
 
     private void remove(int entry) {

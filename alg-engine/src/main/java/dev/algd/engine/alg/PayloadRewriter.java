@@ -123,6 +123,7 @@ public final class PayloadRewriter {
         int newTotal = totalLength + delta;
         if (newTotal > limitBytes || newTotal > MAX_IPV4_LENGTH) {
             counters[AlgEvent.PAYLOAD_REWRITE_NO_ROOM.ordinal()]++;
+            packet.countLimitHit();
             return RewriteReason.NO_ROOM;
         }
         if (delta != 0) {

@@ -7,8 +7,10 @@ import java.util.List;
  *
  * @param configuredPorts the ports listed under {@code system alg X port}; empty means "use the default"
  * @param configuredPrograms RPC only: programs added to {@link #DEFAULT_RPC_PROGRAMS}
+ * @param timeouts the timeouts in force, defaults resolved
  */
-public record AlgSettings(AlgId alg, boolean enabled, List<Integer> configuredPorts, List<Long> configuredPrograms) {
+public record AlgSettings(AlgId alg, boolean enabled, List<Integer> configuredPorts, List<Long> configuredPrograms,
+        AlgTimeouts timeouts) {
 
     /** Guide, "RPC", table 1: portmap, nfsprog, mount, nlockmgr, nfs_acl. */
     public static final List<Long> DEFAULT_RPC_PROGRAMS = List.of(100000L, 100003L, 100005L, 100021L, 100227L);
@@ -20,6 +22,12 @@ public record AlgSettings(AlgId alg, boolean enabled, List<Integer> configuredPo
     public AlgSettings {
         configuredPorts = List.copyOf(configuredPorts);
         configuredPrograms = List.copyOf(configuredPrograms);
+        java.util.Objects.requireNonNull(timeouts, "timeouts");
+    }
+
+    /** With the default timeouts of {@code alg}. */
+    public AlgSettings(AlgId alg, boolean enabled, List<Integer> configuredPorts, List<Long> configuredPrograms) {
+        this(alg, enabled, configuredPorts, configuredPrograms, AlgTimeouts.defaults(alg));
     }
 
     public static AlgSettings defaults(AlgId alg) {

@@ -19,6 +19,7 @@ public final class EngineConfigValidator {
     public static final String ALG_PORT_RANGE = "alg-port-range";
     public static final String ALG_TOO_MANY_PORTS = "alg-too-many-ports";
     public static final String ALG_TOO_MANY_PROGRAMS = "alg-too-many-programs";
+    public static final String ALG_TIMEOUT_RANGE = "alg-timeout-range";
     public static final String NAT_UNKNOWN_INTERFACE = "nat-unknown-interface";
     public static final String NAT_MASQUERADE_WITHOUT_ADDRESS = "nat-masquerade-without-address";
     public static final String INTERFACE_DUPLICATE_DEVICE = "interface-duplicate-device";
@@ -28,12 +29,35 @@ public final class EngineConfigValidator {
     public List<Violation> validate(EngineConfig config) {
         List<Violation> violations = new ArrayList<>();
         checkAlgPorts(config, violations);
+        checkAlgTimeouts(config, violations);
         checkInterfaces(config, violations);
         checkRoutes(config, violations);
         checkSourceNat(config, violations);
         checkDestinationNat(config, violations);
         checkFirewall(config, violations);
         return List.copyOf(violations);
+    }
+
+    private static void checkAlgTimeouts(EngineConfig config, List<Violation> out) {
+        for (AlgId alg : AlgId.values()) {
+            AlgTimeouts timeouts = config.alg(alg).timeouts();
+            String base = "/system/alg/" + alg.yangName();
+            checkRange(base + "/expectation-timeout", timeouts.expectationSeconds(),
+                    AlgTimeouts.MIN_EXPECTATION_SECONDS, AlgTimeouts.MAX_EXPECTATION_SECONDS, out);
+            if (alg == AlgId.SIP) {
+                checkRange(base + "/invite-timeout", timeouts.inviteSeconds(), AlgTimeouts.MIN_INVITE_SECONDS,
+                        AlgTimeouts.MAX_INVITE_SECONDS, out);
+                checkRange(base + "/media-inactivity-timeout", timeouts.mediaInactivitySeconds(),
+                        AlgTimeouts.MIN_MEDIA_INACTIVITY_SECONDS, AlgTimeouts.MAX_MEDIA_INACTIVITY_SECONDS, out);
+            }
+        }
+    }
+
+    private static void checkRange(String path, long seconds, long min, long max, List<Violation> out) {
+        if (seconds < min || seconds > max) {
+            out.add(new Violation(path, ALG_TIMEOUT_RANGE,
+                    path + ": " + seconds + " seconds is out of range; use " + min + ".." + max + " seconds"));
+        }
     }
 
     private static void checkAlgPorts(EngineConfig config, List<Violation> out) {

@@ -4,6 +4,7 @@ import static dev.algd.engine.config.Ipv4Addresses.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.algd.engine.config.AlgId;
 import org.junit.jupiter.api.Test;
 
 class ExpectationTableTest {
@@ -14,10 +15,11 @@ class ExpectationTableTest {
     private static final int CLIENT = parse("192.168.1.10");
 
     private final long[] counters = new long[AlgEvent.values().length];
+    private final AlgStatistics statistics = new AlgStatistics();
     private final Expectation request = new Expectation();
 
     private ExpectationTable table(int capacity) {
-        return new ExpectationTable(capacity, 8, counters, 42);
+        return new ExpectationTable(capacity, 8, counters, statistics, 42);
     }
 
     private ExpectationReason add(ExpectationTable table, Expectation e, int parent) {
@@ -133,5 +135,23 @@ class ExpectationTableTest {
             }
         }
         assertEquals(expected.size(), table.size());
+    }
+
+    @Test
+    void perAlgStatisticsCountEachOutcomeUnderTheEntrysAlg() {
+        ExpectationTable table = new ExpectationTable(16, 8, counters, statistics, 42);
+        int rsh = AlgId.RSH.ordinal();
+        // Parent 0 (RSH, at most 1 pending): a second expectation evicts the first, a limit hit.
+        table.add(request.clear().protocol(TCP).fromAnyPort(SERVER).to(OUTSIDE, 1000), 0, 100, rsh, 1, 10 * SECOND, 0);
+        table.add(request.clear().protocol(TCP).fromAnyPort(SERVER).to(OUTSIDE, 1001), 0, 100, rsh, 1, 10 * SECOND, 0);
+        table.matched(table.find(TCP, SERVER, 999, OUTSIDE, 1001, SECOND));
+        table.add(request.clear().protocol(TCP).fromAnyPort(SERVER).to(OUTSIDE, 1002), 0, 100, rsh, 1, 10 * SECOND, 0);
+        table.expire(20 * SECOND, 16);
+
+        assertEquals(3, statistics.count(AlgId.RSH, AlgStatistic.EXPECTATIONS_CREATED));
+        assertEquals(1, statistics.count(AlgId.RSH, AlgStatistic.EXPECTATIONS_USED));
+        assertEquals(1, statistics.count(AlgId.RSH, AlgStatistic.EXPECTATIONS_EXPIRED));
+        assertEquals(1, statistics.count(AlgId.RSH, AlgStatistic.LIMIT_HITS));
+        assertEquals(0, statistics.count(AlgId.FTP, AlgStatistic.EXPECTATIONS_CREATED));
     }
 }

@@ -7,6 +7,7 @@ import dev.algd.engine.config.FirewallRule;
 import dev.algd.engine.config.FirewallRuleSet;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.AlgSettings;
+import dev.algd.engine.config.AlgTimeouts;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.InterfaceConfig;
 import dev.algd.engine.config.Ipv4Addresses;
@@ -72,9 +73,11 @@ public final class ConfigTranslator {
     /*
      * system
      *  +-- alg
-     *       +-- ftp | tftp | sip   { disable?, port* }
-     *       +-- rpc                { disable?, program* }
-     *       +-- rsh | pptp | icmp  { disable? }
+     *       +-- ftp | tftp | sip   { disable?, port*, expectation-timeout? }
+     *       |                       sip also { invite-timeout?, media-inactivity-timeout? }
+     *       +-- rpc                { disable?, program*, expectation-timeout? }
+     *       +-- rsh | pptp         { disable?, expectation-timeout? }
+     *       +-- icmp               { disable? }
      */
     private static Map<AlgId, AlgSettings> translateAlgs(Optional<DataContainerNode> alg) {
         Map<AlgId, AlgSettings> algs = new EnumMap<>(AlgId.class);
@@ -85,9 +88,20 @@ public final class ConfigTranslator {
                     .orElse(List.of());
             List<Long> programs = node.map(n -> leafList(n, SystemAlg.PROGRAM, v -> ((Number) v).longValue()))
                     .orElse(List.of());
-            algs.put(id, new AlgSettings(id, !disabled, ports, programs));
+            AlgTimeouts timeouts = AlgTimeouts.defaults(id);
+            timeouts = timeouts.withExpectationSeconds(seconds(node, "expectation-timeout",
+                    timeouts.expectationSeconds()));
+            timeouts = timeouts.withInviteSeconds(seconds(node, "invite-timeout", timeouts.inviteSeconds()));
+            timeouts = timeouts.withMediaInactivitySeconds(seconds(node, "media-inactivity-timeout",
+                    timeouts.mediaInactivitySeconds()));
+            algs.put(id, new AlgSettings(id, !disabled, ports, programs, timeouts));
         }
         return algs;
+    }
+
+    /** A timeout leaf of an ALG's container, or {@code otherwise} when absent (the YANG default). */
+    private static long seconds(Optional<DataContainerNode> alg, String leaf, long otherwise) {
+        return alg.flatMap(n -> leaf(n, SystemAlg.alg(leaf))).map(v -> ((Number) v).longValue()).orElse(otherwise);
     }
 
     /*

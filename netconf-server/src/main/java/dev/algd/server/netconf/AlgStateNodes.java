@@ -2,6 +2,7 @@ package dev.algd.server.netconf;
 
 import dev.algd.engine.alg.AlgCounters;
 import dev.algd.engine.alg.AlgEvent;
+import dev.algd.engine.alg.AlgStatistic;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.AlgSettings;
 import dev.algd.engine.config.EngineConfig;
@@ -56,6 +57,14 @@ final class AlgStateNodes {
             if (!programs.isEmpty()) {
                 entry.withChild(leafList("effective-program", programs));
             }
+            if (id != AlgId.ICMP) {
+                entry.withChild(seconds("expectation-timeout", settings.timeouts().expectationSeconds()));
+            }
+            if (id == AlgId.SIP) {
+                entry.withChild(seconds("invite-timeout", settings.timeouts().inviteSeconds()))
+                        .withChild(seconds("media-inactivity-timeout", settings.timeouts().mediaInactivitySeconds()));
+            }
+            entry.withChild(algCounters(counters, id));
             list.withChild(entry.build());
         }
         QName event = SystemAlg.alg("event");
@@ -76,6 +85,20 @@ final class AlgStateNodes {
                 .build();
         return ImmutableNodes.newContainerBuilder().withNodeIdentifier(STATE)
                 .withChild(list.build()).withChild(framework).build();
+    }
+
+    private static org.opendaylight.yangtools.yang.data.api.schema.LeafNode<Uint32> seconds(String leaf, long value) {
+        return ImmutableNodes.leafNode(SystemAlg.alg(leaf), Uint32.valueOf(value));
+    }
+
+    private static ContainerNode algCounters(AlgCounters counters, AlgId id) {
+        var container = ImmutableNodes.newContainerBuilder()
+                .withNodeIdentifier(new NodeIdentifier(SystemAlg.alg("counters")));
+        for (AlgStatistic statistic : AlgStatistic.values()) {
+            container.withChild(ImmutableNodes.leafNode(SystemAlg.alg(statistic.yangName()),
+                    Uint64.fromLongBits(counters.count(id, statistic))));
+        }
+        return container.build();
     }
 
     private static <T> LeafSetNode<T> leafList(String leaf, List<T> values) {

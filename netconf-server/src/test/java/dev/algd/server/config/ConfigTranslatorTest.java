@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.algd.engine.config.AlgId;
+import dev.algd.engine.config.AlgTimeouts;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.Ipv4Addresses;
 import dev.algd.engine.config.PortRange;
 import dev.algd.engine.config.SourceNatRule;
 import dev.algd.server.model.AlgdModel;
+import dev.algd.server.model.Nodes.SystemAlg;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,6 +62,37 @@ class ConfigTranslatorTest {
         assertEquals(List.of(2121, 2122), config.alg(AlgId.FTP).effectivePorts());
         assertTrue(!config.alg(AlgId.SIP).enabled());
         assertTrue(config.alg(AlgId.RPC).effectivePrograms().containsAll(List.of(100000L, 100099L)));
+    }
+
+    @Test
+    void configuredTimeoutsAreReadAndAbsentOnesGetTheirDefaults() throws Exception {
+        EngineConfig config = translate("""
+                <system xmlns="urn:algd:yang:algd-system"><alg>
+                  <ftp><expectation-timeout>30</expectation-timeout></ftp>
+                  <sip><invite-timeout>60</invite-timeout></sip>
+                </alg></system>""").config();
+        assertEquals(30, config.alg(AlgId.FTP).timeouts().expectationSeconds());
+        assertEquals(new AlgTimeouts(AlgTimeouts.DEFAULT_EXPECTATION_SECONDS, 60,
+                AlgTimeouts.DEFAULT_MEDIA_INACTIVITY_SECONDS), config.alg(AlgId.SIP).timeouts());
+        assertEquals(AlgTimeouts.defaults(AlgId.TFTP), config.alg(AlgId.TFTP).timeouts());
+    }
+
+    @Test
+    void yangDefaultsOfTheTimeoutsAreTheEnginesDefaults() {
+        for (AlgId alg : List.of(AlgId.FTP, AlgId.TFTP, AlgId.SIP, AlgId.RPC, AlgId.RSH, AlgId.PPTP)) {
+            assertEquals(String.valueOf(AlgTimeouts.defaults(alg).expectationSeconds()),
+                    yangDefault(alg, "expectation-timeout"), alg.yangName());
+        }
+        assertEquals(String.valueOf(AlgTimeouts.DEFAULT_INVITE_SECONDS), yangDefault(AlgId.SIP, "invite-timeout"));
+        assertEquals(String.valueOf(AlgTimeouts.DEFAULT_MEDIA_INACTIVITY_SECONDS),
+                yangDefault(AlgId.SIP, "media-inactivity-timeout"));
+    }
+
+    private static String yangDefault(AlgId alg, String leaf) {
+        var node = model.modelContext().findDataTreeChild(SystemAlg.SYSTEM, SystemAlg.ALG, SystemAlg.alg(alg.yangName()),
+                SystemAlg.alg(leaf)).orElseThrow();
+        return String.valueOf(((org.opendaylight.yangtools.yang.model.api.LeafSchemaNode) node).getType()
+                .getDefaultValue().orElseThrow());
     }
 
     @Test

@@ -84,6 +84,9 @@ public final class FtpAlg implements Alg {
         while (line < end) {
             FtpReason reason = FtpCommandParser.parse(segment, line, end, command);
             reasonCounters[reason.ordinal()]++;
+            if (reason.isMalformed()) {
+                packet.countParseError();
+            }
             if (reason == FtpReason.INCOMPLETE) {
                 // The framework puts the unfinished line in front of the next segment; if it cannot, the line passes
                 // unparsed and AlgEvent.LINE_PASSED_UNPARSED moves.

@@ -30,5 +30,10 @@ public enum FtpReason {
     /** The EPRT address is not a dotted quad (family 1) or IPv6 text (family 2, RFC 4291 §2.2). */
     EPRT_BAD_ADDRESS,
     /** A 229 reply without the parenthesised {@code (<d><d><d><port><d>)} of RFC 2428 §3. */
-    EPSV_MALFORMED
+    EPSV_MALFORMED;
+
+    /** Whether the line was a malformed PORT, EPRT, 227 or 229: counted as the FTP ALG's parse errors. */
+    public boolean isMalformed() {
+        return this != OK && this != INCOMPLETE && this != NOT_TRANSLATED;
+    }
 }

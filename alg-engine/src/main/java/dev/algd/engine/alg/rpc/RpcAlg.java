@@ -100,12 +100,12 @@ public final class RpcAlg implements Alg {
         while (at < end) {
             RpcReason reason = RpcMessageParser.parseRecord(segment, at, end, record);
             if (reason == RpcReason.INCOMPLETE) {
-                reasonCounters[reason.ordinal()]++;
+                count(packet, reason);
                 packet.holdFrom(at);
                 return;
             }
             if (reason != RpcReason.OK) {
-                reasonCounters[reason.ordinal()]++;
+                count(packet, reason);
                 return;
             }
             int length = RpcMessageParser.joinRecord(segment, record, joined);
@@ -120,7 +120,7 @@ public final class RpcAlg implements Alg {
             inspectReply(packet, segment, from, to);
             return;
         }
-        reasonCounters[reason.ordinal()]++;
+        count(packet, reason);
         if (reason == RpcReason.REPLY_DENIED || reason == RpcReason.NOT_SUCCESS) {
             forgetCall(packet);
             return;
@@ -137,6 +137,7 @@ public final class RpcAlg implements Alg {
         note(stored == PendingCalls.RETRANSMITTED ? RpcEvent.CALL_RETRANSMITTED : RpcEvent.CALL_REMEMBERED);
         if (stored == PendingCalls.EVICTED) {
             note(RpcEvent.PENDING_CALL_EVICTED);
+            packet.countLimitHit();
         }
     }
 
@@ -152,13 +153,13 @@ public final class RpcAlg implements Alg {
     /** A successful reply: read as its call asked, then decide. */
     private void inspectReply(AlgPacket packet, MemorySegment segment, long from, long to) {
         if (packet.direction() != Direction.REPLY) {
-            reasonCounters[RpcReason.REPLY_NOT_READ.ordinal()]++;
+            count(packet, RpcReason.REPLY_NOT_READ);
             note(RpcEvent.WRONG_DIRECTION);
             return;
         }
         int call = pending.find(packet.sessionId(), message.xid, packet.nowNanos());
         if (call == PendingCalls.NONE) {
-            reasonCounters[RpcReason.REPLY_NOT_READ.ordinal()]++;
+            count(packet, RpcReason.REPLY_NOT_READ);
             note(RpcEvent.XID_UNMATCHED);
             return;
         }
@@ -167,7 +168,7 @@ public final class RpcAlg implements Alg {
         int protocol = pending.protocol(call);
         pending.release(call);
         RpcReason reason = RpcMessageParser.parse(segment, from, to, query, message);
-        reasonCounters[reason.ordinal()]++;
+        count(packet, reason);
         if (reason == RpcReason.OK) {
             expectChild(packet, program, protocol);
         }
@@ -220,6 +221,13 @@ public final class RpcAlg implements Alg {
             array[i] = programs.get(i);
         }
         return array;
+    }
+
+    private void count(AlgPacket packet, RpcReason reason) {
+        reasonCounters[reason.ordinal()]++;
+        if (reason.isMalformed()) {
+            packet.countParseError();
+        }
     }
 
     private void note(RpcEvent event) {

@@ -37,5 +37,16 @@ public enum RpcReason {
     /** TCP: the record is longer than {@link RpcMessageParser#MAX_RECORD_BYTES}. */
     RECORD_TOO_LONG,
     /** TCP: the record has more than {@link RpcMessageParser#MAX_FRAGMENTS} fragments. */
-    TOO_MANY_FRAGMENTS
+    TOO_MANY_FRAGMENTS;
+
+    /**
+     * Whether the message or record was malformed, counted as the RPC ALG's parse errors; a well-formed message the
+     * ALG has no use for (another procedure, a refusal, an unregistered program) is not.
+     */
+    public boolean isMalformed() {
+        return switch (this) {
+            case OK, NOT_A_PORT_QUERY, REPLY_NOT_READ, REPLY_DENIED, NOT_SUCCESS, NOT_REGISTERED, INCOMPLETE -> false;
+            default -> true;
+        };
+    }
 }

@@ -108,6 +108,9 @@ public final class RshAlg implements Alg {
         }
         RshReason reason = RshStderrPortParser.parse(segment, from, end, stderr);
         reasonCounters[reason.ordinal()]++;
+        if (reason.isMalformed()) {
+            packet.countParseError();
+        }
         switch (reason) {
             case INCOMPLETE -> {
                 if (packet.holdFrom(from) != HoldReason.OK) {

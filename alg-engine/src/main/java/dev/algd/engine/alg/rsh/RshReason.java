@@ -16,5 +16,10 @@ public enum RshReason {
     /** More than {@link RshStderrPortParser#MAX_DIGITS} digits. */
     TOO_MANY_DIGITS,
     /** A port above 65535. */
-    PORT_OVER_65535
+    PORT_OVER_65535;
+
+    /** Whether the first string was malformed: counted as the RSH ALG's parse errors. */
+    public boolean isMalformed() {
+        return this != OK && this != NO_STDERR_CHANNEL && this != INCOMPLETE;
+    }
 }

@@ -58,6 +58,9 @@ public final class TftpAlg implements Alg {
         long from = packet.payloadOffset();
         TftpReason reason = TftpRequestParser.parse(packet.segment(), from, from + packet.payloadLength(), request);
         counters[reason.ordinal()]++;
+        if (reason.isMalformed()) {
+            packet.countParseError();
+        }
         if (reason == TftpReason.NOT_A_REQUEST) {
             return AlgOutcome.PASS;
         }

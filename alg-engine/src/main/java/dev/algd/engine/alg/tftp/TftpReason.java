@@ -25,5 +25,10 @@ public enum TftpReason {
     /** An option name is not followed by a value (RFC 2347: options come in pairs). */
     OPTION_VALUE_MISSING,
     /** The request is longer than RFC 2347's 512 octets. */
-    REQUEST_TOO_LONG
+    REQUEST_TOO_LONG;
+
+    /** Whether the datagram was a malformed request or no TFTP at all: counted as the TFTP ALG's parse errors. */
+    public boolean isMalformed() {
+        return this != OK && this != NOT_A_REQUEST;
+    }
 }

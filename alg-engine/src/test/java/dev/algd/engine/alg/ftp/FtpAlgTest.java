@@ -15,8 +15,11 @@ import dev.algd.engine.Packet;
 import dev.algd.engine.SessionView;
 import dev.algd.engine.Verdict;
 import dev.algd.engine.alg.AlgEvent;
+import dev.algd.engine.alg.AlgStatistic;
 import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.AlgId;
+import dev.algd.engine.config.AlgSettings;
+import dev.algd.engine.config.AlgTimeouts;
 import dev.algd.engine.config.DestinationNatRule;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.InterfaceConfig;
@@ -438,5 +441,73 @@ class FtpAlgTest {
         assertEquals(address(PUBLIC), ip(data).sourceAddress());
         assertEquals(INSIDE, packet.egressInterface);
         assertChildOfTheControlSession(SERVER, 20);
+    }
+
+    private long ftp(AlgStatistic statistic) {
+        return engine.algCounters().count(AlgId.FTP, statistic);
+    }
+
+    @Test
+    void translatedPortCommandAndItsDataConnectionMoveFtpsStatistics() {
+        sourceNat(PUBLIC, null);
+        fromClient(1000, "PORT 1,1,1,11,38,91\r\n");
+        fromClient(1021, "LIST\r\n");
+        send(TestPackets.tcp().from(SERVER, 20).to(PUBLIC, DATA_PORT).flags(SYN), OUTSIDE);
+
+        assertEquals(2, ftp(AlgStatistic.INSPECTED));
+        assertEquals(1, ftp(AlgStatistic.TRANSLATED));
+        assertEquals(1, ftp(AlgStatistic.EXPECTATIONS_CREATED));
+        assertEquals(1, ftp(AlgStatistic.EXPECTATIONS_USED));
+        assertEquals(0, ftp(AlgStatistic.EXPECTATIONS_EXPIRED));
+        assertEquals(0, ftp(AlgStatistic.PARSE_ERRORS));
+        assertEquals(0, engine.algCounters().count(AlgId.TFTP, AlgStatistic.INSPECTED), "counted under FTP only");
+    }
+
+    @Test
+    void unusedPasvExpectationIsCountedExpired() {
+        sourceNat(PUBLIC, null);
+        fromClient(1000, "PASV\r\n");
+        fromServer(5000, 1006, "227 Entering Passive Mode (2,2,2,11,9,255).\r\n");
+        assertEquals(0, ftp(AlgStatistic.TRANSLATED), "a 227 to a source-NATed client needs no rewrite");
+        now += (FtpAlg.POLICY.expectationTimeoutSeconds() + 1) * SECOND;
+        engine.expire(now);
+
+        assertEquals(1, ftp(AlgStatistic.EXPECTATIONS_CREATED));
+        assertEquals(1, ftp(AlgStatistic.EXPECTATIONS_EXPIRED));
+        assertEquals(0, ftp(AlgStatistic.EXPECTATIONS_USED));
+    }
+
+    @Test
+    void malformedPortCommandIsAParseErrorAndABounceADrop() {
+        sourceNat(PUBLIC, null);
+        fromClient(1000, "PORT 1,1,1,311,38,91\r\n");
+        MemorySegment buffer = arena.allocate(ROOM);
+        int length = clientLine(1023, "PORT 192,0,2,80,0,25\r\n").writeInto(buffer, 0);
+        assertEquals(Verdict.DROP, send(buffer, length, INSIDE));
+
+        assertEquals(1, ftp(AlgStatistic.PARSE_ERRORS));
+        assertEquals(1, ftp(AlgStatistic.DROPS));
+        assertEquals(0, ftp(AlgStatistic.EXPECTATIONS_CREATED));
+    }
+
+    @Test
+    void configuredExpectationTimeoutReplacesFtpsDefaultAtApply() {
+        sourceNat(PUBLIC, null);
+        EngineConfig current = engine.config();
+        AlgSettings shortLived = new AlgSettings(AlgId.FTP, true, List.of(), List.of(),
+                AlgTimeouts.defaults(AlgId.FTP).withExpectationSeconds(5));
+        engine.apply(new EngineConfig(Map.of(AlgId.FTP, shortLived), current.interfaces(), current.staticRoutes(),
+                current.sourceNatRules(), current.destinationNatRules(), current.firewallRuleSets(),
+                current.firewallAttachments()));
+        fromClient(1000, "PASV\r\n");
+        fromServer(5000, 1006, "227 Entering Passive Mode (2,2,2,11,9,255).\r\n");
+        now += 4 * SECOND;
+        engine.expire(now);
+        assertEquals(1, engine.algCounters().expectationsActive(), "still waiting after 4 s");
+        now += 2 * SECOND;
+        engine.expire(now);
+
+        assertEquals(0, engine.algCounters().expectationsActive());
+        assertEquals(1, ftp(AlgStatistic.EXPECTATIONS_EXPIRED));
     }
 }

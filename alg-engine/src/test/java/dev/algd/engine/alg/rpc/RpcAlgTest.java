@@ -14,6 +14,7 @@ import dev.algd.engine.Packet;
 import dev.algd.engine.SessionView;
 import dev.algd.engine.Verdict;
 import dev.algd.engine.alg.AlgEvent;
+import dev.algd.engine.alg.AlgStatistic;
 import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.AlgSettings;
@@ -441,5 +442,30 @@ class RpcAlgTest {
         replyOverUdp(writer().getPortReply(XID, 2049).toArray());
         assertEquals(Verdict.DROP, clientFlow(UDP, 30123, 2049));
         assertEquals(0, alg.count(RpcReason.OK));
+    }
+
+    private long rpc(AlgStatistic statistic) {
+        return engine.algCounters().count(AlgId.RPC, statistic);
+    }
+
+    @Test
+    void getPortExchangesAndMalformedCallsMoveRpcsStatistics() {
+        start();
+        callOverUdp(getPort(XID, 100_000, UDP));
+        replyOverUdp(writer().getPortReply(XID, SERVICE_PORT).toArray());
+        clientFlow(UDP, 30123, SERVICE_PORT);
+        callOverUdp(getPort(XID + 1, 100_003, UDP));
+        replyOverUdp(writer().getPortReply(XID + 1, 2049).toArray());
+        callOverUdp(new byte[] {1, 2, 3});
+        now += (RpcAlg.POLICY.expectationTimeoutSeconds() + 1) * SECOND;
+        engine.expire(now);
+
+        assertEquals(5, rpc(AlgStatistic.INSPECTED));
+        assertEquals(0, rpc(AlgStatistic.TRANSLATED), "GETPORT replies carry the server's own port");
+        assertEquals(2, rpc(AlgStatistic.EXPECTATIONS_CREATED));
+        assertEquals(1, rpc(AlgStatistic.EXPECTATIONS_USED));
+        assertEquals(1, rpc(AlgStatistic.EXPECTATIONS_EXPIRED));
+        assertEquals(1, rpc(AlgStatistic.PARSE_ERRORS));
+        assertEquals(0, rpc(AlgStatistic.DROPS), "malformed RPC passes");
     }
 }

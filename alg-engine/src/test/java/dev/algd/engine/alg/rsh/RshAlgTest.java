@@ -14,6 +14,7 @@ import dev.algd.engine.Packet;
 import dev.algd.engine.SessionFilter;
 import dev.algd.engine.SessionView;
 import dev.algd.engine.Verdict;
+import dev.algd.engine.alg.AlgStatistic;
 import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.DestinationNatRule;
@@ -65,7 +66,8 @@ class RshAlgTest {
     private String serverAsSeen = SERVER;
     /** Per client address: its control connection's port after source NAT. */
     private int clientPortAsSeen;
-    private final long now = 1_000_000_000_000L;
+    private static final long SECOND = 1_000_000_000L;
+    private long now = 1_000 * SECOND;
 
     private void sourceNat() {
         clientAsSeen = PUBLIC;
@@ -400,5 +402,37 @@ class RshAlgTest {
         int length = TestPackets.tcp().from(SERVER, SERVER_STDERR_PORT).to(PUBLIC, 1021).seq(7000).flags(SYN)
                 .writeInto(buffer, 0);
         assertEquals(Verdict.DROP, send(buffer, length, OUTSIDE));
+    }
+
+    private long rsh(AlgStatistic statistic) {
+        return engine.algCounters().count(AlgId.RSH, statistic);
+    }
+
+    @Test
+    void stderrAndIdentExpectationsAndAMovedPortMoveRshsStatistics() {
+        sourceNat();
+        fromClient(1000, "1022\0");
+        connect(OTHER_CLIENT, CLIENT_PORT);
+        send(fromClient(OTHER_CLIENT, 1000, "1022\0"), INSIDE);
+        serverConnects(SERVER_STDERR_PORT, 1022);
+        now += (RshAlg.POLICY.expectationTimeoutSeconds() + 1) * SECOND;
+        engine.expire(now);
+
+        assertEquals(2, rsh(AlgStatistic.INSPECTED));
+        assertEquals(1, rsh(AlgStatistic.TRANSLATED), "the second client's port moved to 1023");
+        assertEquals(3, rsh(AlgStatistic.EXPECTATIONS_CREATED), "both stderr channels, the first client's IDENT");
+        assertEquals(1, rsh(AlgStatistic.EXPECTATIONS_USED));
+        assertEquals(2, rsh(AlgStatistic.EXPECTATIONS_EXPIRED));
+        assertEquals(0, rsh(AlgStatistic.PARSE_ERRORS));
+    }
+
+    @Test
+    void malformedFirstStringIsAParseErrorAndADrop() {
+        sourceNat();
+        MemorySegment buffer = arena.allocate(ROOM);
+        int length = fromClient(CLIENT, 1000, "12a\0").writeInto(buffer, 0);
+        assertEquals(Verdict.DROP, send(buffer, length, INSIDE));
+        assertEquals(1, rsh(AlgStatistic.PARSE_ERRORS));
+        assertEquals(1, rsh(AlgStatistic.DROPS));
     }
 }

@@ -11,6 +11,7 @@ import dev.algd.engine.Packet;
 import dev.algd.engine.SessionView;
 import dev.algd.engine.Verdict;
 import dev.algd.engine.alg.AlgEvent;
+import dev.algd.engine.alg.AlgStatistic;
 import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.DestinationNatRule;
@@ -216,5 +217,29 @@ class TftpAlgTest {
         assertEquals(Verdict.FORWARD, send(udp(CLIENT, CLIENT_PORT + 1, SERVER, 69, error), INSIDE));
         assertEquals(1, alg.count(TftpReason.NOT_A_REQUEST));
         assertEquals(0, engine.algCounters().expectationsActive());
+    }
+
+    private long tftp(AlgStatistic statistic) {
+        return engine.algCounters().count(AlgId.TFTP, statistic);
+    }
+
+    @Test
+    void requestAnsweredUnansweredAndMalformedMoveTftpsStatistics() {
+        sourceNat();
+        send(udp(CLIENT, CLIENT_PORT, SERVER, 69, TftpFixtures.request("tftp-hpa-rrq-octet")), INSIDE);
+        send(udp(SERVER, SERVER_TID, PUBLIC, CLIENT_PORT, DATA_BLOCK_1), OUTSIDE);
+        send(udp(CLIENT, CLIENT_PORT + 1, SERVER, 69, TftpFixtures.request("tftp-hpa-rrq-octet")), INSIDE);
+        byte[] unterminated = "\0\1pxelinux.0\0octet".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        send(udp(CLIENT, CLIENT_PORT + 2, SERVER, 69, unterminated), INSIDE);
+        now += (TftpAlg.POLICY.expectationTimeoutSeconds() + 1) * SECOND;
+        engine.expire(now);
+
+        assertEquals(3, tftp(AlgStatistic.INSPECTED));
+        assertEquals(0, tftp(AlgStatistic.TRANSLATED), "TFTP rewrites no payload");
+        assertEquals(2, tftp(AlgStatistic.EXPECTATIONS_CREATED));
+        assertEquals(1, tftp(AlgStatistic.EXPECTATIONS_USED));
+        assertEquals(1, tftp(AlgStatistic.EXPECTATIONS_EXPIRED));
+        assertEquals(1, tftp(AlgStatistic.PARSE_ERRORS));
+        assertEquals(1, tftp(AlgStatistic.DROPS));
     }
 }
