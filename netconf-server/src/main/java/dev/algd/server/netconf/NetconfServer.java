@@ -68,7 +68,10 @@ public final class NetconfServer implements AutoCloseable {
         broker = new LiveStateBroker(stores, dataPlane);
         operations.onAddNetconfOperationServiceFactory(new AlgdOperationServiceFactory(model, broker, committer,
                 timers, dataPlane));
+        NotificationStream notifications = new NotificationStream();
+        operations.onAddNetconfOperationServiceFactory(new NotificationOperationServiceFactory(notifications, model));
         monitoring = new NetconfMonitoringServiceImpl(operations);
+        committer.changeListener(new ConfigChangeNotifications(notifications, monitoring, model.modelContext()));
         monitoringOperations = new MdsalMonitoringMapperFactory(operations, monitoring);
     }
 
@@ -91,8 +94,8 @@ public final class NetconfServer implements AutoCloseable {
                 .setIdProvider(new DefaultSessionIdProvider())
                 .setConnectionTimeoutMillis(20_000)
                 .setMonitoringService(new AdvertisedCapabilities(monitoring))
-                // OpenDaylight's defaults also claim :exi, :interleave and :notification, which algd does not
-                // implement; the hello lists only what works (the operation factory adds candidate, validate).
+                // OpenDaylight's defaults also claim :exi, which algd does not implement; the hello lists only
+                // what works (the operation factories add candidate, validate, notification, interleave).
                 .setBaseCapabilities(java.util.Set.of(org.opendaylight.netconf.api.CapabilityURN.BASE,
                         org.opendaylight.netconf.api.CapabilityURN.BASE_1_1))
                 .build();
