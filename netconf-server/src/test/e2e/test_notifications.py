@@ -144,3 +144,56 @@ def test_create_subscription_refuses_what_it_cannot_do_and_the_session_survives(
     time.sleep(0.1)
     assert "<data" in nc.get_config(source="running").data_xml
 
+
+ST = NS["st"]
+
+
+def session_events(session, wanted, timeout):
+    """session-created/-closed notifications (as dicts of their leaves) until wanted(events) or timeout."""
+    events = []
+    deadline = time.monotonic() + timeout
+    while not wanted(events) and time.monotonic() < deadline:
+        notification = session.take_notification(block=True, timeout=max(0.1, deadline - time.monotonic()))
+        if notification is None:
+            break
+        root = etree.fromstring(notification.notification_xml.encode())
+        for event in root:
+            if event.tag in (f"{{{ST}}}session-created", f"{{{ST}}}session-closed"):
+                leaves = {child.tag.split("}")[1]: child.text for child in event}
+                leaves["event"] = event.tag.split("}")[1]
+                events.append(leaves)
+    return events
+
+
+def test_an_ftp_transfer_raises_created_and_closed_for_its_control_session_and_data_child(
+        algd, sessions, topology, tmp_path):
+    from test_ftp import assert_transferred, curl_ftp, start_vsftpd
+    watcher, operator = sessions(), sessions()
+    both = etree.fromstring(f'<filter xmlns="{NOTIF}" type="subtree"><session-created xmlns="{ST}"/><session-closed xmlns="{ST}"/>'
+                            '</filter>')
+    watcher.create_subscription(filter=both)
+    server = start_vsftpd(topology, tmp_path, 21)
+    try:
+        assert_transferred(curl_ftp(topology, server, "--ftp-port", "-", "--disable-eprt"), server)
+    finally:
+        server.stop()
+    created = session_events(watcher, lambda e: len(e) >= 2, NOTIFICATION_WAIT_SECONDS)
+    control = [e for e in created if e["event"] == "session-created" and e["destination-port"] == "21"]
+    assert control, f"no session-created for the FTP control session: {created}"
+    control = control[0]
+    assert control["alg"] == "ftp" and control["parent"] == "0" and control["protocol-number"] == "6", control
+    assert control["source-address"] == "192.0.2.2" and control["destination-address"] == "198.51.100.2", control
+    assert control["translated-address"] == "198.51.100.1", control
+    children = [e for e in created if e["event"] == "session-created" and e["parent"] == control["id"]]
+    assert children, f"no session-created for the data connection with parent {control['id']}: {created}"
+    assert children[0]["source-address"] == "198.51.100.2" and children[0]["source-port"] == "20", children[0]
+    assert children[0]["alg"] == "ftp"
+
+    # Closed FTP connections wait out their TCP time-wait; clear-sessions ends them at once.
+    operator.dispatch(etree.fromstring(f'<clear-sessions xmlns="{ST}"><alg>ftp</alg></clear-sessions>'))
+    closed = session_events(watcher, lambda e: {control["id"], children[0]["id"]} <= {x["id"] for x in e},
+                            NOTIFICATION_WAIT_SECONDS)
+    by_id = {e["id"]: e for e in closed if e["event"] == "session-closed"}
+    assert control["id"] in by_id and children[0]["id"] in by_id, f"missing session-closed: {closed}"
+    assert by_id[children[0]["id"]]["parent"] == control["id"]
+    assert {by_id[control["id"]]["reason"], by_id[children[0]["id"]]["reason"]} == {"cleared"}, closed

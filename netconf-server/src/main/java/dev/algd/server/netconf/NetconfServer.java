@@ -55,6 +55,7 @@ public final class NetconfServer implements AutoCloseable {
                 return thread;
             });
     private SSHServer sshServer;
+    private final SessionEventNotifications sessionEvents;
 
     public NetconfServer(AlgdModel model, dev.algd.io.DataPlane dataPlane, ConfigCommitter committer) {
         var executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "algd-datastore"));
@@ -70,6 +71,7 @@ public final class NetconfServer implements AutoCloseable {
                 timers, dataPlane));
         NotificationStream notifications = new NotificationStream();
         operations.onAddNetconfOperationServiceFactory(new NotificationOperationServiceFactory(notifications, model));
+        sessionEvents = new SessionEventNotifications(dataPlane, notifications);
         monitoring = new NetconfMonitoringServiceImpl(operations);
         committer.changeListener(new ConfigChangeNotifications(notifications, monitoring, model.modelContext()));
         monitoringOperations = new MdsalMonitoringMapperFactory(operations, monitoring);
@@ -108,6 +110,7 @@ public final class NetconfServer implements AutoCloseable {
         sshServer = transportFactory.listenServer(TransportConstants.SSH_SUBSYSTEM,
                 new ServerTransportInitializer(negotiators), listenParams, null,
                 factory -> access.configure(factory, timers)).get();
+        sessionEvents.start(timers);
         return new InetSocketAddress(address, port);
     }
 
