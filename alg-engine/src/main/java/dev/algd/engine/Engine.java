@@ -28,6 +28,7 @@ import dev.algd.engine.packet.TcpHeader;
 import dev.algd.engine.packet.UdpHeader;
 import dev.algd.engine.route.Fib;
 import dev.algd.engine.session.Direction;
+import dev.algd.engine.session.SessionState;
 import dev.algd.engine.session.SessionTable;
 import dev.algd.engine.session.Timeouts;
 import java.lang.foreign.MemorySegment;
@@ -127,6 +128,11 @@ public final class Engine {
     private final ExpectationTable expectations;
     private final AlgPacket algPacket;
     private final LineReassembly reassembly;
+    private final AlgSessionEvents algSessionEvents = new AlgSessionEvents(AlgSessionEvents.DEFAULT_CAPACITY);
+    /** The time of the call in progress, for events raised from inside the session table. */
+    private long nowNanos;
+    /** Set while {@link #clearSessions} removes sessions, so their events say why. */
+    private boolean isClearing;
     private AlgRegistry algRegistry;
     private long packetsReceived;
     private long packetsForwarded;
@@ -208,11 +214,40 @@ public final class Engine {
         return algImplementations[alg.ordinal()] != null;
     }
 
-    /** A session with ALG state ended: its expectations and its ALG slot go with it. */
+    /** A session with an ALG ended: its expectations and its ALG slot (if it has one) go with it. */
     private void sessionRemoved(int slot, int algSlot) {
-        expectations.removeAllOf(algSlot);
-        reassembly.dropAll(algSlot);
-        algSessions.release(algSlot);
+        if (algSlot != SessionTable.NO_ALG_SLOT) {
+            expectations.removeAllOf(algSlot);
+            reassembly.dropAll(algSlot);
+            algSessions.release(algSlot);
+        }
+        SessionState state = sessions.state(slot);
+        boolean tcpClosed = sessions.protocol(slot) == Ipv4Header.PROTOCOL_TCP && state.ordinal() >= SessionState.FW.ordinal()
+                && state != SessionState.LI;
+        recordAlgSession(AlgSessionEvent.Kind.CLOSED, slot, isClearing ? AlgSessionEvent.CloseReason.CLEARED
+                : tcpClosed ? AlgSessionEvent.CloseReason.CLOSED : AlgSessionEvent.CloseReason.IDLE_TIMEOUT);
+    }
+
+    private void recordAlgSession(AlgSessionEvent.Kind kind, int slot, AlgSessionEvent.CloseReason reason) {
+        int original = Direction.ORIGINAL;
+        int reply = Direction.REPLY;
+        algSessionEvents.recordIpv4(kind, nowNanos, sessions.id(slot), sessions.parentId(slot), sessions.algId(slot),
+                sessions.protocol(slot), sessions.sourceAddress(slot, original), sessions.sourcePort(slot, original),
+                sessions.destinationAddress(slot, original), sessions.destinationPort(slot, original),
+                sessions.destinationAddress(slot, reply), sessions.destinationPort(slot, reply), reason);
+    }
+
+    /**
+     * Takes up to {@code max} ALG session events (management path, allocates); {@link AlgSessionEvents#overflowed()}
+     * counts those the full ring had to drop.
+     */
+    public List<AlgSessionEvent> drainAlgSessionEvents(int max) {
+        return algSessionEvents.drain(max);
+    }
+
+    /** ALG session events dropped because management did not drain the ring in time. */
+    public long algSessionEventsOverflowed() {
+        return algSessionEvents.overflowed();
     }
 
     /**
@@ -220,6 +255,7 @@ public final class Engine {
      * {@link Verdict#FORWARD} sets {@link Packet#egressInterface} and {@link Packet#nextHop}. Never allocates.
      */
     public Verdict process(Packet packet, long nowNanos) {
+        this.nowNanos = nowNanos;
         packetsReceived++;
         MemorySegment segment = packet.segment;
         long available = Math.min(packet.length, segment.byteSize() - packet.offset);
@@ -314,6 +350,7 @@ public final class Engine {
      * answers true: the removal bound was reached, so more sessions may be due (a million expiring at once).
      */
     public boolean expire(long nowNanos) {
+        this.nowNanos = nowNanos;
         int removed = sessions.expire(nowNanos, EXPIRE_SLICE_SLOTS, EXPIRE_SLICE_REMOVALS);
         expectations.expire(nowNanos, EXPIRE_SLICE_EXPECTATIONS);
         return removed == EXPIRE_SLICE_REMOVALS;
@@ -390,10 +427,13 @@ public final class Engine {
      * table). Expectations and ALG state of a removed session go with it; its children live on until they end.
      */
     public int clearSessions(SessionFilter filter, long nowNanos) {
+        this.nowNanos = nowNanos;
         int cleared = 0;
         for (int slot = 0; slot < sessions.capacity(); slot++) {
             if (sessions.isLive(slot, nowNanos) && filter.matches(view(slot, nowNanos))) {
+                isClearing = true;
                 sessions.remove(slot);
+                isClearing = false;
                 cleared++;
             }
         }
@@ -612,6 +652,9 @@ public final class Engine {
             expectations.matched(expectation);
         } else {
             assignAlg(slot, destinationPortAfterNat);
+        }
+        if (sessions.algId(slot) >= 0) {
+            recordAlgSession(AlgSessionEvent.Kind.CREATED, slot, null);
         }
         createdSlot = slot;
         return null;

@@ -26,7 +26,11 @@ public final class SessionTable {
     /** {@link #algSlot}: the session has no per-session ALG state. */
     public static final int NO_ALG_SLOT = -1;
 
-    /** Told when a session holding an ALG slot is removed, so that the slot and its expectations go with it. */
+    /**
+     * Told when a session with an ALG is removed (a control session holding an ALG slot, or a child with
+     * {@link #NO_ALG_SLOT}), so that the slot and its expectations go with it. The slot's key, ids and state are
+     * still readable during the call.
+     */
     @FunctionalInterface
     public interface RemovalListener {
         void sessionRemoved(int slot, int algSlot);
@@ -292,7 +296,7 @@ public final class SessionTable {
         removeIndex(keyHashes[slot * 2 + 1], (slot << 1 | Direction.REPLY) + 1);
         inUse[slot] = false;
         interfaceNames[slot] = null;
-        if (algSlots[slot] != NO_ALG_SLOT) {
+        if (algIds[slot] != 0 || algSlots[slot] != NO_ALG_SLOT) {
             int algSlot = algSlots[slot];
             algSlots[slot] = NO_ALG_SLOT;
             if (removalListener != null) {
@@ -374,7 +378,7 @@ public final class SessionTable {
         return ports[slot * 2 + direction] & 0xffff;
     }
 
-    /** Set once by the engine: called from {@link #remove} (lookups, sweeps) for sessions with an ALG slot. */
+    /** Set once by the engine: called from {@link #remove} (lookups, sweeps) for sessions with an ALG. */
     public void removalListener(RemovalListener listener) {
         this.removalListener = listener;
     }
