@@ -16,6 +16,7 @@ import dev.algd.engine.alg.LineReassembly;
 import dev.algd.engine.alg.RewriteReason;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.EngineConfig;
+import dev.algd.engine.config.Ipv6Address;
 import dev.algd.engine.firewall.FirewallPolicy;
 import dev.algd.engine.nat.DestinationNatPolicy;
 import dev.algd.engine.nat.PortAllocator;
@@ -24,6 +25,7 @@ import dev.algd.engine.packet.Checksums;
 import dev.algd.engine.packet.IcmpHeader;
 import dev.algd.engine.packet.Ipv4Header;
 import dev.algd.engine.packet.Ipv4Reason;
+import dev.algd.engine.packet.Ipv6Header;
 import dev.algd.engine.packet.TcpHeader;
 import dev.algd.engine.packet.UdpHeader;
 import dev.algd.engine.route.Fib;
@@ -51,6 +53,10 @@ import java.util.Set;
  * first matching SNAT rule, port allocation). Then rewrite the packet to the session's translation for its
  * direction with incremental checksum updates (RFC 1624), decrement the TTL, track state and counters, and set the
  * egress interface and next hop. No allocation, no exceptions on packet contents: every drop is counted by reason.
+ * <p>
+ * IPv6 packets (version 6, recognised only once the IPv4 header check failed, so IPv4 pays nothing for them) go to
+ * {@link Ipv6DataPath}, which has its own session table with IPv6 keys and shares the drop counters, the firewall
+ * and the ICMP error token bucket.
  * <p>
  * Config ({@link #apply}): routes, rules and interface names are rebuilt once per apply. A session keeps its
  * translation (stored in its reply key) and its interface name; only its cached routes are recomputed.
@@ -158,6 +164,7 @@ public final class Engine {
     private long icmpErrorCreditNanos = ICMP_ERROR_BURST * ICMP_ERROR_INTERVAL_NANOS;
     private long icmpErrorRefilledAtNanos;
     private boolean icmpErrorBucketStarted;
+    private final Ipv6DataPath ipv6;
     /** Bumped on every apply; sessions' cached routes from another generation are looked up again. Never 0. */
     private int routeGeneration;
 
@@ -206,6 +213,8 @@ public final class Engine {
         reassembly = new LineReassembly(algSlots, algCounters);
         algPacket = new AlgPacket(expectations, algSessions, algCounters, algStatistics, reassembly);
         sessions.removalListener(this::sessionRemoved);
+        // IPv6 sessions get their own table, a quarter of the IPv4 one, at least 64 slots.
+        ipv6 = new Ipv6DataPath(this, drops, Math.max(64, limits.maxSessions() / 4), timeouts);
         apply(config);
     }
 
@@ -265,6 +274,10 @@ public final class Engine {
         ip.wrap(segment, packet.offset);
         Ipv4Reason ipv4 = ip.validate(available);
         if (ipv4 != Ipv4Reason.OK) {
+            // Checked only once IPv4 failed, so the IPv4 path pays nothing for IPv6.
+            if (ipv4 == Ipv4Reason.NOT_VERSION_4 && ip.version() == Ipv6Header.VERSION) {
+                return ipv6.process(packet, available, nowNanos);
+            }
             return drop(DROP_BY_IPV4_REASON[ipv4.ordinal()]);
         }
         int ingress = packet.ingressInterface;
@@ -352,8 +365,9 @@ public final class Engine {
     public boolean expire(long nowNanos) {
         this.nowNanos = nowNanos;
         int removed = sessions.expire(nowNanos, EXPIRE_SLICE_SLOTS, EXPIRE_SLICE_REMOVALS);
+        int removedIpv6 = ipv6.sessions().expire(nowNanos, EXPIRE_SLICE_SLOTS, EXPIRE_SLICE_REMOVALS);
         expectations.expire(nowNanos, EXPIRE_SLICE_EXPECTATIONS);
-        return removed == EXPIRE_SLICE_REMOVALS;
+        return removed == EXPIRE_SLICE_REMOVALS || removedIpv6 == EXPIRE_SLICE_REMOVALS;
     }
 
     /**
@@ -397,6 +411,7 @@ public final class Engine {
         this.interfaceNames = names;
         this.interfaceAddresses = addresses;
         this.interfaceMtus = new int[names.length];
+        ipv6.apply(config, newFirewall, names);
         routeGeneration = routeGeneration == Integer.MAX_VALUE ? 1 : routeGeneration + 1;
         for (Alg alg : algImplementations) {
             if (alg != null) {
@@ -413,10 +428,16 @@ public final class Engine {
 
     /** A snapshot of every live session, in slot order (no particular order, as the guide says). */
     public List<SessionView> sessions(long nowNanos) {
-        List<SessionView> views = new ArrayList<>(sessions.size());
+        SessionTable sessions6 = ipv6.sessions();
+        List<SessionView> views = new ArrayList<>(sessions.size() + sessions6.size());
         for (int slot = 0; slot < sessions.capacity(); slot++) {
             if (sessions.isLive(slot, nowNanos)) {
                 views.add(view(slot, nowNanos));
+            }
+        }
+        for (int slot = 0; slot < sessions6.capacity(); slot++) {
+            if (sessions6.isLive(slot, nowNanos)) {
+                views.add(view(sessions6, slot, nowNanos));
             }
         }
         return views;
@@ -437,13 +458,21 @@ public final class Engine {
                 cleared++;
             }
         }
+        SessionTable sessions6 = ipv6.sessions();
+        for (int slot = 0; slot < sessions6.capacity(); slot++) {
+            if (sessions6.isLive(slot, nowNanos) && filter.matches(view(sessions6, slot, nowNanos))) {
+                sessions6.remove(slot);
+                cleared++;
+            }
+        }
         return cleared;
     }
 
     /** The live session with this id, or null. The id names its slot: no scan. */
     public SessionView session(long id, long nowNanos) {
-        int slot = sessions.findById(id, nowNanos);
-        return slot == SessionTable.NOT_FOUND ? null : view(slot, nowNanos);
+        SessionTable table = (id & SessionTable.IPV6_ID_BIT) != 0 ? ipv6.sessions() : sessions;
+        int slot = table.findById(id, nowNanos);
+        return slot == SessionTable.NOT_FOUND ? null : view(table, slot, nowNanos);
     }
 
     public EngineCounters counters() {
@@ -453,8 +482,10 @@ public final class Engine {
             byReason.put(reason, drops[reason.ordinal()]);
             dropped += drops[reason.ordinal()];
         }
-        return new EngineCounters(packetsReceived, packetsForwarded, dropped, echoRepliesSent, byReason,
-                sessions.size(), sessions.createdCount(), sessions.expiredCount());
+        SessionTable sessions6 = ipv6.sessions();
+        return new EngineCounters(packetsReceived, packetsForwarded + ipv6.packetsForwarded(), dropped,
+                echoRepliesSent + ipv6.echoRepliesSent(), byReason, sessions.size() + sessions6.size(),
+                sessions.createdCount() + sessions6.createdCount(), sessions.expiredCount() + sessions6.expiredCount());
     }
 
     /** Control lines held back now, waiting for the rest of their line ({@link LineReassembly}). */
@@ -467,12 +498,12 @@ public final class Engine {
      * the firewall is not evaluated for them, as for any packet of an existing session).
      */
     public long icmpErrorsTranslated() {
-        return icmpErrorsTranslated;
+        return icmpErrorsTranslated + ipv6.icmpErrorsTranslated();
     }
 
     /** ICMP time-exceeded errors algd sent for packets whose TTL ran out here (those not sent count as drops). */
     public long timeExceededSent() {
-        return timeExceededSent;
+        return timeExceededSent + ipv6.timeExceededSent();
     }
 
     /**
@@ -1164,8 +1195,8 @@ public final class Engine {
         return true;
     }
 
-    /** One token of the ICMP error bucket, if there is one. */
-    private boolean takeIcmpErrorToken(long nowNanos) {
+    /** One token of the ICMP error bucket (shared by ICMP and ICMPv6 errors), if there is one. */
+    boolean takeIcmpErrorToken(long nowNanos) {
         long max = ICMP_ERROR_BURST * ICMP_ERROR_INTERVAL_NANOS;
         if (icmpErrorBucketStarted) {
             long elapsed = nowNanos - icmpErrorRefilledAtNanos;
@@ -1211,19 +1242,35 @@ public final class Engine {
     }
 
     private SessionView view(int slot, long nowNanos) {
+        return view(sessions, slot, nowNanos);
+    }
+
+    /** The view of a session of either table; an IPv6 one carries its addresses in {@link SessionView#ipv6()}. */
+    private SessionView view(SessionTable sessions, int slot, long nowNanos) {
         int original = Direction.ORIGINAL;
         int reply = Direction.REPLY;
-        int source = sessions.sourceAddress(slot, original);
+        boolean isIpv6 = sessions.isIpv6();
+        int source = isIpv6 ? 0 : sessions.sourceAddress(slot, original);
         int port = sessions.sourcePort(slot, original);
-        int destination = sessions.destinationAddress(slot, original);
+        int destination = isIpv6 ? 0 : sessions.destinationAddress(slot, original);
         int destinationPort = sessions.destinationPort(slot, original);
-        int translatedAddress = sessions.destinationAddress(slot, reply);
+        int translatedAddress = isIpv6 ? 0 : sessions.destinationAddress(slot, reply);
         int translatedPort = sessions.destinationPort(slot, reply);
-        int translatedDestination = sessions.sourceAddress(slot, reply);
+        int translatedDestination = isIpv6 ? 0 : sessions.sourceAddress(slot, reply);
         int translatedDestinationPort = sessions.sourcePort(slot, reply);
+        SessionView.Ipv6Tuple ipv6Addresses = null;
         boolean sourceTranslated = translatedAddress != source || translatedPort != port;
         boolean destinationTranslated = translatedDestination != destination
                 || translatedDestinationPort != destinationPort;
+        if (isIpv6) {
+            ipv6Addresses = new SessionView.Ipv6Tuple(
+                    new Ipv6Address(sessions.sourceHigh(slot, original), sessions.sourceLow(slot, original)),
+                    new Ipv6Address(sessions.destinationHigh(slot, original), sessions.destinationLow(slot, original)),
+                    new Ipv6Address(sessions.destinationHigh(slot, reply), sessions.destinationLow(slot, reply)),
+                    new Ipv6Address(sessions.sourceHigh(slot, reply), sessions.sourceLow(slot, reply)));
+            sourceTranslated |= !ipv6Addresses.translatedSource().equals(ipv6Addresses.source());
+            destinationTranslated |= !ipv6Addresses.translatedDestination().equals(ipv6Addresses.destination());
+        }
         Set<String> features = new HashSet<>(4);
         if (sourceTranslated) {
             features.add(FEATURE_SNAT);
@@ -1246,6 +1293,6 @@ public final class Engine {
                 features,
                 sessions.packets(slot, original), sessions.bytes(slot, original),
                 sessions.packets(slot, reply), sessions.bytes(slot, reply),
-                translatedDestination, translatedDestinationPort);
+                translatedDestination, translatedDestinationPort, ipv6Addresses);
     }
 }

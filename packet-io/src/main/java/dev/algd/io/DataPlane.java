@@ -268,6 +268,7 @@ public final class DataPlane implements AutoCloseable {
             }
             for (BoundInterface b : interfaces) {
                 b.neighbours.clear(FrameDropReason.INTERFACE_REMOVED);
+                b.neighbours6.clear(FrameDropReason.INTERFACE_REMOVED);
             }
             for (PacketPort port : openPorts.values()) {
                 port.close();
@@ -351,6 +352,7 @@ public final class DataPlane implements AutoCloseable {
         for (Map.Entry<String, BoundInterface> old : byDevice.entrySet()) {
             if (!nextByDevice.containsKey(old.getKey())) {
                 old.getValue().neighbours.clear(FrameDropReason.INTERFACE_REMOVED);
+                old.getValue().neighbours6.clear(FrameDropReason.INTERFACE_REMOVED);
             }
         }
         interfaces = nextInterfaces;
@@ -463,7 +465,7 @@ public final class DataPlane implements AutoCloseable {
             drop(FrameDropReason.VLAN_TAGGED);
             return;
         }
-        if (type != Ethernet.TYPE_IPV4 && type != Ethernet.TYPE_ARP) {
+        if (type != Ethernet.TYPE_IPV4 && type != Ethernet.TYPE_ARP && type != Ethernet.TYPE_IPV6) {
             drop(FrameDropReason.OTHER_ETHERTYPE);
             return;
         }
@@ -475,6 +477,9 @@ public final class DataPlane implements AutoCloseable {
         long l3 = frame.offset + Ethernet.HEADER_LENGTH;
         if (type == Ethernet.TYPE_ARP) {
             b.handleArp(segment, l3, frame.offset + frame.length, now);
+            return;
+        }
+        if (type == Ethernet.TYPE_IPV6 && b.handleNeighbourDiscovery(segment, l3, frame.offset + frame.length, now)) {
             return;
         }
         packet.segment = segment;
@@ -498,7 +503,12 @@ public final class DataPlane implements AutoCloseable {
             drop(FrameDropReason.EGRESS_UNKNOWN);
             return;
         }
-        current[egress].transmitIpv4(packet.segment, packet.offset, packet.length, packet.nextHop, now);
+        if (type == Ethernet.TYPE_IPV6) {
+            current[egress].transmitIpv6(packet.segment, packet.offset, packet.length, packet.nextHopHigh,
+                    packet.nextHopLow, now);
+        } else {
+            current[egress].transmitIpv4(packet.segment, packet.offset, packet.length, packet.nextHop, now);
+        }
     }
 
     private void drop(FrameDropReason reason) {
@@ -515,6 +525,7 @@ public final class DataPlane implements AutoCloseable {
         expiryBacklog = engine.expire(now);
         for (BoundInterface b : interfaces) {
             b.neighbours.age(now);
+            b.neighbours6.age(now);
             flush(b);
         }
     }

@@ -15,8 +15,8 @@ public enum FrameDropReason {
     RUNT("shorter than an Ethernet header"),
     /** An 802.1Q/802.1ad tag in the frame or reported by the NIC: VLANs are not supported yet. */
     VLAN_TAGGED("VLAN-tagged (not supported yet)"),
-    /** Neither IPv4 nor ARP (IPv6, LLDP, ...): not served yet. */
-    OTHER_ETHERTYPE("neither IPv4 nor ARP"),
+    /** Neither IPv4, IPv6 nor ARP (LLDP, ...): not served. */
+    OTHER_ETHERTYPE("neither IPv4, IPv6 nor ARP"),
     /** An IPv4 frame to another host's Ethernet address (the device is promiscuous or bridged). */
     NOT_FOR_THIS_HOST("IPv4 frame to another host's Ethernet address"),
     /** An ARP packet {@link Arp#parse} refused. */
@@ -43,7 +43,9 @@ public enum FrameDropReason {
     /** Held for a next hop on an interface that was removed from the config. */
     INTERFACE_REMOVED("interface removed while the packet waited for ARP"),
     /** An unexpected exception while processing; logged once per distinct error. */
-    INTERNAL_ERROR("internal error (see the log)");
+    INTERNAL_ERROR("internal error (see the log)"),
+    /** A neighbour solicitation or advertisement {@link Ndp#parse} refused (RFC 4861 §7.1). */
+    NDP_MALFORMED("malformed IPv6 neighbour discovery");
 
     private final String description;
 

@@ -186,10 +186,10 @@ class DataPlaneTest {
         tagged[12] = (byte) 0x81;
         tagged[13] = 0;
         in0.receive(tagged);
-        byte[] ipv6 = ping.clone();
-        ipv6[12] = (byte) 0x86;
-        ipv6[13] = (byte) 0xdd;
-        in0.receive(ipv6);
+        byte[] lldp = ping.clone();
+        lldp[12] = (byte) 0x88;
+        lldp[13] = (byte) 0xcc;
+        in0.receive(lldp);
         in0.receive(new byte[10]);
         byte[] toAlgdTcp = ethernet(IN_MAC, CLIENT_MAC, Ethernet.TYPE_IPV4, ipv4(TestFrames.TCP, CLIENT,
                 INSIDE_ADDRESS, 64, TestFrames.tcp(CLIENT, INSIDE_ADDRESS, 40000, 22, TestFrames.TCP_SYN, new byte[0], false)));

@@ -60,8 +60,12 @@ public final class SessionTable {
 
     private final boolean[] inUse;
     private final byte[] protocols;
-    /** Per slot: original source, original destination, reply source, reply destination. */
+    /** Per slot: original source, original destination, reply source, reply destination (IPv4 tables). */
     private final int[] addresses;
+    /** Per slot: the same four addresses as high and low 64 bits each (IPv6 tables only, else empty). */
+    private final long[] addresses6;
+    /** Whether the keys are IPv6: then the session ids carry {@link #IPV6_ID_BIT}. */
+    private final boolean isIpv6;
     /** Per slot and direction: {@code sourcePort << 16 | destinationPort}. */
     private final int[] ports;
     private final int[] keyHashes;
@@ -92,11 +96,26 @@ public final class SessionTable {
     private long createdCount;
     private long expiredCount;
 
+    /**
+     * Set in the ids of an IPv6 table's sessions, so that an engine with one table per family finds a session by id
+     * in the right one.
+     */
+    public static final long IPV6_ID_BIT = 1L << 62;
+
     public SessionTable(int capacity, Timeouts timeouts) {
         this(capacity, timeouts, new SecureRandom().nextLong());
     }
 
     public SessionTable(int capacity, Timeouts timeouts, long hashSeed) {
+        this(capacity, timeouts, hashSeed, false);
+    }
+
+    /** A table whose keys are IPv6 addresses: use the {@code find6}/{@code create6} family of methods on it. */
+    public static SessionTable forIpv6(int capacity, Timeouts timeouts) {
+        return new SessionTable(capacity, timeouts, new SecureRandom().nextLong(), true);
+    }
+
+    public SessionTable(int capacity, Timeouts timeouts, long hashSeed, boolean isIpv6) {
         if (capacity < 1 || capacity > 1 << 28) {
             throw new IllegalArgumentException("session capacity " + capacity + " is outside 1.." + (1 << 28));
         }
@@ -111,7 +130,9 @@ public final class SessionTable {
         indexHashes = new int[indexSize];
         inUse = new boolean[capacity];
         protocols = new byte[capacity];
-        addresses = new int[capacity * 4];
+        this.isIpv6 = isIpv6;
+        addresses = new int[isIpv6 ? 0 : capacity * 4];
+        addresses6 = new long[isIpv6 ? capacity * 8 : 0];
         ports = new int[capacity * 2];
         keyHashes = new int[capacity * 2];
         ids = new long[capacity];
@@ -210,6 +231,92 @@ public final class SessionTable {
         return find(protocol, sourceAddress, sourcePort, destinationAddress, destinationPort, nowNanos) != NOT_FOUND;
     }
 
+    /** {@link #find} in an IPv6 table: addresses as high and low 64 bits. */
+    public int find6(int protocol, long sourceHigh, long sourceLow, int sourcePort, long destinationHigh,
+            long destinationLow, int destinationPort, long nowNanos) {
+        int packedPorts = sourcePort << 16 | destinationPort & 0xffff;
+        int hash = hash(protocol, fold(sourceHigh, sourceLow), fold(destinationHigh, destinationLow), packedPorts);
+        int i = hash & indexMask;
+        while (true) {
+            int entry = indexEntries[i];
+            if (entry == 0) {
+                return NOT_FOUND;
+            }
+            if (indexHashes[i] == hash) {
+                int found = entry - 1;
+                int slot = found >>> 1;
+                int at = slot * 8 + (found & 1) * 4;
+                if ((protocols[slot] & 0xff) == protocol && ports[found] == packedPorts
+                        && addresses6[at] == sourceHigh && addresses6[at + 1] == sourceLow
+                        && addresses6[at + 2] == destinationHigh && addresses6[at + 3] == destinationLow) {
+                    if (nowNanos - expiresAtNanos[slot] >= 0) {
+                        remove(slot);
+                        expiredCount++;
+                        return NOT_FOUND;
+                    }
+                    return found;
+                }
+            }
+            i = (i + 1) & indexMask;
+        }
+    }
+
+    /** {@link #isKeyInUse} in an IPv6 table. */
+    public boolean isKeyInUse6(int protocol, long sourceHigh, long sourceLow, int sourcePort, long destinationHigh,
+            long destinationLow, int destinationPort, long nowNanos) {
+        return find6(protocol, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow, destinationPort,
+                nowNanos) != NOT_FOUND;
+    }
+
+    /**
+     * {@link #create} in an IPv6 table: the original key (source, destination) and the reply key (reply source,
+     * reply destination), addresses as high and low 64 bits.
+     */
+    public int create6(int protocol,
+            long sourceHigh, long sourceLow, int sourcePort, long destinationHigh, long destinationLow,
+            int destinationPort,
+            long replySourceHigh, long replySourceLow, int replySourcePort,
+            long replyDestinationHigh, long replyDestinationLow, int replyDestinationPort,
+            int tcpFlags, String interfaceName, long parentId, long nowNanos) {
+        int originalPorts = sourcePort << 16 | destinationPort & 0xffff;
+        int replyPorts = replySourcePort << 16 | replyDestinationPort & 0xffff;
+        if (sourceHigh == replySourceHigh && sourceLow == replySourceLow && destinationHigh == replyDestinationHigh
+                && destinationLow == replyDestinationLow && originalPorts == replyPorts) {
+            return KEY_IN_USE;
+        }
+        if (isKeyInUse6(protocol, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow,
+                destinationPort, nowNanos)
+                || isKeyInUse6(protocol, replySourceHigh, replySourceLow, replySourcePort, replyDestinationHigh,
+                        replyDestinationLow, replyDestinationPort, nowNanos)) {
+            return KEY_IN_USE;
+        }
+        if (freeCount == 0 && expire(nowNanos, RECLAIM_SLOTS, RECLAIM_SLOTS) == 0) {
+            return TABLE_FULL;
+        }
+        int slot = freeSlots[--freeCount];
+        int at = slot * 8;
+        addresses6[at] = sourceHigh;
+        addresses6[at + 1] = sourceLow;
+        addresses6[at + 2] = destinationHigh;
+        addresses6[at + 3] = destinationLow;
+        addresses6[at + 4] = replySourceHigh;
+        addresses6[at + 5] = replySourceLow;
+        addresses6[at + 6] = replyDestinationHigh;
+        addresses6[at + 7] = replyDestinationLow;
+        occupy(slot, protocol, originalPorts, replyPorts,
+                hash(protocol, fold(sourceHigh, sourceLow), fold(destinationHigh, destinationLow), originalPorts),
+                hash(protocol, fold(replySourceHigh, replySourceLow), fold(replyDestinationHigh, replyDestinationLow),
+                        replyPorts),
+                tcpFlags, interfaceName, parentId, nowNanos);
+        return slot;
+    }
+
+    /** An IPv6 address folded to 32 bits for the key hash (the seeded mix in {@link #hash} follows). */
+    private static int fold(long high, long low) {
+        long x = high * 0x9E37_79B9_7F4A_7C15L ^ low;
+        return (int) (x ^ x >>> 32);
+    }
+
     /**
      * Creates a session from its original key and its reply key, in state SS/ES (TCP, from {@code tcpFlags}) or
      * NEW, expiring one state timeout from now. Returns the slot, {@link #KEY_IN_USE} or {@link #TABLE_FULL}.
@@ -234,15 +341,25 @@ public final class SessionTable {
             return TABLE_FULL;
         }
         int slot = freeSlots[--freeCount];
-        inUse[slot] = true;
-        protocols[slot] = (byte) protocol;
         addresses[slot * 4] = sourceAddress;
         addresses[slot * 4 + 1] = destinationAddress;
         addresses[slot * 4 + 2] = replySourceAddress;
         addresses[slot * 4 + 3] = replyDestinationAddress;
+        occupy(slot, protocol, originalPorts, replyPorts,
+                hash(protocol, sourceAddress, destinationAddress, originalPorts),
+                hash(protocol, replySourceAddress, replyDestinationAddress, replyPorts),
+                tcpFlags, interfaceName, parentId, nowNanos);
+        return slot;
+    }
+
+    /** Fills the family-independent columns of a freshly taken slot and indexes both its keys. */
+    private void occupy(int slot, int protocol, int originalPorts, int replyPorts, int originalHash, int replyHash,
+            int tcpFlags, String interfaceName, long parentId, long nowNanos) {
+        inUse[slot] = true;
+        protocols[slot] = (byte) protocol;
         ports[slot * 2] = originalPorts;
         ports[slot * 2 + 1] = replyPorts;
-        ids[slot] = nextId++ << slotBits | slot;
+        ids[slot] = nextId++ << slotBits | slot | (isIpv6 ? IPV6_ID_BIT : 0);
         parentIds[slot] = parentId;
         int state = protocol == PROTOCOL_TCP ? TcpStateMachine.initialState(tcpFlags) : NEW;
         states[slot] = (byte) state;
@@ -258,13 +375,12 @@ public final class SessionTable {
         interfaceNames[slot] = interfaceName;
         routeGenerations[slot * 2] = 0;
         routeGenerations[slot * 2 + 1] = 0;
-        keyHashes[slot * 2] = hash(protocol, sourceAddress, destinationAddress, originalPorts);
-        keyHashes[slot * 2 + 1] = hash(protocol, replySourceAddress, replyDestinationAddress, replyPorts);
-        insertIndex(keyHashes[slot * 2], (slot << 1 | Direction.ORIGINAL) + 1);
-        insertIndex(keyHashes[slot * 2 + 1], (slot << 1 | Direction.REPLY) + 1);
+        keyHashes[slot * 2] = originalHash;
+        keyHashes[slot * 2 + 1] = replyHash;
+        insertIndex(originalHash, (slot << 1 | Direction.ORIGINAL) + 1);
+        insertIndex(replyHash, (slot << 1 | Direction.REPLY) + 1);
         size++;
         createdCount++;
-        return slot;
     }
 
     /**
@@ -342,7 +458,7 @@ public final class SessionTable {
             return NOT_FOUND;
         }
         long slot = id & ((1L << slotBits) - 1);
-        if (slot >= capacity || ids[(int) slot] != id || !isLive((int) slot, nowNanos)) {
+        if ((id & IPV6_ID_BIT) != 0 != isIpv6 || slot >= capacity || ids[(int) slot] != id || !isLive((int) slot, nowNanos)) {
             return NOT_FOUND;
         }
         return (int) slot;
@@ -367,6 +483,28 @@ public final class SessionTable {
 
     public int destinationAddress(int slot, int direction) {
         return addresses[slot * 4 + direction * 2 + 1];
+    }
+
+    /** The high 64 bits of the source address of packets travelling in {@code direction} (IPv6 tables). */
+    public long sourceHigh(int slot, int direction) {
+        return addresses6[slot * 8 + direction * 4];
+    }
+
+    public long sourceLow(int slot, int direction) {
+        return addresses6[slot * 8 + direction * 4 + 1];
+    }
+
+    public long destinationHigh(int slot, int direction) {
+        return addresses6[slot * 8 + direction * 4 + 2];
+    }
+
+    public long destinationLow(int slot, int direction) {
+        return addresses6[slot * 8 + direction * 4 + 3];
+    }
+
+    /** Whether this table's keys are IPv6 ({@link #forIpv6}). */
+    public boolean isIpv6() {
+        return isIpv6;
     }
 
     /** The source port (ICMP echo: the identifier of requests, 0 for replies) of packets in {@code direction}. */

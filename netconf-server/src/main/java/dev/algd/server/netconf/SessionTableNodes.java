@@ -1,7 +1,6 @@
 package dev.algd.server.netconf;
 
 import dev.algd.engine.SessionView;
-import dev.algd.engine.config.Ipv4Addresses;
 import dev.algd.server.model.Nodes.SessionTable;
 import java.util.Collection;
 import org.opendaylight.yangtools.yang.common.QName;
@@ -77,21 +76,21 @@ final class SessionTableNodes {
                 .withChild(leaf("id", Uint64.fromLongBits(s.id())))
                 .withChild(leaf("protocol", protocolName(s.protocol()) + " [" + s.protocol() + "]"))
                 .withChild(leaf("protocol-number", Uint8.valueOf(s.protocol())))
-                .withChild(leaf("source-address", Ipv4Addresses.format(s.sourceAddress())))
+                .withChild(leaf("source-address", s.sourceAddressText()))
                 .withChild(leaf("source-port", Uint16.valueOf(s.sourcePort())))
-                .withChild(leaf("destination-address", Ipv4Addresses.format(s.destinationAddress())))
+                .withChild(leaf("destination-address", s.destinationAddressText()))
                 .withChild(leaf("destination-port", Uint16.valueOf(s.destinationPort())))
                 .withChild(leaf("state", s.state()))
                 .withChild(leaf("timeout", Uint32.valueOf(Math.min(s.timeoutSeconds(), 0xFFFF_FFFFL))))
                 .withChild(leaf("interface", s.interfaceName()))
                 .withChild(leaf("parent", Uint64.fromLongBits(s.parentId())));
         if (s.features().contains("snat")) {
-            entry.withChild(leaf("translated-address", Ipv4Addresses.format(s.translatedAddress())))
+            entry.withChild(leaf("translated-address", s.translatedAddressText()))
                     .withChild(leaf("translated-port", Uint16.valueOf(s.translatedPort())));
         }
         if (s.features().contains("dnat")) {
             entry.withChild(leaf("translated-destination-address",
-                            Ipv4Addresses.format(s.translatedDestinationAddress())))
+                            s.translatedDestinationAddressText()))
                     .withChild(leaf("translated-destination-port", Uint16.valueOf(s.translatedDestinationPort())));
         }
         if (s.alg() != null) {
