@@ -81,5 +81,7 @@ public enum DropReason {
      */
     IPV6_NOT_FORWARDABLE,
     /** UDP over IPv6 with checksum 0, which RFC 8200 §8.1 forbids (receivers discard it). */
-    IPV6_UDP_ZERO_CHECKSUM
+    IPV6_UDP_ZERO_CHECKSUM,
+    /** The new flow's source already holds as many sessions as the per-source limit allows. */
+    SOURCE_SESSION_LIMIT
 }

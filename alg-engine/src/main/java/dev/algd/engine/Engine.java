@@ -215,6 +215,10 @@ public final class Engine {
         sessions.removalListener(this::sessionRemoved);
         // IPv6 sessions get their own table, a quarter of the IPv4 one, at least 64 slots.
         ipv6 = new Ipv6DataPath(this, drops, Math.max(64, limits.maxSessions() / 4), timeouts);
+        if (limits.maxSessionsPerSource() > 0) {
+            sessions.limitSessionsPerSource(limits.maxSessionsPerSource());
+            ipv6.sessions().limitSessionsPerSource(limits.maxSessionsPerSource());
+        }
         apply(config);
     }
 
@@ -485,7 +489,8 @@ public final class Engine {
         SessionTable sessions6 = ipv6.sessions();
         return new EngineCounters(packetsReceived, packetsForwarded + ipv6.packetsForwarded(), dropped,
                 echoRepliesSent + ipv6.echoRepliesSent(), byReason, sessions.size() + sessions6.size(),
-                sessions.createdCount() + sessions6.createdCount(), sessions.expiredCount() + sessions6.expiredCount());
+                sessions.createdCount() + sessions6.createdCount(), sessions.expiredCount() + sessions6.expiredCount(),
+                sessions.evictedCount() + sessions6.evictedCount());
     }
 
     /** Control lines held back now, waiting for the rest of their line ({@link LineReassembly}). */
@@ -667,6 +672,9 @@ public final class Engine {
         }
         if (slot == SessionTable.KEY_IN_USE) {
             return DropReason.SESSION_KEY_IN_USE;
+        }
+        if (slot == SessionTable.SOURCE_LIMIT) {
+            return DropReason.SOURCE_SESSION_LIMIT;
         }
         sessions.cacheRoute(slot, Direction.ORIGINAL, routeGeneration, route);
         if (inboundRules != FirewallPolicy.NONE || outboundRules != FirewallPolicy.NONE) {

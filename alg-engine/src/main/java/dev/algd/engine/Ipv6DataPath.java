@@ -318,6 +318,9 @@ final class Ipv6DataPath {
         if (slot == SessionTable.KEY_IN_USE) {
             return DropReason.SESSION_KEY_IN_USE;
         }
+        if (slot == SessionTable.SOURCE_LIMIT) {
+            return DropReason.SOURCE_SESSION_LIMIT;
+        }
         sessions.cacheRoute(slot, Direction.ORIGINAL, routeGeneration, route);
         if (inboundRules != FirewallPolicy.NONE || outboundRules != FirewallPolicy.NONE) {
             sessions.addFlags(slot, Engine.FLAG_FIREWALL);

@@ -37,6 +37,7 @@ public final class Main {
             usage: algd run --config FILE [--netconf-address ADDR] [--netconf-port PORT]
                             [--users FILE] [--authorized-keys DIR] [--host-key FILE]
                             [--idle-timeout SECONDS] [--max-sessions N] [--tun DEVICE[,DEVICE...]]
+                            [--session-table-size N] [--sessions-per-source N]
               --config FILE        NETCONF <config> XML to boot from; every commit rewrites it
               --netconf-address    address to listen on (default 0.0.0.0)
               --netconf-port       port to listen on (default 830)
@@ -47,10 +48,13 @@ public final class Main {
               --max-sessions N     at most N SSH sessions at once (default 32)
               --tun DEVICES        these devices are TUN devices (attached, or created when missing): algd is
                                    a routed hop of this host on them; every other device is AF_PACKET (Ethernet)
+              --session-table-size N  data-path sessions (IPv4; IPv6 gets a quarter) (default 1048576); when
+                                   full, a session that never saw a reply is given up for a new flow
+              --sessions-per-source N  at most N sessions per source address (IPv6: per /64) (default: no limit)
             """;
 
     record Options(Path config, String address, int port, Path users, Path authorizedKeys, Path hostKey,
-            int idleTimeoutSeconds, int maxSessions, Set<String> tunDevices) {
+            int idleTimeoutSeconds, int maxSessions, Set<String> tunDevices, EngineLimits limits) {
     }
 
     private Main() {
@@ -84,6 +88,8 @@ public final class Main {
         int idleTimeout = 3600;
         int maxSessions = 32;
         Set<String> tunDevices = new LinkedHashSet<>();
+        int sessionTableSize = EngineLimits.DEFAULT_MAX_SESSIONS;
+        int sessionsPerSource = 0;
         while (!rest.isEmpty()) {
             String option = rest.removeFirst();
             if (rest.isEmpty()) {
@@ -96,6 +102,9 @@ public final class Main {
                 case "--netconf-port" -> port = number(option, value, 1, 65535, "a port");
                 case "--idle-timeout" -> idleTimeout = number(option, value, 1, 86_400 * 7, "a number of seconds");
                 case "--max-sessions" -> maxSessions = number(option, value, 1, 10_000, "a session count");
+                case "--session-table-size" -> sessionTableSize = number(option, value, 64, 1 << 24, "a table size");
+                case "--sessions-per-source" -> sessionsPerSource = number(option, value, 1, 1 << 24,
+                        "a session count");
                 case "--authorized-keys" -> authorizedKeys = Path.of(value);
                 case "--users" -> users = Path.of(value);
                 case "--host-key" -> hostKey = Path.of(value);
@@ -117,7 +126,7 @@ public final class Main {
             hostKey = config.toAbsolutePath().resolveSibling("ssh_host_key");
         }
         return new Options(config, address, port, users, authorizedKeys, hostKey, idleTimeout, maxSessions,
-                Set.copyOf(tunDevices));
+                Set.copyOf(tunDevices), new EngineLimits(sessionTableSize, sessionsPerSource));
     }
 
     private static int number(String option, String value, int min, int max, String what) {
@@ -153,7 +162,7 @@ public final class Main {
 
         // Every ALG algd implements; which flows each sees is decided by the configuration (system alg).
         List<Alg> algs = List.of(new FtpAlg(), new TftpAlg(), new RshAlg(), new RpcAlg());
-        Engine engine = new Engine(EngineConfig.empty(), EngineLimits.defaults(), Timeouts.defaults(), algs);
+        Engine engine = new Engine(EngineConfig.empty(), options.limits(), Timeouts.defaults(), algs);
         DataPlane dataPlane = new DataPlane(engine,
                 PortOpener.afPacket(RingGeometry.DEFAULT).withTunDevices(options.tunDevices()));
         ConfigCommitter committer = new ConfigCommitter(dataPlane, configFile, EngineConfig.empty());

@@ -47,4 +47,15 @@ class MainTest {
                 () -> Main.parse(new String[] {"run", "--config", "c.xml", "--tun", "tin,"}));
         assertEquals("--tun tin, names an empty device", e.getMessage());
     }
+
+    @Test
+    void sessionLimitsDefaultToTheEnginesAndCanBeSet() {
+        Main.Options defaults = Main.parse(new String[] {"run", "--config", "c.xml"});
+        assertEquals(dev.algd.engine.EngineLimits.defaults(), defaults.limits());
+        Main.Options set = Main.parse(new String[] {"run", "--config", "c.xml", "--session-table-size", "4096",
+                "--sessions-per-source", "100"});
+        assertEquals(new dev.algd.engine.EngineLimits(4096, 100), set.limits());
+        assertThrows(IllegalArgumentException.class,
+                () -> Main.parse(new String[] {"run", "--config", "c.xml", "--sessions-per-source", "0"}));
+    }
 }

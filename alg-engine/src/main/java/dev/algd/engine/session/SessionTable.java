@@ -23,6 +23,10 @@ public final class SessionTable {
     public static final int TABLE_FULL = -1;
     /** {@link #create}: one of the two keys already belongs to a live session. */
     public static final int KEY_IN_USE = -2;
+    /** {@link #create}: the source already holds as many sessions as {@link #limitSessionsPerSource} allows. */
+    public static final int SOURCE_LIMIT = -3;
+    /** Slots {@link #evictUnreplied} looks at for a session to give up when the table is full. */
+    static final int EVICTION_SLOTS = 128;
     /** {@link #algSlot}: the session has no per-session ALG state. */
     public static final int NO_ALG_SLOT = -1;
 
@@ -88,6 +92,9 @@ public final class SessionTable {
 
     private final int[] freeSlots;
     private int freeCount;
+    private SourceCounts sourceCounts;
+    private int maxPerSource;
+    private long evictedCount;
     private int sweepCursor;
     private int size;
     private long nextId = 1;
@@ -290,7 +297,10 @@ public final class SessionTable {
                         replyDestinationLow, replyDestinationPort, nowNanos)) {
             return KEY_IN_USE;
         }
-        if (freeCount == 0 && expire(nowNanos, RECLAIM_SLOTS, RECLAIM_SLOTS) == 0) {
+        if (sourceCounts != null && sourceCounts.count(sourceHigh) >= maxPerSource) {
+            return SOURCE_LIMIT;
+        }
+        if (freeCount == 0 && !makeRoom(nowNanos)) {
             return TABLE_FULL;
         }
         int slot = freeSlots[--freeCount];
@@ -308,6 +318,9 @@ public final class SessionTable {
                 hash(protocol, fold(replySourceHigh, replySourceLow), fold(replyDestinationHigh, replyDestinationLow),
                         replyPorts),
                 tcpFlags, interfaceName, parentId, nowNanos);
+        if (sourceCounts != null) {
+            sourceCounts.increment(sourceHigh);
+        }
         return slot;
     }
 
@@ -337,7 +350,10 @@ public final class SessionTable {
                         replyDestinationPort, nowNanos)) {
             return KEY_IN_USE;
         }
-        if (freeCount == 0 && expire(nowNanos, RECLAIM_SLOTS, RECLAIM_SLOTS) == 0) {
+        if (sourceCounts != null && sourceCounts.count(sourceAddress & 0xFFFF_FFFFL) >= maxPerSource) {
+            return SOURCE_LIMIT;
+        }
+        if (freeCount == 0 && !makeRoom(nowNanos)) {
             return TABLE_FULL;
         }
         int slot = freeSlots[--freeCount];
@@ -349,7 +365,58 @@ public final class SessionTable {
                 hash(protocol, sourceAddress, destinationAddress, originalPorts),
                 hash(protocol, replySourceAddress, replyDestinationAddress, replyPorts),
                 tcpFlags, interfaceName, parentId, nowNanos);
+        if (sourceCounts != null) {
+            sourceCounts.increment(sourceAddress & 0xFFFF_FFFFL);
+        }
         return slot;
+    }
+
+    /**
+     * At most {@code max} live sessions per source (an IPv4 address; the /64 of an IPv6 one), counted in original
+     * direction; a new flow beyond it is refused ({@link #SOURCE_LIMIT}). Call once, before the first session.
+     */
+    public void limitSessionsPerSource(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("per-source session limit " + max + " is below 1");
+        }
+        sourceCounts = new SourceCounts(capacity);
+        maxPerSource = max;
+    }
+
+    /** The source key of the session in {@code slot}, as {@link SourceCounts} counts it. */
+    private long sourceKey(int slot) {
+        return isIpv6 ? addresses6[slot * 8] : addresses[slot * 4] & 0xFFFF_FFFFL;
+    }
+
+    /**
+     * A full table: reclaim an expired session, else give up one that never saw a reply (Linux conntrack's early
+     * drop of connections not yet assured): a flood of unanswered SYNs or probes cannot lock out flows that work.
+     * Sessions that saw a reply are never evicted; then the new flow is refused.
+     */
+    private boolean makeRoom(long nowNanos) {
+        if (expire(nowNanos, RECLAIM_SLOTS, RECLAIM_SLOTS) > 0) {
+            return true;
+        }
+        return evictUnreplied();
+    }
+
+    /** Removes the first session without reply packets among {@link #EVICTION_SLOTS} slots from the sweep cursor. */
+    private boolean evictUnreplied() {
+        for (int n = 0; n < Math.min(EVICTION_SLOTS, capacity); n++) {
+            int slot = sweepCursor;
+            sweepCursor = slot + 1 == capacity ? 0 : slot + 1;
+            if (inUse[slot] && counters[slot * 4 + Direction.REPLY * 2] == 0) {
+                remove(slot);
+                evictedCount++;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Sessions given up to make room for a new flow ({@link #evictUnreplied}). */
+    public long evictedCount() {
+        return evictedCount;
     }
 
     /** Fills the family-independent columns of a freshly taken slot and indexes both its keys. */
@@ -412,6 +479,9 @@ public final class SessionTable {
         removeIndex(keyHashes[slot * 2 + 1], (slot << 1 | Direction.REPLY) + 1);
         inUse[slot] = false;
         interfaceNames[slot] = null;
+        if (sourceCounts != null) {
+            sourceCounts.decrement(sourceKey(slot));
+        }
         if (algIds[slot] != 0 || algSlots[slot] != NO_ALG_SLOT) {
             int algSlot = algSlots[slot];
             algSlots[slot] = NO_ALG_SLOT;
