@@ -196,3 +196,29 @@ def test_configured_expectation_timeout_makes_an_unused_passive_expectation_expi
     assert counters["expectations-created"] == 1 and counters["expectations-used"] == 0, counters
     framework = nc.get(filter=ALG_STATE_FILTER).data_ele.find("sys:alg-state/sys:framework-counters", NS)
     assert framework.findtext(f"{{{SYS}}}expectations-active") == "0"
+
+
+# ftplib as the client: curl and lftp only send PORT with an address of their own host.
+BOUNCE_CLIENT = """
+import ftplib, socket, sys
+ftp = ftplib.FTP(sys.argv[1], timeout=4)
+ftp.login()
+try:
+    print("answered:", ftp.sendcmd("PORT 192,0,2,99,39,16"))
+except (socket.timeout, TimeoutError):
+    print("no answer")
+"""
+
+
+def test_ftp_bounce_is_refused_counted_and_logged(algd, nc, ftp_server):
+    # PORT naming a host other than the client (RFC 2577 §3): the ALG drops the segment, so vsftpd never sees it
+    # and the client gets no answer; alg-state counts the drop and algd's log says why.
+    before = alg_counters(nc, "ftp")
+    result = run(in_ns(algd.topology.client, "/usr/bin/python3", "-c", BOUNCE_CLIENT, SERVER_ADDRESS), timeout=30,
+                 check=False)
+    assert "no answer" in result.stdout, f"the bounce PORT was answered: {result}\n{ftp_server.protocol_log()}"
+    assert "192,0,2,99" not in ftp_server.protocol_log()
+    assert alg_counters(nc, "ftp")["drops"] > before["drops"]
+    wait_until(lambda: "bounce-refused +" in algd.log(), 15, what="the ALG error log line")
+    line = next(line for line in algd.log().splitlines() if "ALG ftp:" in line)
+    assert "drops +" in line, line

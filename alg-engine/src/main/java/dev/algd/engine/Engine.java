@@ -524,6 +524,17 @@ public final class Engine {
         return AlgCounters.of(algCounters, algStatistics, expectations.size(), algSessions.size());
     }
 
+    /** Each implemented ALG's own counters by name ({@link Alg#diagnostics()}); a snapshot, allocates. */
+    public Map<AlgId, Map<String, Long>> algDiagnostics() {
+        Map<AlgId, Map<String, Long>> all = new EnumMap<>(AlgId.class);
+        for (Alg alg : algImplementations) {
+            if (alg != null) {
+                all.put(alg.id(), alg.diagnostics());
+            }
+        }
+        return all;
+    }
+
     private Verdict drop(DropReason reason) {
         drops[reason.ordinal()]++;
         return Verdict.DROP;

@@ -26,6 +26,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code algd run --config FILE [--netconf-address A] [--netconf-port P] [--users FILE] [--host-key FILE]}:
@@ -182,11 +185,27 @@ public final class Main {
             return 2;
         }
         dataPlane.start();
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "algd-housekeeping");
+            thread.setDaemon(true);
+            return thread;
+        });
+        AlgErrorLog algErrors = new AlgErrorLog(() -> dataPlane.query(
+                running -> new AlgErrorLog.Snapshot(running.algCounters(), running.algDiagnostics())));
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                algErrors.check();
+            } catch (RuntimeException e) {
+                // The worker stopping (shutdown) or stuck: the next round tries again.
+                System.err.println("algd: ALG error log: " + e.getMessage());
+            }
+        }, 0, AlgErrorLog.INTERVAL_SECONDS, TimeUnit.SECONDS);
         var bound = netconf.listen(options.address(), options.port(), new SshAccess(users, options.authorizedKeys(),
                 options.hostKey(), java.time.Duration.ofSeconds(options.idleTimeoutSeconds()), options.maxSessions()));
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            housekeeping.shutdownNow();
             try {
                 netconf.close();
             } catch (Exception e) {

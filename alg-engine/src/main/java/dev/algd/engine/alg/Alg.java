@@ -2,6 +2,7 @@ package dev.algd.engine.alg;
 
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.EngineConfig;
+import java.util.Map;
 
 /**
  * The contract of one application layer gateway: stateless code the engine calls for the sessions the
@@ -36,5 +37,13 @@ public interface Alg {
      * before the next packet, so an ALG can precompute what it reads per packet (the RPC program list, say).
      */
     default void apply(EngineConfig config) {
+    }
+
+    /**
+     * The ALG's own counters by name (its parser's answers and its decisions, e.g. {@code bounce-refused}), for the
+     * error log and diagnostics. Management path: called on the engine's thread through a query, may allocate.
+     */
+    default Map<String, Long> diagnostics() {
+        return Map.of();
     }
 }

@@ -1,6 +1,7 @@
 package dev.algd.engine.alg.ftp;
 
 import dev.algd.engine.alg.Alg;
+import dev.algd.engine.alg.AlgDiagnostics;
 import dev.algd.engine.alg.AlgOutcome;
 import dev.algd.engine.alg.AlgPacket;
 import dev.algd.engine.alg.AlgPolicy;
@@ -10,6 +11,8 @@ import dev.algd.engine.alg.RewriteReason;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.session.Direction;
 import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The FTP ALG. Each line of a control-session segment is handed to {@link FtpCommandParser}; a line that carries an
@@ -223,5 +226,13 @@ public final class FtpAlg implements Alg {
     /** How often the ALG decided {@code event}, on this engine's worker. */
     public long count(FtpEvent event) {
         return eventCounters[event.ordinal()];
+    }
+
+    @Override
+    public Map<String, Long> diagnostics() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        AlgDiagnostics.put(counts, "", FtpReason.values(), reasonCounters);
+        AlgDiagnostics.put(counts, "", FtpEvent.values(), eventCounters);
+        return counts;
     }
 }

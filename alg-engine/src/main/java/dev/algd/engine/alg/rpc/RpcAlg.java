@@ -1,6 +1,7 @@
 package dev.algd.engine.alg.rpc;
 
 import dev.algd.engine.alg.Alg;
+import dev.algd.engine.alg.AlgDiagnostics;
 import dev.algd.engine.alg.AlgOutcome;
 import dev.algd.engine.alg.AlgPacket;
 import dev.algd.engine.alg.AlgPolicy;
@@ -12,7 +13,9 @@ import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.session.Direction;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The SunRPC portmapper ALG (alg-behaviour.md §3, §5 vector 11). A client asks the portmapper on port 111 where a
@@ -247,5 +250,13 @@ public final class RpcAlg implements Alg {
     /** Calls waiting for their reply now, for tests. */
     int pendingCalls(long nowNanos) {
         return pending.size(nowNanos);
+    }
+
+    @Override
+    public Map<String, Long> diagnostics() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        AlgDiagnostics.put(counts, "", RpcReason.values(), reasonCounters);
+        AlgDiagnostics.put(counts, "", RpcEvent.values(), eventCounters);
+        return counts;
     }
 }

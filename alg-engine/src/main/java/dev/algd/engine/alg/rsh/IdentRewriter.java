@@ -1,8 +1,10 @@
 package dev.algd.engine.alg.rsh;
 
+import dev.algd.engine.alg.AlgDiagnostics;
 import dev.algd.engine.alg.AlgPacket;
 import dev.algd.engine.alg.RewriteReason;
 import java.lang.foreign.MemorySegment;
+import java.util.Map;
 
 /**
  * Translates the ports of IDENT lines (RFC 1413) in a packet, through the framework's rewriter: in each complete
@@ -63,5 +65,10 @@ final class IdentRewriter {
 
     long count(IdentReason reason) {
         return reasonCounters[reason.ordinal()];
+    }
+
+    /** Puts the parser's answers, as {@code ident-<reason>}, into {@code into} (for {@link RshAlg#diagnostics()}). */
+    void diagnostics(Map<String, Long> into) {
+        AlgDiagnostics.put(into, "ident-", IdentReason.values(), reasonCounters);
     }
 }

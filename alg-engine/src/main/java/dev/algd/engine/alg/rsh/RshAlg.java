@@ -1,6 +1,7 @@
 package dev.algd.engine.alg.rsh;
 
 import dev.algd.engine.alg.Alg;
+import dev.algd.engine.alg.AlgDiagnostics;
 import dev.algd.engine.alg.AlgOutcome;
 import dev.algd.engine.alg.AlgPacket;
 import dev.algd.engine.alg.AlgPolicy;
@@ -11,6 +12,8 @@ import dev.algd.engine.alg.RewriteReason;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.session.Direction;
 import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The RSH ALG (the guide, "RSH"; alg-behaviour.md §4). The first bytes a client sends on its control connection to
@@ -268,5 +271,14 @@ public final class RshAlg implements Alg {
     /** How often the ALG decided {@code event}, on this engine's worker. */
     public long count(RshEvent event) {
         return eventCounters[event.ordinal()];
+    }
+
+    @Override
+    public Map<String, Long> diagnostics() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        AlgDiagnostics.put(counts, "", RshReason.values(), reasonCounters);
+        AlgDiagnostics.put(counts, "", RshEvent.values(), eventCounters);
+        ident.diagnostics(counts);
+        return counts;
     }
 }

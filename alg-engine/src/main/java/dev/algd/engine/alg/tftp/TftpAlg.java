@@ -1,12 +1,15 @@
 package dev.algd.engine.alg.tftp;
 
 import dev.algd.engine.alg.Alg;
+import dev.algd.engine.alg.AlgDiagnostics;
 import dev.algd.engine.alg.AlgOutcome;
 import dev.algd.engine.alg.AlgPacket;
 import dev.algd.engine.alg.AlgPolicy;
 import dev.algd.engine.alg.Expectation;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.session.Direction;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The TFTP ALG. A client's RRQ or WRQ travels on the control session (client to server port 69); the server answers
@@ -92,5 +95,12 @@ public final class TftpAlg implements Alg {
     /** How many requests and other messages the parser answered with {@code reason}, on this engine's worker. */
     public long count(TftpReason reason) {
         return counters[reason.ordinal()];
+    }
+
+    @Override
+    public Map<String, Long> diagnostics() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        AlgDiagnostics.put(counts, "", REASONS, counters);
+        return counts;
     }
 }
