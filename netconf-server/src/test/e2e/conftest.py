@@ -7,6 +7,7 @@ own namespaces, also when it fails; processes are ended by the PID the test star
 bounded. Run as root with Debian's /usr/bin/python3 (Debian's python3-ncclient is importable only there).
 """
 
+import fcntl
 import os
 import random
 import shutil
@@ -24,7 +25,7 @@ import ncclient.transport.ssh
 ncclient.transport.ssh.TICK = 0.001
 from ncclient import manager  # noqa: E402  (after the TICK fix)
 
-from algd_e2e import (ALGD, CONFIGS, DEMO_STARTUP, NETCONF_PORT, PASSWORD, READY_TIMEOUT_SECONDS,  # noqa: E402
+from algd_e2e import (ALGD, CONFIGS, DEMO_STARTUP, NETCONF_PORT, PASSWORD, READY_TIMEOUT_SECONDS, REPO,  # noqa: E402
                       SERVER_ADDRESS, STOP_TIMEOUT_SECONDS, TOPOLOGY, USER, BackgroundProcess, in_ns, run,
                       stop_process, wait_until)
 
@@ -111,8 +112,13 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture(scope="session")
 def algd_built():
-    """Builds the daemon once, in the root namespace (the router namespace has no way to Maven Central)."""
-    run([ALGD, "build"], timeout=900)
+    """Builds the daemon once, in the root namespace (the router namespace has no way to Maven Central). Under
+    pytest-xdist every worker runs this: the lock makes the first build and the others find it up to date."""
+    lock_path = REPO / "netconf-server" / "target" / ".e2e-build.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        run([ALGD, "build"], timeout=900)
 
 
 def _netconf_connect(address, timeout=30):

@@ -285,7 +285,11 @@ class DataPlaneTest {
         byte[] ping = echoRequest(13);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().threadId();
-        for (int round = 0; round < 3; round++) {
+        // Rounds 0 and 1 warm up (JIT, lazy initialisation); of rounds 2 to 4 the fewest bytes count: a per-frame
+        // allocation shows in each, while code not yet compiled by C2 (whose escape analysis removes some
+        // allocations) on a loaded machine does not fail the test.
+        long fewest = Long.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
             for (int i = 0; i < 10_000; i++) {
                 in0.receive(ping);
             }
@@ -294,11 +298,12 @@ class DataPlaneTest {
                 dataPlane.turn(now += MS);
             }
             long allocated = threads.getThreadAllocatedBytes(thread) - before;
-            if (round == 2) {   // rounds 0 and 1 warm up (JIT, lazy initialisation)
-                assertEquals(0, allocated, "bytes allocated while forwarding 10,000 frames");
+            if (round >= 2) {
+                fewest = Math.min(fewest, allocated);
             }
         }
-        assertEquals(30_000, out0.sentCount - sentBefore);
+        assertEquals(0, fewest, "bytes allocated while forwarding 10,000 frames, fewest of three rounds");
+        assertEquals(50_000, out0.sentCount - sentBefore);
     }
 
     @Test
