@@ -9,8 +9,8 @@ import subprocess
 import pytest
 from ncclient.operations import RPCError
 
-from algd_e2e import (CLIENT_ADDRESS, NETCONF_PORT, NS, PASSWORD, REPO, SERVER_ADDRESS, USER, BackgroundProcess,
-                      alg_states, in_ns, run, sessions, wait_until)
+from algd_e2e import (ALGD_OUTSIDE_ADDRESS, CLIENT_ADDRESS, NETCONF_PORT, NS, PASSWORD, REPO, SERVER_ADDRESS, USER,
+                      BackgroundProcess, alg_states, in_ns, run, sessions, wait_until)
 
 ORCHESTRATOR = REPO / "examples" / "orchestrator" / "run.sh"
 # The controller (Akka, datastores, the NETCONF southbound) took 38-47 s to start on a 2-core machine with a load
@@ -18,6 +18,9 @@ ORCHESTRATOR = REPO / "examples" / "orchestrator" / "run.sh"
 # more there (the device's YANG comes over get-schema).
 ORCHESTRATOR_TIMEOUT_SECONDS = 300
 # The leaves that identify a session; timeouts, states and counters move between two reads.
+# Opens a TCP connection and keeps it, idle, for at most 300 s (argv: address, port).
+HOLD_TCP_CONNECTION = ("import socket, sys, time; c = socket.create_connection((sys.argv[1], int(sys.argv[2])), 10);"
+                       " time.sleep(300)")
 SESSION_IDENTITY = ("id", "protocol-number", "source-address", "source-port", "destination-address",
                     "destination-port", "translated-address", "translated-port")
 
@@ -75,18 +78,22 @@ def identity(session):
 
 def test_controller_reads_the_session_table_and_alg_state_algd_serves(algd, nc, http_server, tmp_path,
                                                                      orchestrator_built):
-    run(in_ns(algd.topology.client, "curl", "-s", "--max-time", "10", http_server.url))
-    # A ping that lasts the whole run keeps one ICMP session alive whatever the sessions' timeouts.
+    # A ping and an idle TCP connection that last the whole run keep an ICMP and a TCP session alive whatever
+    # the sessions' idle timeouts (a finished HTTP exchange would leave TIME-WAIT, gone after 120 s).
     pinger = BackgroundProcess(in_ns(algd.topology.client, "ping", "-i", "0.5", "-c", "600", "-w", "300",
                                      SERVER_ADDRESS), tmp_path / "ping.log")
+    holder = BackgroundProcess(in_ns(algd.topology.client, "/usr/bin/python3", "-c", HOLD_TCP_CONNECTION,
+                                     SERVER_ADDRESS, "8080"), tmp_path / "holder.log")
     try:
-        wait_until(lambda: any(s["protocol-number"] == "1" for s in sessions(nc)), 10, what="the ping's session")
+        wait_until(lambda: {"1", "6"} <= {s["protocol-number"] for s in sessions(nc)}, 10,
+                   what="the ping's and the TCP connection's sessions")
         before = {s["id"]: identity(s) for s in sessions(nc)}
         # A second device where nothing listens: the controller must report it and still manage the first.
         status, devices, log = orchestrate(tmp_path, {"r1": algd.topology.mgmt_address,
                                                       "gone": f"{algd.topology.mgmt_address}:{NETCONF_PORT + 1}"})
         after = {s["id"]: identity(s) for s in sessions(nc)}
     finally:
+        holder.stop()
         pinger.stop()
 
     assert status == 1, f"an unreachable device must fail the run; log:\n{log}"
@@ -97,10 +104,12 @@ def test_controller_reads_the_session_table_and_alg_state_algd_serves(algd, nc, 
     rows = {row["id"]: row for row in mounted_rows(r1)}
     lasting = {sid: s for sid, s in before.items() if after.get(sid) == s}
     assert any(s["protocol-number"] == "1" and s["source-address"] == CLIENT_ADDRESS for s in lasting.values())
-    assert any(s["destination-port"] == "8080" for s in lasting.values()), "the HTTP session expired too soon"
+    assert any(s["destination-port"] == "8080" and s["translated-address"] == ALGD_OUTSIDE_ADDRESS
+               for s in lasting.values())
     for sid, session in lasting.items():
         assert rows.get(sid) == session, f"session {sid}: algd has {session}, the mount read {rows.get(sid)}"
-    assert set(rows) <= set(before) | set(after), f"the mount read sessions algd never had: {set(rows) - set(before) - set(after)}"
+    invented = set(rows) - set(before) - set(after)
+    assert not invented, f"the mount read sessions algd never listed: {invented}"
     summary = r1["session-table"]["algd-session-table:session-table"]["summary"]
     assert summary["total"] == len(rows)
     assert mounted_alg_states(r1["alg-state"]) == alg_states(nc)

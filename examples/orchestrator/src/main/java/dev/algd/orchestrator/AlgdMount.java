@@ -53,9 +53,9 @@ final class AlgdMount {
 
     /** {@code /session-table} (operational): the live sessions and their summary. */
     NormalizedNode readSessionTable() throws Exception {
-        return read(LogicalDatastoreType.OPERATIONAL, YangInstanceIdentifier.of(QName.create(sessionTable, "session-table")))
-            .orElseGet(() -> ImmutableNodes.newContainerBuilder()
-                .withNodeIdentifier(new NodeIdentifier(QName.create(sessionTable, "session-table"))).build());
+        QName table = QName.create(sessionTable, "session-table");
+        return read(LogicalDatastoreType.OPERATIONAL, YangInstanceIdentifier.of(table))
+            .orElseGet(() -> ImmutableNodes.newContainerBuilder().withNodeIdentifier(new NodeIdentifier(table)).build());
     }
 
     /** {@code /alg-state} (operational): what the engine applies now, with each ALG's effective ports. */

@@ -171,7 +171,8 @@ final class Controller implements AutoCloseable {
 
     private Optional<NetconfNode> operationalNode(Device device) throws Exception {
         try (var tx = controller.getServices().getBindingDataBroker().newReadOnlyTransaction()) {
-            return tx.read(LogicalDatastoreType.OPERATIONAL, nodePath(device)).get(MODULE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            return tx.read(LogicalDatastoreType.OPERATIONAL, nodePath(device))
+                .get(MODULE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .map(node -> node.augmentation(NetconfNodeAugment.class))
                 .map(NetconfNodeAugment::getNetconfNode);
         }

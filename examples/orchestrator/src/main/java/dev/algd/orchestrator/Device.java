@@ -19,7 +19,8 @@ record Device(String name, String host, int port) {
     static Device parse(String spec) {
         Matcher m = SPEC.matcher(spec);
         if (!m.matches()) {
-            throw new IllegalArgumentException("--device " + spec + ": expected name=host[:port], e.g. r1=203.0.113.2:830");
+            throw new IllegalArgumentException(
+                "--device " + spec + ": expected name=host[:port], e.g. r1=203.0.113.2:830");
         }
         String host = m.group(2).startsWith("[") ? m.group(2).substring(1, m.group(2).length() - 1) : m.group(2);
         int port = m.group(3) == null ? NETCONF_SSH_PORT : Integer.parseInt(m.group(3));

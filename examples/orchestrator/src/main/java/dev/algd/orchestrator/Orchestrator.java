@@ -97,7 +97,8 @@ public final class Orchestrator {
         DOMMountPoint mountPoint = controller.awaitMount(device, options.mountTimeout());
         result.addProperty("mounted-ms", millisSince(mountStarted));
         AlgdMount algd = new AlgdMount(device, mountPoint);
-        LOG.info("{}: mounted {}:{} after {} ms", device.name(), device.host(), device.port(), millisSince(mountStarted));
+        LOG.info("{}: mounted {}:{} after {} ms", device.name(), device.host(), device.port(),
+            millisSince(mountStarted));
 
         JsonElement sessions = YangJson.of(algd.schema(), algd.readSessionTable());
         result.add("session-table", sessions);

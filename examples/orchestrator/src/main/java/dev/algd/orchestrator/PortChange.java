@@ -3,7 +3,10 @@ package dev.algd.orchestrator;
 import java.util.ArrayList;
 import java.util.List;
 
-/** "Set these control ports for this ALG" (the guide's {@code set system alg ftp port 2121}), from {@code --set-ports ftp=2121}. */
+/**
+ * "Set these control ports for this ALG" (the guide's {@code set system alg ftp port 2121}), from
+ * {@code --set-ports ftp=2121}.
+ */
 record PortChange(String alg, List<Integer> ports) {
 
     static PortChange parse(String spec) {

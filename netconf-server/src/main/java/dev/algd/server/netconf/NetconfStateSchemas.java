@@ -38,7 +38,8 @@ final class NetconfStateSchemas {
             if (!Yang.class.equals(schema.getFormat().implementedInterface())) {
                 continue; // algd has YANG only; another format would need its own identity here
             }
-            var locations = ImmutableNodes.<String>newSystemLeafSetBuilder().withNodeIdentifier(new NodeIdentifier(LOCATION));
+            var locations = ImmutableNodes.<String>newSystemLeafSetBuilder()
+                    .withNodeIdentifier(new NodeIdentifier(LOCATION));
             for (Schema.Location location : schema.getLocation()) {
                 String value = location.getEnumeration() != null ? location.getEnumeration().getName()
                         : location.getUri().getValue();
