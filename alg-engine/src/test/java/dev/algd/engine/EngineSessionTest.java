@@ -104,7 +104,7 @@ class EngineSessionTest {
     }
 
     @Test
-    void expireFreesIdleSessionsInBoundedSlices() {
+    void expireRemovesABoundedNumberPerCallAndSaysWhileMoreAreDue() {
         int flows = Engine.EXPIRE_SLICE_SLOTS + 1000;
         EngineHarness h = new EngineHarness(EngineHarness.config(masquerade(10)), 2 * Engine.EXPIRE_SLICE_SLOTS);
         for (int i = 0; i < flows; i++) {
@@ -113,10 +113,18 @@ class EngineSessionTest {
         }
         assertEquals(flows, h.engine.counters().sessionsActive());
         h.advanceSeconds(31);
-        h.engine.expire(h.now);
-        long left = h.engine.counters().sessionsActive();
-        assertTrue(left >= flows - Engine.EXPIRE_SLICE_SLOTS && left > 0, "one call examines one slice; left " + left);
-        h.engine.expire(h.now);
+        int calls = 0;
+        boolean moreDue = true;
+        while (moreDue) {
+            long before = h.engine.counters().sessionsActive();
+            moreDue = h.engine.expire(h.now);
+            calls++;
+            long removed = before - h.engine.counters().sessionsActive();
+            assertTrue(removed <= Engine.EXPIRE_SLICE_REMOVALS, "call " + calls + " removed " + removed);
+            assertEquals(removed == Engine.EXPIRE_SLICE_REMOVALS, moreDue, "call " + calls);
+            assertTrue(calls <= flows, "expire never finished");
+        }
+        assertEquals((flows + Engine.EXPIRE_SLICE_REMOVALS - 1) / Engine.EXPIRE_SLICE_REMOVALS, calls);
         assertEquals(0, h.engine.counters().sessionsActive());
         assertEquals(flows, h.engine.counters().sessionsExpired());
     }

@@ -51,7 +51,8 @@ import java.util.function.Supplier;
  * <p>
  * One worker turn: take up to {@value #BATCH_FRAMES} frames from each port (IPv4 to the engine in place in the RX
  * frame, then copied into a TX frame of the egress port; ARP to the interface's L2 adapter), kick every TX ring
- * once, run queued management calls, and about every 100 ms expire sessions and age neighbours. When a turn found
+ * once, run queued management calls, and about every 100 ms expire sessions and age neighbours (expiry again in
+ * each turn while the engine says more sessions are due than one call removes). When a turn found
  * no frame the worker sleeps in {@code poll} on all RX sockets and a wake-up eventfd, at most 100 ms.
  * Nothing in a turn allocates or logs per packet.
  */
@@ -95,6 +96,8 @@ public final class DataPlane implements AutoCloseable {
     private MemorySegment pollFds = MemorySegment.NULL;
     private int pollCount;
     private long lastTickNanos;
+    /** The last {@code Engine.expire} hit its removal bound: call it again next turn rather than in 100 ms. */
+    private boolean expiryBacklog;
     private final Map<String, Long> distinctErrors = new HashMap<>();
 
     /** A data plane of AF_PACKET ports with the default ring size. */
@@ -389,7 +392,7 @@ public final class DataPlane implements AutoCloseable {
         lastTickNanos = System.nanoTime();
         while (!stopRequested) {
             int frames = turn(System.nanoTime());
-            if (frames == 0 && !stopRequested) {
+            if (frames == 0 && !expiryBacklog && !stopRequested) {
                 sleepInPoll();
             }
         }
@@ -414,6 +417,9 @@ public final class DataPlane implements AutoCloseable {
         if (now - lastTickNanos >= TICK_NANOS) {
             tick(now);
             lastTickNanos = now;
+        } else if (expiryBacklog) {
+            // Sessions falling due by the million are removed a bounded slice per turn, between batches.
+            expiryBacklog = engine.expire(now);
         }
         return frames;
     }
@@ -501,7 +507,7 @@ public final class DataPlane implements AutoCloseable {
     }
 
     private void tick(long now) {
-        engine.expire(now);
+        expiryBacklog = engine.expire(now);
         for (BoundInterface b : interfaces) {
             b.neighbours.age(now);
             flush(b);

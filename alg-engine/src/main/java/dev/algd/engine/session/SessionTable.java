@@ -226,7 +226,7 @@ public final class SessionTable {
                         replyDestinationPort, nowNanos)) {
             return KEY_IN_USE;
         }
-        if (freeCount == 0 && expire(nowNanos, RECLAIM_SLOTS) == 0) {
+        if (freeCount == 0 && expire(nowNanos, RECLAIM_SLOTS, RECLAIM_SLOTS) == 0) {
             return TABLE_FULL;
         }
         int slot = freeSlots[--freeCount];
@@ -305,13 +305,14 @@ public final class SessionTable {
 
     /**
      * Examines at most {@code maxSlots} slots, continuing where the previous call stopped, and removes the expired
-     * sessions among them. A full round over the table takes {@code capacity / maxSlots} calls. Returns how many
-     * sessions were removed.
+     * sessions among them, stopping early once {@code maxRemovals} were removed (a removal costs far more than a
+     * look at a slot, so this bounds the call's time when many sessions are due at once). A full round over the
+     * table takes at least {@code capacity / maxSlots} calls. Returns how many sessions were removed.
      */
-    public int expire(long nowNanos, int maxSlots) {
+    public int expire(long nowNanos, int maxSlots, int maxRemovals) {
         int removed = 0;
         int budget = Math.min(maxSlots, capacity);
-        for (int n = 0; n < budget; n++) {
+        for (int n = 0; n < budget && removed < maxRemovals; n++) {
             int slot = sweepCursor;
             sweepCursor = slot + 1 == capacity ? 0 : slot + 1;
             if (inUse[slot] && nowNanos - expiresAtNanos[slot] >= 0) {

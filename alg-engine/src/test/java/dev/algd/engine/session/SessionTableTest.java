@@ -111,10 +111,23 @@ class SessionTableTest {
             createUdp(1000 + i, 1000 + i, 0);
         }
         long later = 31 * SECOND;
-        assertEquals(3, table.expire(later, 3));
+        assertEquals(3, table.expire(later, 3, 3));
         assertEquals(5, table.size());
-        assertEquals(3, table.expire(later, 3));
-        assertEquals(2, table.expire(later, 3));
+        assertEquals(3, table.expire(later, 3, 3));
+        assertEquals(2, table.expire(later, 3, 3));
+        assertEquals(0, table.size());
+    }
+
+    @Test
+    void expireStopsAtItsRemovalBoundAndTheNextCallGoesOn() {
+        for (int i = 0; i < 8; i++) {
+            createUdp(1000 + i, 1000 + i, 0);
+        }
+        long later = 31 * SECOND;
+        assertEquals(2, table.expire(later, 8, 2));
+        assertEquals(6, table.size());
+        assertEquals(2, table.expire(later, 8, 2));
+        assertEquals(4, table.expire(later, 8, 8));
         assertEquals(0, table.size());
     }
 
