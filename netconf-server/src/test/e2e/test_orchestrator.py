@@ -115,24 +115,32 @@ def test_controller_reads_the_session_table_and_alg_state_algd_serves(algd, nc, 
     assert mounted_alg_states(r1["alg-state"]) == alg_states(nc)
 
 
-def test_controller_changes_an_alg_port_through_the_mount(algd, nc, tmp_path, orchestrator_built):
-    assert alg_states(nc)["ftp"]["ports"] == [21]
+def test_controller_changes_an_alg_port_on_every_device_through_the_mount(algd, second_algd, nc, tmp_path,
+                                                                         orchestrator_built):
+    # Two algd instances, each its own NETCONF device: the architecture's "several instances, one controller".
+    with second_algd.connect() as nc2:
+        for session in (nc, nc2):
+            assert alg_states(session)["ftp"]["ports"] == [21]
 
-    status, devices, log = orchestrate(tmp_path, {"r1": algd.topology.mgmt_address}, "--set-ports", "ftp=2121")
+        status, devices, log = orchestrate(tmp_path, {
+            "r1": algd.topology.mgmt_address,
+            "r2": f"{algd.topology.mgmt_address}:{second_algd.port}",
+        }, "--set-ports", "ftp=2121")
 
-    assert status == 0, log
-    r1 = devices["r1"]
-    assert mounted_alg_states(r1["alg-state"])["ftp"]["ports"] == [21]
-    assert mounted_alg_states(r1["alg-state-after"])["ftp"]["ports"] == [2121]
-    # algd's own answer: the port is committed to running and applied by the engine.
-    assert alg_states(nc)["ftp"]["ports"] == [2121]
-    ftp = nc.get_config(source="running", filter=("subtree", f'<system xmlns="{NS["sys"]}"><alg><ftp/></alg></system>'))
-    assert [p.text for p in ftp.data_ele.iter(f'{{{NS["sys"]}}}port')] == ["2121"]
-    # The southbound locked the datastores for its edit and released them when done.
-    for datastore in ("candidate", "running"):
-        try:
-            nc.lock(datastore)
-        except RPCError as e:
-            raise AssertionError(f"{datastore} is still locked after the orchestrator ended: {e}") from e
-        nc.unlock(datastore)
-
+        assert status == 0, log
+        for name, session in (("r1", nc), ("r2", nc2)):
+            device = devices[name]
+            assert mounted_alg_states(device["alg-state"])["ftp"]["ports"] == [21], name
+            assert mounted_alg_states(device["alg-state-after"])["ftp"]["ports"] == [2121], name
+            # The device's own answer: the port is committed to running and applied by the engine.
+            assert alg_states(session)["ftp"]["ports"] == [2121], name
+            ftp = session.get_config(source="running",
+                                     filter=("subtree", f'<system xmlns="{NS["sys"]}"><alg><ftp/></alg></system>'))
+            assert [p.text for p in ftp.data_ele.iter(f'{{{NS["sys"]}}}port')] == ["2121"], name
+            # The southbound locked the datastores for its edit and released them when done.
+            for datastore in ("candidate", "running"):
+                try:
+                    session.lock(datastore)
+                except RPCError as e:
+                    raise AssertionError(f"{name}: {datastore} still locked after the orchestrator: {e}") from e
+                session.unlock(datastore)
