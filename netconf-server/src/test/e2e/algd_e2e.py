@@ -145,6 +145,22 @@ def alg_counters(nc, alg):
     return {leaf.tag.split("}", 1)[-1]: int(leaf.text) for leaf in counters}
 
 
+def alg_states(nc):
+    """/alg-state from <get>: {alg name: {enabled, implemented, ports, programs}}, what the engine applies now."""
+    from lxml import etree
+    sys_ns = NS["sys"]
+    data = etree.fromstring(nc.get(filter=("subtree", f'<alg-state xmlns="{sys_ns}"/>')).data_xml.encode())
+    return {
+        entry.findtext(f"{{{sys_ns}}}name"): {
+            "enabled": entry.findtext(f"{{{sys_ns}}}enabled") == "true",
+            "implemented": entry.findtext(f"{{{sys_ns}}}implemented") == "true",
+            "ports": [int(p.text) for p in entry.findall(f"{{{sys_ns}}}effective-port")],
+            "programs": sorted(int(p.text) for p in entry.findall(f"{{{sys_ns}}}effective-program")),
+        }
+        for entry in data.iter(f"{{{sys_ns}}}alg")
+    }
+
+
 def running_config_xml(nc):
     """The whole running datastore as canonical XML, for before/after comparisons."""
     from lxml import etree

@@ -121,19 +121,20 @@ def algd_built():
         run([ALGD, "build"], timeout=900)
 
 
-def _netconf_connect(address, timeout=30):
-    return manager.connect(host=address, port=NETCONF_PORT, username=USER, password=PASSWORD,
+def _netconf_connect(address, timeout=30, port=NETCONF_PORT):
+    return manager.connect(host=address, port=port, username=USER, password=PASSWORD,
                            hostkey_verify=False, allow_agent=False, look_for_keys=False, timeout=timeout)
 
 
 class Daemon:
     """algd running in a topology's router namespace."""
 
-    def __init__(self, proc, log_path, config_path, topo):
+    def __init__(self, proc, log_path, config_path, topo, port=NETCONF_PORT):
         self.proc = proc
         self.log_path = log_path
         self.config_path = config_path
         self.topology = topo
+        self.port = port
         self.ready_seconds = None
 
     @property
@@ -149,16 +150,20 @@ class Daemon:
     def is_listening(self):
         return "algd: NETCONF over SSH listening on" in self.log()
 
+    def connect(self, timeout=30):
+        """A new ncclient NETCONF session to this daemon (close it, or use it as a context manager)."""
+        return _netconf_connect(self.topology.mgmt_address, timeout=timeout, port=self.port)
+
     def try_hello(self):
         """True if a NETCONF session opens (a real <hello>: a bare TCP probe makes the server log errors)."""
         try:
-            with _netconf_connect(self.topology.mgmt_address, timeout=10) as session:
+            with self.connect(timeout=10) as session:
                 return bool(session.session_id)
         except Exception:  # noqa: BLE001  (not ready yet: any failure means "try again")
             return False
 
 
-def _start_daemon(topology, config, users, log_path, extra_args=()):
+def _start_daemon(topology, config, users, log_path, extra_args=(), port=NETCONF_PORT):
     """Starts netconf-server/bin/algd in the router namespace on config and waits for a NETCONF hello."""
     with open(log_path, "ab") as log_file:
         started = time.monotonic()
@@ -166,10 +171,10 @@ def _start_daemon(topology, config, users, log_path, extra_args=()):
         # test runs the jar algd_built checked, even if someone edits a source meanwhile.
         proc = subprocess.Popen(
             in_ns(topology.router, "env", "ALGD_NO_BUILD=1", str(ALGD), "run", "--config", str(config),
-                  "--netconf-address", topology.mgmt_address, "--netconf-port", str(NETCONF_PORT),
+                  "--netconf-address", topology.mgmt_address, "--netconf-port", str(port),
                   "--users", str(users), *extra_args),
             stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT)
-    daemon = Daemon(proc, log_path, config, topology)
+    daemon = Daemon(proc, log_path, config, topology, port)
     try:
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
         while True:
@@ -222,6 +227,30 @@ def algd(request, topology, tmp_path, algd_built):
             if daemon.proc.poll() is None and not stop_process(daemon.proc, STOP_TIMEOUT_SECONDS):
                 print(f"algd (pid {daemon.proc.pid}) ignored SIGTERM for {STOP_TIMEOUT_SECONDS}s and was killed;"
                       f" log:\n{daemon.log()}")
+
+
+# A configuration with no interfaces: a daemon that only serves NETCONF, beside the test's algd in one namespace.
+NO_INTERFACES = ('<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0">'
+                 '<system xmlns="urn:algd:yang:algd-system"><alg/></system></config>\n')
+
+
+@pytest.fixture
+def second_algd(algd, tmp_path):
+    """A second algd in the test's router namespace, NETCONF on port 831 of the same address, with no interfaces
+    (the first daemon owns them): another device for a controller to manage. Ended by PID afterwards."""
+    directory = tmp_path / "second-algd"
+    directory.mkdir()
+    config = directory / "startup.xml"
+    config.write_text(NO_INTERFACES)
+    users = directory / "users"
+    users.write_text(f"{USER}:{PASSWORD}\n")
+    users.chmod(0o600)
+    daemon = _start_daemon(algd.topology, config, users, directory / "algd.log", port=NETCONF_PORT + 1)
+    try:
+        yield daemon
+    finally:
+        if not stop_process(daemon.proc, STOP_TIMEOUT_SECONDS):
+            print(f"the second algd (pid {daemon.proc.pid}) ignored SIGTERM and was killed; log:\n{daemon.log()}")
 
 
 @pytest.fixture

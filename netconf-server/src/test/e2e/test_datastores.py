@@ -188,3 +188,17 @@ def test_get_schema_returns_every_algd_module(nc):
     for module in ("algd-system", "algd-interfaces", "algd-nat", "algd-firewall", "algd-session-table"):
         text = nc.get_schema(module).data
         assert f"module {module} " in text and "revision 2026-11-25" in text, f"{module}: {text[:200]}"
+
+
+def test_netconf_state_lists_every_module_get_schema_serves(nc):
+    # RFC 6022: a controller learns from /netconf-state/schemas which modules of the hello it can download;
+    # OpenDaylight's southbound builds a mount's schema from this list only.
+    mon = "urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring"
+    data = nc.get(filter=("subtree", f'<netconf-state xmlns="{mon}"><schemas/></netconf-state>')).data_ele
+    listed = {(s.findtext(f"{{{mon}}}identifier"), s.findtext(f"{{{mon}}}version"))
+              for s in data.iter(f"{{{mon}}}schema")}
+    advertised = {(c.split("module=")[1].split("&")[0], c.split("revision=")[1].split("&")[0])
+                  for c in nc.server_capabilities if "module=" in c and "revision=" in c}
+    assert advertised <= listed, f"in the hello but not in netconf-state: {advertised - listed}"
+    for module, revision in listed:
+        assert f"module {module} " in nc.get_schema(module, version=revision).data, module

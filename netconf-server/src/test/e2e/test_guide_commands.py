@@ -4,12 +4,9 @@ netconf-server/bin/algd-cli over NETCONF, read back, and checked against what th
 import re
 import subprocess
 
-from lxml import etree
-
-from algd_e2e import NS, PASSWORD, REPO, USER, in_ns, run
+from algd_e2e import PASSWORD, REPO, USER, alg_states, in_ns, run
 
 CLI = REPO / "netconf-server" / "bin" / "algd-cli"
-SYS = NS["sys"]
 
 
 def cli(algd, *words):
@@ -18,14 +15,7 @@ def cli(algd, *words):
 
 
 def alg_state(nc, alg):
-    data = etree.fromstring(nc.get(filter=("subtree", f'<alg-state xmlns="{SYS}"/>')).data_xml.encode())
-    entry = [a for a in data.iter(f"{{{SYS}}}alg") if a.findtext(f"{{{SYS}}}name") == alg][0]
-    return {
-        "enabled": entry.findtext(f"{{{SYS}}}enabled") == "true",
-        "implemented": entry.findtext(f"{{{SYS}}}implemented") == "true",
-        "ports": [int(p.text) for p in entry.findall(f"{{{SYS}}}effective-port")],
-        "programs": sorted(int(p.text) for p in entry.findall(f"{{{SYS}}}effective-program")),
-    }
+    return alg_states(nc)[alg]
 
 
 def test_configured_ftp_port_replaces_the_default_and_deleting_it_restores_21(algd, nc):

@@ -26,7 +26,10 @@ public final class AlgdModel {
             org.opendaylight.yang.svc.v1.urn.algd.yang.algd.interfaces.rev261125.YangModuleInfoImpl.getInstance(),
             org.opendaylight.yang.svc.v1.urn.algd.yang.algd.nat.rev261125.YangModuleInfoImpl.getInstance(),
             org.opendaylight.yang.svc.v1.urn.algd.yang.algd.firewall.rev261125.YangModuleInfoImpl.getInstance(),
-            org.opendaylight.yang.svc.v1.urn.algd.yang.algd.session.table.rev261125.YangModuleInfoImpl.getInstance());
+            org.opendaylight.yang.svc.v1.urn.algd.yang.algd.session.table.rev261125.YangModuleInfoImpl.getInstance(),
+            // RFC 6022: get-schema and /netconf-state/schemas, through which controllers discover the modules.
+            org.opendaylight.yang.svc.v1.urn.ietf.params.xml.ns.yang.ietf.netconf.monitoring.rev101004
+                    .YangModuleInfoImpl.getInstance());
 
     private final EffectiveModelContext modelContext;
     private final Map<SourceIdentifier, YangTextSource> sources;

@@ -77,6 +77,13 @@ public final class NetconfServer implements AutoCloseable {
         monitoringOperations = new MdsalMonitoringMapperFactory(operations, monitoring);
     }
 
+    /** Publishes RFC 6022 {@code /netconf-state/schemas} (the modules get-schema serves); the model never changes. */
+    private void publishSchemas() throws ExecutionException, InterruptedException {
+        var tx = broker.newWriteOnlyTransaction();
+        tx.put(LogicalDatastoreType.OPERATIONAL, NetconfStateSchemas.PATH, NetconfStateSchemas.of(monitoring));
+        tx.commit().get();
+    }
+
     /** Writes the configuration algd booted with into the running datastore, before any client connects. */
     public void loadRunning(ContainerNode root) throws ExecutionException, InterruptedException {
         var tx = broker.newWriteOnlyTransaction();
@@ -89,6 +96,7 @@ public final class NetconfServer implements AutoCloseable {
     /** Starts listening; returns the bound address. */
     public InetSocketAddress listen(String address, int port, SshAccess access)
             throws UnsupportedConfigurationException, ExecutionException, InterruptedException {
+        publishSchemas();
         AggregatedNetconfOperationServiceFactory aggregated = new AggregatedNetconfOperationServiceFactory(List.of(operations));
         var negotiators = NetconfServerSessionNegotiatorFactory.builder()
                 .setTimer(timer)
