@@ -46,6 +46,40 @@ print(sent)
 """
 
 
+def raw_get(host, user, password, filter_body):
+    """<get> over a bare SSH channel (paramiko, base:1.1 chunked framing), timed to the last byte of the reply with
+    no XML parsing: the server's share of the round trip, apart from what ncclient spends parsing."""
+    import paramiko
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    client.connect(host, 830, user, password, allow_agent=False, look_for_keys=False, timeout=60)
+    try:
+        channel = client.get_transport().open_session()
+        channel.invoke_subsystem("netconf")
+        channel.sendall(b'<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities><capability>'
+                        b'urn:ietf:params:netconf:base:1.1</capability></capabilities></hello>]]>]]>')
+        received = b""
+        deadline = time.monotonic() + 60
+        while b"]]>]]>" not in received and time.monotonic() < deadline:
+            received += channel.recv(65536)
+        rpc = (f'<rpc message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><get><filter type="subtree">'
+               f'{filter_body}</filter></get></rpc>').encode()
+        started = time.perf_counter()
+        channel.sendall(f"\n#{len(rpc)}\n".encode() + rpc + b"\n##\n")
+        total, tail = 0, b""
+        while time.monotonic() < deadline + 120:
+            chunk = channel.recv(1 << 20)
+            if not chunk:
+                break
+            total += len(chunk)
+            tail = (tail + chunk)[-8:]
+            if tail.endswith(b"\n##\n"):
+                break
+        return time.perf_counter() - started, total
+    finally:
+        client.close()
+
+
 def sh(*cmd, **kw):
     return subprocess.run([str(c) for c in cmd], check=True, capture_output=True, text=True, **kw)
 
@@ -107,6 +141,8 @@ def main():
         xml = reply.data_xml
         listed = xml.count("<session>")
         rss_after = rss_kib(daemon.pid)
+        raw_seconds, raw_bytes = raw_get(MGMT, "bench", "bench", f'<session-table xmlns="{ST}"/>')
+        rss_raw = rss_kib(daemon.pid)
         nc.close_session()
 
         def quantiles(values):
@@ -119,7 +155,10 @@ def main():
         print(f"edit-config + commit, ncclient round trip: {quantiles(round_trips)} over {len(round_trips)}")
         print(f"<get> session-table: {listed} sessions listed ({sent} UDP flows sent) in {get_seconds:.2f} s,"
               f" {len(xml) / 1e6:.1f} MB of XML")
-        print(f"algd RSS: {rss_before / 1024:.0f} MiB before the flows, {rss_after / 1024:.0f} MiB after the get")
+        print(f"<get> session-table over bare SSH, to the last byte, no parsing: {raw_seconds:.2f} s,"
+              f" {raw_bytes / 1e6:.1f} MB framed")
+        print(f"algd RSS: {rss_before / 1024:.0f} MiB before the flows, {rss_after / 1024:.0f} MiB after the get,"
+              f" {rss_raw / 1024:.0f} MiB after the second")
     finally:
         if daemon is not None and daemon.poll() is None:
             daemon.terminate()

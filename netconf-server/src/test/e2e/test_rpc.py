@@ -225,3 +225,30 @@ def test_call_fails_when_the_alg_is_disabled(algd, nc, rpc_service):
     assert "ready and waiting" not in result.stdout, "the call passed without the ALG: the test proves nothing"
     # The portmapper itself still answers: only the call to the service's port is refused.
     assert rpcinfo(algd.topology, "-p", SERVER_ADDRESS).returncode == 0
+
+
+# A portmap v2 GETPORT (RFC 1833 §3.2, PMAPPROC_GETPORT = 3) over UDP to the real rpcbind, then a NULL call to the
+# port it names: the exchange a v2 client makes, with no rpcbind v3/v4 GETADDR in between.
+GETPORT_THEN_CALL = f"""
+import socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(3)
+s.sendto(struct.pack(">14I", 0x4701, 0, 2, 100000, 2, 3, 0, 0, 0, 0, {PROGRAM}, {VERSION}, 17, 0),
+         ("{SERVER_ADDRESS}", 111))
+reply = s.recv(100)
+port, = struct.unpack(">I", reply[24:28])
+print(port, flush=True)
+s.sendto(struct.pack(">10I", 0x4702, 0, 2, {PROGRAM}, {VERSION}, 0, 0, 0, 0, 0), ("{SERVER_ADDRESS}", port))
+print(len(s.recv(100)))
+"""
+
+
+def test_portmap_v2_getport_from_a_real_rpcbind_lets_the_call_through_as_a_child(algd, nc, rpc_service):
+    commit(nc, PORTMAP_ONLY_FIREWALL + STATD_PROGRAM)
+    result = run(in_ns(algd.topology.client, "/usr/bin/python3", "-c", GETPORT_THEN_CALL), timeout=20, check=False)
+    assert result.returncode == 0, f"GETPORT or the call failed: {result.stdout} {result.stderr}"
+    assert result.stdout.split()[0] == str(rpc_service.udp_port), result.stdout
+    child = [s for s in sessions(nc) if s["destination-port"] == str(rpc_service.udp_port)]
+    assert len(child) == 1 and child[0]["parent"] != "0" and child[0]["alg"] == "rpc", child
+    counters = alg_counters(nc, "rpc")
+    assert counters["expectations-created"] == 1 == counters["expectations-used"], counters

@@ -43,3 +43,47 @@ def test_clear_sessions_with_an_unknown_alg_is_refused(nc):
     with pytest.raises(RPCError) as refused:
         clear(nc, alg="gopher")
     assert refused.value.tag == "invalid-value"
+
+
+def canonical_sessions(element):
+    """Each session of a session-table element as its sorted leaves, (name, text), without the timeout and the
+    counters that move between two reads. Sorted: the codec writes a list entry's leaves in no fixed order."""
+    result = []
+    for session in element.iter(f"{{{ST}}}session"):
+        leaves = tuple(sorted((leaf.tag, (leaf.text or "").strip()) for leaf in session.iter()
+                              if len(leaf) == 0 and leaf.getparent() is session and leaf.tag != f"{{{ST}}}timeout"))
+        result.append(leaves)
+    return sorted(result)
+
+
+def test_whole_table_rendered_directly_equals_what_the_yang_codec_renders(algd, nc, http_server):
+    run(in_ns(algd.topology.client, "curl", "-s", "--max-time", "10", http_server.url))
+    run(in_ns(algd.topology.client, "ping", "-c", "1", "-W", "2", "198.51.100.2"))
+    # <session-table/> takes algd's direct rendering; <session-table><session/></session-table> selects the same
+    # list through OpenDaylight's subtree filter and codec; a <get> without a filter takes the direct rendering too.
+    direct = nc.get(filter=("subtree", f'<session-table xmlns="{ST}"/>')).data_ele.find(f"{{{ST}}}session-table")
+    codec = nc.get(filter=("subtree", f'<session-table xmlns="{ST}"><session/></session-table>')).data_ele \
+        .find(f"{{{ST}}}session-table")
+    unfiltered = nc.get().data_ele
+    assert len(unfiltered.findall(f"{{{ST}}}session-table")) == 1, "the table is rendered once"
+    assert unfiltered.find(f"{{{NS['sys']}}}alg-state") is not None and \
+        unfiltered.find(f"{{{NS['if']}}}interfaces") is not None, "state and running config are still there"
+    assert len(canonical_sessions(direct)) >= 2
+    differences = set(canonical_sessions(direct)) ^ set(canonical_sessions(codec))
+    assert canonical_sessions(direct) == canonical_sessions(codec), "\n".join(map(str, differences))
+    assert canonical_sessions(unfiltered.find(f"{{{ST}}}session-table")) == canonical_sessions(direct)
+    total = direct.findtext(f"{{{ST}}}summary/{{{ST}}}total")
+    assert total == str(len(canonical_sessions(direct))), total
+
+
+def test_one_session_by_key_and_other_filters_are_still_answered(algd, nc, http_server):
+    run(in_ns(algd.topology.client, "curl", "-s", "--max-time", "10", http_server.url))
+    first = sessions(nc)[0]
+    one = nc.get(filter=("subtree", f'<session-table xmlns="{ST}"><session><id>{first["id"]}</id></session>'
+                                    '</session-table>')).data_ele.findall(f".//{{{ST}}}session")
+    assert [s.findtext(f"{{{ST}}}id") for s in one] == [first["id"]]
+    both = nc.get(filter=f'<filter type="subtree"><session-table xmlns="{ST}"/><alg-state xmlns="{NS["sys"]}"/>'
+                         '</filter>').data_ele
+    assert both.find(f"{{{ST}}}session-table/{{{ST}}}session") is not None
+    assert both.find(f"{{{NS['sys']}}}alg-state/{{{NS['sys']}}}alg") is not None
+    assert both.find(f"{{{NS['if']}}}interfaces") is None, "the filter selects only what it names"

@@ -74,3 +74,46 @@ def test_tftp_fails_when_the_alg_is_disabled(algd, nc, tftp_server, tmp_path):
     nc.commit()
     result, fetched = tftp_get(algd.topology, tmp_path, 8)
     assert fetched != tftp_server.content, "the transfer worked without the ALG: the test proves nothing"
+
+
+def test_tftp_upload_through_dnat_reaches_the_inside_server(algd, nc, topology, tmp_path):
+    # tftpd-hpa with --create is inside (192.0.2.2, the client namespace); the outside host reaches it as
+    # 198.51.100.1:69. Its replies come from a new port (its TID): only the ALG's expectation lets them out, from
+    # the public address the client wrote to.
+    nc.edit_config(target="candidate", config=f"""<config>
+      <service xmlns="{NS['nat']}"><nat><destination><rule>
+        <id>10</id><inbound-interface>outside</inbound-interface><protocol>udp</protocol>
+        <destination><address>{ALGD_OUTSIDE_ADDRESS}</address><port>69</port></destination>
+        <translation><address>{CLIENT_ADDRESS}</address></translation>
+      </rule></destination></nat></service></config>""")
+    nc.commit()
+    root = tmp_path / "incoming"
+    root.mkdir()
+    root.chmod(0o777)
+    server = BackgroundProcess(
+        in_ns(topology.client, "/usr/sbin/in.tftpd", "--foreground", "--verbose", "--user", "root", "--create",
+              "--address", f"{CLIENT_ADDRESS}:69", "--secure", str(root)),
+        tmp_path / "tftpd-inside.log")
+    try:
+        wait_until(lambda: run(in_ns(topology.client, "ss", "-Hlun", "sport = :69")).stdout.strip()
+                   or server.proc.poll() is not None, 10, what="tftpd to listen")
+        assert server.proc.poll() is None, f"in.tftpd exited: {server.output()}"
+        content = "".join(random.choices(string.ascii_letters + string.digits, k=3000)) + "\n"
+        upload = tmp_path / "upload.txt"
+        upload.write_text(content)
+        result = run(in_ns(topology.server, "timeout", "20", "tftp", "-m", "binary", ALGD_OUTSIDE_ADDRESS,
+                           "-c", "put", str(upload), "upload.txt"), timeout=30, check=False)
+        assert result.returncode == 0, f"tftp put failed: {result.stdout} {result.stderr}\ntftpd: {server.output()}"
+        assert (root / "upload.txt").read_text() == content, "the file arrived changed or incomplete"
+        table = sessions(nc)
+        control = [s for s in table if s["protocol-number"] == "17" and s["destination-port"] == "69"]
+        assert len(control) == 1 and control[0].get("translated-destination-address") == CLIENT_ADDRESS, control
+        # Without the ALG the demo's masquerade rule would carry the server's replies too, as a session of its own;
+        # with it, the transfer is the control session's child, leaving from the address the client wrote to.
+        children = [s for s in table if s["parent"] == control[0]["id"]]
+        assert len(children) == 1 and children[0]["source-address"] == CLIENT_ADDRESS, table
+        assert children[0]["alg"] == "tftp" and children[0]["source-port"] != "69", children[0]
+        counters = alg_counters(nc, "tftp")
+        assert counters["expectations-created"] == 1 == counters["expectations-used"], counters
+    finally:
+        server.stop()

@@ -75,7 +75,7 @@ public final class AlgdOperationServiceFactory implements NetconfOperationServic
         long session = sessionId.getValue().longValue();
         TransactionProvider shared = datastores.candidate();
         Set<NetconfOperation> operations = Set.of(
-                new Get(sessionId, databind, shared),
+                new SessionTableGet(new Get(sessionId, databind, shared), dataPlane),
                 new GetConfig(sessionId, databind, shared),
                 new EditConfig(new org.opendaylight.netconf.server.mdsal.operations.EditConfig(sessionId, databind,
                         shared), datastores, session, new EditConfig.RunningEdits() {

@@ -87,8 +87,10 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
         if (args.isEmpty()) {
             var state = tx.read(LogicalDatastoreType.OPERATIONAL, path);
             var config = readRunning(path);
+            // Read now, on the caller's thread: the callable may run on the thread that completes a future.
+            boolean isTableApart = SessionTableGet.isSessionTableApart();
             return FluentFuture.from(com.google.common.util.concurrent.Futures.whenAllSucceed(state, config)
-                    .call(() -> Optional.of(withSessionTable(merge(config.get(), state.get()))),
+                    .call(() -> Optional.of(withLiveState(merge(config.get(), state.get()), isTableApart)),
                             com.google.common.util.concurrent.MoreExecutors.directExecutor()));
         }
         if (args.getFirst().equals(AlgStateNodes.STATE)) {
@@ -154,7 +156,8 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
         return Optional.of(root.build());
     }
 
-    private ContainerNode withSessionTable(Optional<NormalizedNode> storedRoot) {
+    /** The root with the live state added: alg-state, and the session table unless {@link SessionTableGet} adds it. */
+    private ContainerNode withLiveState(Optional<NormalizedNode> storedRoot, boolean isTableApart) {
         var root = ImmutableNodes.newContainerBuilder();
         if (storedRoot.isPresent() && storedRoot.get() instanceof ContainerNode container) {
             root.withNodeIdentifier(container.name());
@@ -163,6 +166,9 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
             root.withNodeIdentifier(new YangInstanceIdentifier.NodeIdentifier(
                     org.opendaylight.yangtools.yang.model.api.SchemaContext.NAME));
         }
-        return root.withChild(SessionTableNodes.table(allSessions())).withChild(algState()).build();
+        if (!isTableApart) {
+            root.withChild(SessionTableNodes.table(allSessions()));
+        }
+        return root.withChild(algState()).build();
     }
 }

@@ -36,6 +36,14 @@ final class RpcReplies {
         return reply;
     }
 
+    /** A reply with an empty {@code <data>}, for a {@code <get>} whose filter selects nothing else. */
+    static Document data(Document request) {
+        Document reply = XmlUtil.newDocument();
+        Element rpcReply = replyElement(request, reply);
+        rpcReply.appendChild(reply.createElementNS(NamespaceURN.BASE, "data"));
+        return reply;
+    }
+
     /** One rpc-error per violation: error-type application, error-tag invalid-value. */
     static Document violations(Document request, List<Violation> violations) {
         Document reply = XmlUtil.newDocument();

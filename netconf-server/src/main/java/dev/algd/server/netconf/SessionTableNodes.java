@@ -3,6 +3,9 @@ package dev.algd.server.netconf;
 import dev.algd.engine.SessionView;
 import dev.algd.server.model.Nodes.SessionTable;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.opendaylight.yangtools.yang.common.QName;
 import org.opendaylight.yangtools.yang.common.Uint16;
 import org.opendaylight.yangtools.yang.common.Uint32;
@@ -29,11 +32,15 @@ final class SessionTableNodes {
                 .withChild(summary(sessions)).build();
     }
 
-    /** Totals by protocol, state and ALG, as {@code session-table/summary}. */
-    static ContainerNode summary(Collection<SessionView> sessions) {
-        var byProtocol = new java.util.TreeMap<String, Integer>();
-        var byState = new java.util.TreeMap<String, Integer>();
-        var byAlg = new java.util.TreeMap<String, Integer>();
+    /** Totals by protocol, state and ALG, as {@code session-table/summary}, each map in key order. */
+    record Summary(int total, Map<String, Integer> byProtocol, Map<String, Integer> byState,
+            Map<String, Integer> byAlg) {
+    }
+
+    static Summary summarize(Collection<SessionView> sessions) {
+        var byProtocol = new TreeMap<String, Integer>();
+        var byState = new TreeMap<String, Integer>();
+        var byAlg = new TreeMap<String, Integer>();
         for (SessionView s : sessions) {
             byProtocol.merge(protocolName(s.protocol()) + " [" + s.protocol() + "]", 1, Integer::sum);
             byState.merge(s.state(), 1, Integer::sum);
@@ -41,11 +48,16 @@ final class SessionTableNodes {
                 byAlg.merge(s.alg().yangName(), 1, Integer::sum);
             }
         }
+        return new Summary(sessions.size(), byProtocol, byState, byAlg);
+    }
+
+    static ContainerNode summary(Collection<SessionView> sessions) {
+        Summary summary = summarize(sessions);
         return ImmutableNodes.newContainerBuilder().withNodeIdentifier(new NodeIdentifier(SessionTable.leaf("summary")))
-                .withChild(leaf("total", Uint32.valueOf(sessions.size())))
-                .withChild(counts("by-protocol", "protocol", byProtocol))
-                .withChild(counts("by-state", "state", byState))
-                .withChild(counts("by-alg", "alg", byAlg))
+                .withChild(leaf("total", Uint32.valueOf(summary.total())))
+                .withChild(counts("by-protocol", "protocol", summary.byProtocol()))
+                .withChild(counts("by-state", "state", summary.byState()))
+                .withChild(counts("by-alg", "alg", summary.byAlg()))
                 .build();
     }
 
@@ -71,45 +83,77 @@ final class SessionTableNodes {
         return NodeIdentifierWithPredicates.of(SessionTable.SESSION, SessionTable.ID, Uint64.fromLongBits(id));
     }
 
-    static MapEntryNode entry(SessionView s) {
-        var entry = ImmutableNodes.newMapEntryBuilder().withNodeIdentifier(key(s.id()))
-                .withChild(leaf("id", Uint64.fromLongBits(s.id())))
-                .withChild(leaf("protocol", protocolName(s.protocol()) + " [" + s.protocol() + "]"))
-                .withChild(leaf("protocol-number", Uint8.valueOf(s.protocol())))
-                .withChild(leaf("source-address", s.sourceAddressText()))
-                .withChild(leaf("source-port", Uint16.valueOf(s.sourcePort())))
-                .withChild(leaf("destination-address", s.destinationAddressText()))
-                .withChild(leaf("destination-port", Uint16.valueOf(s.destinationPort())))
-                .withChild(leaf("state", s.state()))
-                .withChild(leaf("timeout", Uint32.valueOf(Math.min(s.timeoutSeconds(), 0xFFFF_FFFFL))))
-                .withChild(leaf("interface", s.interfaceName()))
-                .withChild(leaf("parent", Uint64.fromLongBits(s.parentId())));
+    /** Where {@link #describe} writes one session: its leaves in YANG order, with their YANG-typed values. */
+    interface SessionFields {
+        void leaf(String name, Object value);
+
+        /** The {@code feature} leaf-list, sorted; not called when empty. */
+        void features(List<String> features);
+
+        void counters(long packetsOriginal, long bytesOriginal, long packetsReply, long bytesReply);
+    }
+
+    /**
+     * The one description of a session both renderers write (this class's nodes and {@link SessionTableXml}), in the
+     * order of algd-session-table's schema, as OpenDaylight's codec writes it.
+     */
+    static void describe(SessionView s, SessionFields out) {
+        out.leaf("id", Uint64.fromLongBits(s.id()));
+        out.leaf("protocol", protocolName(s.protocol()) + " [" + s.protocol() + "]");
+        out.leaf("protocol-number", Uint8.valueOf(s.protocol()));
+        out.leaf("source-address", s.sourceAddressText());
+        out.leaf("source-port", Uint16.valueOf(s.sourcePort()));
+        out.leaf("destination-address", s.destinationAddressText());
+        out.leaf("destination-port", Uint16.valueOf(s.destinationPort()));
         if (s.features().contains("snat")) {
-            entry.withChild(leaf("translated-address", s.translatedAddressText()))
-                    .withChild(leaf("translated-port", Uint16.valueOf(s.translatedPort())));
+            out.leaf("translated-address", s.translatedAddressText());
+            out.leaf("translated-port", Uint16.valueOf(s.translatedPort()));
         }
         if (s.features().contains("dnat")) {
-            entry.withChild(leaf("translated-destination-address",
-                            s.translatedDestinationAddressText()))
-                    .withChild(leaf("translated-destination-port", Uint16.valueOf(s.translatedDestinationPort())));
+            out.leaf("translated-destination-address", s.translatedDestinationAddressText());
+            out.leaf("translated-destination-port", Uint16.valueOf(s.translatedDestinationPort()));
         }
+        out.leaf("state", s.state());
+        out.leaf("timeout", Uint32.valueOf(Math.min(s.timeoutSeconds(), 0xFFFF_FFFFL)));
+        out.leaf("interface", s.interfaceName());
+        out.leaf("parent", Uint64.fromLongBits(s.parentId()));
         if (s.alg() != null) {
-            entry.withChild(leaf("alg", s.alg().yangName()));
+            out.leaf("alg", s.alg().yangName());
         }
         if (!s.features().isEmpty()) {
-            QName feature = SessionTable.leaf("feature");
-            var features = ImmutableNodes.<String>newSystemLeafSetBuilder().withNodeIdentifier(new NodeIdentifier(feature));
-            s.features().stream().sorted().forEach(f -> features.withChild(ImmutableNodes.<String>newLeafSetEntryBuilder()
-                    .withNodeIdentifier(new NodeWithValue<>(feature, f)).withValue(f).build()));
-            entry.withChild(features.build());
+            out.features(s.features().stream().sorted().toList());
         }
-        entry.withChild(ImmutableNodes.newContainerBuilder()
-                .withNodeIdentifier(new NodeIdentifier(SessionTable.leaf("counters")))
-                .withChild(leaf("packets-original", Uint64.fromLongBits(s.packetsOriginal())))
-                .withChild(leaf("bytes-original", Uint64.fromLongBits(s.bytesOriginal())))
-                .withChild(leaf("packets-reply", Uint64.fromLongBits(s.packetsReply())))
-                .withChild(leaf("bytes-reply", Uint64.fromLongBits(s.bytesReply())))
-                .build());
+        out.counters(s.packetsOriginal(), s.bytesOriginal(), s.packetsReply(), s.bytesReply());
+    }
+
+    static MapEntryNode entry(SessionView s) {
+        var entry = ImmutableNodes.newMapEntryBuilder().withNodeIdentifier(key(s.id()));
+        describe(s, new SessionFields() {
+            @Override
+            public void leaf(String name, Object value) {
+                entry.withChild(SessionTableNodes.leaf(name, value));
+            }
+
+            @Override
+            public void features(List<String> features) {
+                QName feature = SessionTable.leaf("feature");
+                var set = ImmutableNodes.<String>newSystemLeafSetBuilder().withNodeIdentifier(new NodeIdentifier(feature));
+                features.forEach(f -> set.withChild(ImmutableNodes.<String>newLeafSetEntryBuilder()
+                        .withNodeIdentifier(new NodeWithValue<>(feature, f)).withValue(f).build()));
+                entry.withChild(set.build());
+            }
+
+            @Override
+            public void counters(long packetsOriginal, long bytesOriginal, long packetsReply, long bytesReply) {
+                entry.withChild(ImmutableNodes.newContainerBuilder()
+                        .withNodeIdentifier(new NodeIdentifier(SessionTable.leaf("counters")))
+                        .withChild(SessionTableNodes.leaf("packets-original", Uint64.fromLongBits(packetsOriginal)))
+                        .withChild(SessionTableNodes.leaf("bytes-original", Uint64.fromLongBits(bytesOriginal)))
+                        .withChild(SessionTableNodes.leaf("packets-reply", Uint64.fromLongBits(packetsReply)))
+                        .withChild(SessionTableNodes.leaf("bytes-reply", Uint64.fromLongBits(bytesReply)))
+                        .build());
+            }
+        });
         return entry.build();
     }
 
