@@ -26,7 +26,10 @@ public final class AlgdModel {
             org.opendaylight.yang.svc.v1.urn.algd.yang.algd.interfaces.rev261125.YangModuleInfoImpl.getInstance(),
             org.opendaylight.yang.svc.v1.urn.algd.yang.algd.nat.rev261125.YangModuleInfoImpl.getInstance(),
             org.opendaylight.yang.svc.v1.urn.algd.yang.algd.firewall.rev261125.YangModuleInfoImpl.getInstance(),
-            org.opendaylight.yang.svc.v1.urn.algd.yang.algd.session.table.rev261125.YangModuleInfoImpl.getInstance());
+            org.opendaylight.yang.svc.v1.urn.algd.yang.algd.session.table.rev261125.YangModuleInfoImpl.getInstance(),
+            // RFC 8525: <get> serves the library of the modules above (netconf.YangLibrary).
+            org.opendaylight.yang.svc.v1.urn.ietf.params.xml.ns.yang.ietf.yang.library.rev190104.YangModuleInfoImpl
+                    .getInstance());
 
     private final EffectiveModelContext modelContext;
     private final Map<SourceIdentifier, YangTextSource> sources;
