@@ -145,6 +145,34 @@ def test_create_subscription_refuses_what_it_cannot_do_and_the_session_survives(
     assert "<data" in nc.get_config(source="running").data_xml
 
 
+def session_lifecycle(session, timeout=NOTIFICATION_WAIT_SECONDS):
+    """(notification name, session-id, termination-reason) of the next netconf-session-start/-end, or None."""
+    notification = session.take_notification(block=True, timeout=timeout)
+    if notification is None:
+        return None
+    event = etree.fromstring(notification.notification_xml.encode())[0]
+    assert event.tag in (f"{{{NCN}}}netconf-session-start", f"{{{NCN}}}netconf-session-end"), \
+        notification.notification_xml
+    assert event.findtext(f"{{{NCN}}}username"), "username is mandatory"
+    return (event.tag.split("}")[1], event.findtext(f"{{{NCN}}}session-id"),
+            event.findtext(f"{{{NCN}}}termination-reason"))
+
+
+def test_sessions_starting_and_ending_are_notified_with_how_they_ended(sessions):
+    watcher = sessions()
+    both = etree.fromstring(f'<filter xmlns="{NOTIF}" type="subtree"><netconf-session-start xmlns="{NCN}"/>'
+                            f'<netconf-session-end xmlns="{NCN}"/></filter>')
+    watcher.create_subscription(filter=both)
+    polite = sessions()
+    assert session_lifecycle(watcher) == ("netconf-session-start", str(polite.session_id), None)
+    polite.close_session()
+    assert session_lifecycle(watcher) == ("netconf-session-end", str(polite.session_id), "closed")
+    rude = sessions()
+    assert session_lifecycle(watcher) == ("netconf-session-start", str(rude.session_id), None)
+    rude._session.close()  # the transport goes without <close-session>
+    assert session_lifecycle(watcher) == ("netconf-session-end", str(rude.session_id), "dropped")
+
+
 ST = NS["st"]
 
 

@@ -71,12 +71,15 @@ public final class NetconfServer implements AutoCloseable {
         operations.onAddNetconfOperationServiceFactory(new AlgdOperationServiceFactory(model, broker, committer,
                 timers, dataPlane));
         NotificationStream notifications = new NotificationStream();
-        operations.onAddNetconfOperationServiceFactory(new NotificationOperationServiceFactory(notifications, model));
+        SessionLifecycleNotifications lifecycle = new SessionLifecycleNotifications(notifications);
+        operations.onAddNetconfOperationServiceFactory(new NotificationOperationServiceFactory(notifications,
+                lifecycle, model));
         yangLibrary = new YangLibrary(model);
         operations.onAddNetconfOperationServiceFactory(yangLibrary);
         sessionEvents = new SessionEventNotifications(dataPlane, notifications);
         monitoring = new NetconfMonitoringServiceImpl(operations);
         committer.changeListener(new ConfigChangeNotifications(notifications, monitoring, model.modelContext()));
+        monitoring.registerSessionsListener(lifecycle);
         monitoringOperations = new MdsalMonitoringMapperFactory(operations, monitoring);
     }
 

@@ -32,10 +32,13 @@ final class NotificationOperationServiceFactory implements NetconfOperationServi
                     .YangModuleInfoImpl.getInstance());
 
     private final NotificationStream stream;
+    private final SessionLifecycleNotifications lifecycle;
     private final Set<Capability> capabilities;
 
-    NotificationOperationServiceFactory(NotificationStream stream, AlgdModel model) {
+    NotificationOperationServiceFactory(NotificationStream stream, SessionLifecycleNotifications lifecycle,
+            AlgdModel model) {
         this.stream = stream;
+        this.lifecycle = lifecycle;
         Set<Capability> all = new HashSet<>();
         all.add(new BasicCapability(CapabilityURN.NOTIFICATION));
         all.add(new BasicCapability(CapabilityURN.INTERLEAVE));
@@ -83,7 +86,7 @@ final class NotificationOperationServiceFactory implements NetconfOperationServi
     @Override
     public NetconfOperationService createService(SessionIdType sessionId) {
         long session = sessionId.getValue().longValue();
-        return new SessionOperations(Set.of(new CreateSubscription(stream, session)),
-                () -> stream.unsubscribe(session));
+        return new SessionOperations(Set.of(new CreateSubscription(stream, session),
+                new CloseSession(lifecycle, session)), () -> stream.unsubscribe(session));
     }
 }
