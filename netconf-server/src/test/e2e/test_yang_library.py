@@ -23,7 +23,7 @@ def yang_library(nc):
     return nc.get(filter=("subtree", f'<yang-library xmlns="{YL}"/>')).data_ele.find(f"{{{YL}}}yang-library")
 
 
-def test_yang_library_lists_every_advertised_module_with_its_revision(nc):
+def check_library_lists_every_advertised_module_with_its_revision(nc):
     library = yang_library(nc)
     assert library is not None, "no yang-library in <get>"
     module_set = library.find(f"{{{YL}}}module-set")
@@ -45,7 +45,7 @@ def test_yang_library_lists_every_advertised_module_with_its_revision(nc):
     assert {"running", "candidate"} <= datastores, datastores
 
 
-def test_modules_state_and_the_hello_carry_the_same_module_set_id(nc):
+def check_modules_state_and_the_hello_carry_the_same_module_set_id(nc):
     data = nc.get(filter=("subtree", f'<modules-state xmlns="{YL}"/>')).data_ele
     state = data.find(f"{{{YL}}}modules-state")
     modules = {(m.findtext(f"{{{YL}}}name"), m.findtext(f"{{{YL}}}revision")): m.findtext(f"{{{YL}}}conformance-type")
@@ -62,6 +62,10 @@ def test_modules_state_and_the_hello_carry_the_same_module_set_id(nc):
     assert query["revision"] == ["2019-01-04"] and query["module-set-id"] == [module_set_id], library_capability
 
 
-def test_get_without_filter_still_returns_configuration_and_library(nc):
+def test_yang_library_and_modules_state_agree_with_the_hello_and_get_schema(nc):
+    # One daemon for all three checks: they only read, and each daemon start costs the e2e run seconds.
+    check_library_lists_every_advertised_module_with_its_revision(nc)
+    check_modules_state_and_the_hello_carry_the_same_module_set_id(nc)
     data = nc.get().data_xml
-    assert "<yang-library" in data and "<modules-state" in data and f'xmlns="{NS["if"]}"' in data
+    assert "<yang-library" in data and "<modules-state" in data and f'xmlns="{NS["if"]}"' in data, \
+        "a <get> without filter lost the configuration or the library"
