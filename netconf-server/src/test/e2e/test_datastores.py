@@ -96,6 +96,7 @@ def test_hello_advertises_only_what_algd_implements(nc):
         "urn:ietf:params:netconf:capability:notification:1.0",
         "urn:ietf:params:netconf:capability:validate:1.0",
         "urn:ietf:params:netconf:capability:writable-running:1.0",
+        "urn:ietf:params:netconf:capability:yang-library:1.0",
     }, f"unexpected NETCONF capabilities: {sorted(capabilities)}"
     modules = {c.split("module=")[1].split("&")[0] for c in nc.server_capabilities if "module=" in c}
     assert {"algd-system", "algd-nat", "algd-interfaces", "algd-firewall", "algd-session-table"} <= modules

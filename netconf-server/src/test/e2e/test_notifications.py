@@ -38,16 +38,11 @@ def config_change(session, timeout=NOTIFICATION_WAIT_SECONDS):
     }
 
 
-def test_hello_advertises_notification_and_interleave(nc):
-    assert "urn:ietf:params:netconf:capability:notification:1.0" in nc.server_capabilities
-    assert "urn:ietf:params:netconf:capability:interleave:1.0" in nc.server_capabilities
-    modules = {c.split("module=")[1].split("&")[0] for c in nc.server_capabilities if "module=" in c}
-    assert {"ietf-netconf-notifications", "notifications", "ietf-netconf"} <= modules, modules
-    assert "module ietf-netconf-notifications" in nc.get_schema("ietf-netconf-notifications").data
-
-
 def test_every_commit_raises_a_config_change_naming_the_session_and_each_edit(sessions):
     watcher, editor = sessions(), sessions()
+    assert "urn:ietf:params:netconf:capability:notification:1.0" in watcher.server_capabilities
+    assert "urn:ietf:params:netconf:capability:interleave:1.0" in watcher.server_capabilities
+    assert "module ietf-netconf-notifications" in watcher.get_schema("ietf-netconf-notifications").data
     watcher.create_subscription()
     editor.edit_config(target="candidate", config=FTP_PORTS.format("<port>2121</port>"))
     editor.commit()
@@ -89,21 +84,7 @@ def test_a_refused_commit_raises_no_config_change(sessions):
     assert config_change(watcher, timeout=2) is None, "a refused commit was reported as a change"
 
 
-def test_confirmed_commit_rollback_at_timeout_is_a_change_by_the_server(sessions):
-    watcher, editor = sessions(), sessions()
-    watcher.create_subscription()
-    editor.edit_config(target="candidate", config=FTP_PORTS.format("<port>2121</port>"))
-    editor.commit(confirmed=True, timeout="2")
-    applied = config_change(watcher)
-    assert applied["session-id"] == str(editor.session_id) and applied["edits"][0][1] == "create", applied
-    rolled_back = config_change(watcher)
-    assert rolled_back, "no netconf-config-change when the confirmed commit timed out"
-    assert rolled_back["server"] and rolled_back["session-id"] is None, rolled_back
-    assert [(t, op) for t, op, _ in rolled_back["edits"]] == [
-        ("/algd-sys:system/algd-sys:alg/algd-sys:ftp", "delete")], rolled_back
-
-
-def test_cancel_commit_is_a_change_by_the_cancelling_session(sessions):
+def test_confirmed_commit_rollbacks_are_changes_by_the_canceller_or_by_the_server_at_timeout(sessions):
     watcher, editor = sessions(), sessions()
     watcher.create_subscription()
     editor.edit_config(target="candidate", config=FTP_PORTS.format("<port>2121</port>"))
@@ -113,6 +94,16 @@ def test_cancel_commit_is_a_change_by_the_cancelling_session(sessions):
     cancelled = config_change(watcher)
     assert cancelled["session-id"] == str(editor.session_id), cancelled
     assert cancelled["edits"][0][1] == "delete", cancelled
+
+    editor.edit_config(target="candidate", config=FTP_PORTS.format("<port>2121</port>"))
+    editor.commit(confirmed=True, timeout="2")
+    applied = config_change(watcher)
+    assert applied["session-id"] == str(editor.session_id) and applied["edits"][0][1] == "create", applied
+    rolled_back = config_change(watcher)
+    assert rolled_back, "no netconf-config-change when the confirmed commit timed out"
+    assert rolled_back["server"] and rolled_back["session-id"] is None, rolled_back
+    assert [(t, op) for t, op, _ in rolled_back["edits"]] == [
+        ("/algd-sys:system/algd-sys:alg/algd-sys:ftp", "delete")], rolled_back
 
 
 def test_subtree_filter_selects_the_notifications_a_subscriber_gets(sessions):
@@ -143,6 +134,34 @@ def test_create_subscription_refuses_what_it_cannot_do_and_the_session_survives(
     assert second.value.tag == "operation-failed" and "already" in second.value.message
     time.sleep(0.1)
     assert "<data" in nc.get_config(source="running").data_xml
+
+
+def session_lifecycle(session, timeout=NOTIFICATION_WAIT_SECONDS):
+    """(notification name, session-id, termination-reason) of the next netconf-session-start/-end, or None."""
+    notification = session.take_notification(block=True, timeout=timeout)
+    if notification is None:
+        return None
+    event = etree.fromstring(notification.notification_xml.encode())[0]
+    assert event.tag in (f"{{{NCN}}}netconf-session-start", f"{{{NCN}}}netconf-session-end"), \
+        notification.notification_xml
+    assert event.findtext(f"{{{NCN}}}username"), "username is mandatory"
+    return (event.tag.split("}")[1], event.findtext(f"{{{NCN}}}session-id"),
+            event.findtext(f"{{{NCN}}}termination-reason"))
+
+
+def test_sessions_starting_and_ending_are_notified_with_how_they_ended(sessions):
+    watcher = sessions()
+    both = etree.fromstring(f'<filter xmlns="{NOTIF}" type="subtree"><netconf-session-start xmlns="{NCN}"/>'
+                            f'<netconf-session-end xmlns="{NCN}"/></filter>')
+    watcher.create_subscription(filter=both)
+    polite = sessions()
+    assert session_lifecycle(watcher) == ("netconf-session-start", str(polite.session_id), None)
+    polite.close_session()
+    assert session_lifecycle(watcher) == ("netconf-session-end", str(polite.session_id), "closed")
+    rude = sessions()
+    assert session_lifecycle(watcher) == ("netconf-session-start", str(rude.session_id), None)
+    rude._session.close()  # the transport goes without <close-session>
+    assert session_lifecycle(watcher) == ("netconf-session-end", str(rude.session_id), "dropped")
 
 
 ST = NS["st"]

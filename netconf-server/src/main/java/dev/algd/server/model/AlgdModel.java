@@ -29,7 +29,10 @@ public final class AlgdModel {
             org.opendaylight.yang.svc.v1.urn.algd.yang.algd.session.table.rev261125.YangModuleInfoImpl.getInstance(),
             // RFC 6022: get-schema and /netconf-state/schemas, through which controllers discover the modules.
             org.opendaylight.yang.svc.v1.urn.ietf.params.xml.ns.yang.ietf.netconf.monitoring.rev101004
-                    .YangModuleInfoImpl.getInstance());
+                    .YangModuleInfoImpl.getInstance(),
+            // RFC 8525: <get> serves the library of the modules above (netconf.YangLibrary).
+            org.opendaylight.yang.svc.v1.urn.ietf.params.xml.ns.yang.ietf.yang.library.rev190104.YangModuleInfoImpl
+                    .getInstance());
 
     private final EffectiveModelContext modelContext;
     private final Map<SourceIdentifier, YangTextSource> sources;

@@ -56,6 +56,7 @@ public final class NetconfServer implements AutoCloseable {
             });
     private SSHServer sshServer;
     private final SessionEventNotifications sessionEvents;
+    private final YangLibrary yangLibrary;
 
     public NetconfServer(AlgdModel model, dev.algd.io.DataPlane dataPlane, ConfigCommitter committer) {
         var executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "algd-datastore"));
@@ -70,10 +71,15 @@ public final class NetconfServer implements AutoCloseable {
         operations.onAddNetconfOperationServiceFactory(new AlgdOperationServiceFactory(model, broker, committer,
                 timers, dataPlane));
         NotificationStream notifications = new NotificationStream();
-        operations.onAddNetconfOperationServiceFactory(new NotificationOperationServiceFactory(notifications, model));
+        SessionLifecycleNotifications lifecycle = new SessionLifecycleNotifications(notifications);
+        operations.onAddNetconfOperationServiceFactory(new NotificationOperationServiceFactory(notifications,
+                lifecycle, model));
+        yangLibrary = new YangLibrary(model);
+        operations.onAddNetconfOperationServiceFactory(yangLibrary);
         sessionEvents = new SessionEventNotifications(dataPlane, notifications);
         monitoring = new NetconfMonitoringServiceImpl(operations);
         committer.changeListener(new ConfigChangeNotifications(notifications, monitoring, model.modelContext()));
+        monitoring.registerSessionsListener(lifecycle);
         monitoringOperations = new MdsalMonitoringMapperFactory(operations, monitoring);
     }
 
@@ -86,6 +92,8 @@ public final class NetconfServer implements AutoCloseable {
 
     /** Writes the configuration algd booted with into the running datastore, before any client connects. */
     public void loadRunning(ContainerNode root) throws ExecutionException, InterruptedException {
+        yangLibrary.writeTo(broker, new AdvertisedCapabilities(monitoring).getCapabilities().requireCapability()
+                .stream().map(uri -> uri.getValue()).collect(java.util.stream.Collectors.toSet()));
         var tx = broker.newWriteOnlyTransaction();
         for (DataContainerChild child : root.body()) {
             tx.put(LogicalDatastoreType.CONFIGURATION, YangInstanceIdentifier.of(child.name()), child);

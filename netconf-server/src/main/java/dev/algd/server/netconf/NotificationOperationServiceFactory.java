@@ -11,7 +11,6 @@ import org.opendaylight.netconf.server.api.monitoring.BasicCapability;
 import org.opendaylight.netconf.server.api.monitoring.Capability;
 import org.opendaylight.netconf.server.api.monitoring.CapabilityListener;
 import org.opendaylight.netconf.server.api.monitoring.YangModuleCapability;
-import org.opendaylight.netconf.server.api.operations.NetconfOperation;
 import org.opendaylight.netconf.server.api.operations.NetconfOperationService;
 import org.opendaylight.netconf.server.api.operations.NetconfOperationServiceFactory;
 import org.opendaylight.yang.gen.v1.urn.ietf.params.xml.ns.netconf.base._1._0.rev110601.SessionIdType;
@@ -33,10 +32,13 @@ final class NotificationOperationServiceFactory implements NetconfOperationServi
                     .YangModuleInfoImpl.getInstance());
 
     private final NotificationStream stream;
+    private final SessionLifecycleNotifications lifecycle;
     private final Set<Capability> capabilities;
 
-    NotificationOperationServiceFactory(NotificationStream stream, AlgdModel model) {
+    NotificationOperationServiceFactory(NotificationStream stream, SessionLifecycleNotifications lifecycle,
+            AlgdModel model) {
         this.stream = stream;
+        this.lifecycle = lifecycle;
         Set<Capability> all = new HashSet<>();
         all.add(new BasicCapability(CapabilityURN.NOTIFICATION));
         all.add(new BasicCapability(CapabilityURN.INTERLEAVE));
@@ -84,17 +86,7 @@ final class NotificationOperationServiceFactory implements NetconfOperationServi
     @Override
     public NetconfOperationService createService(SessionIdType sessionId) {
         long session = sessionId.getValue().longValue();
-        Set<NetconfOperation> operations = Set.of(new CreateSubscription(stream, session));
-        return new NetconfOperationService() {
-            @Override
-            public Set<NetconfOperation> getNetconfOperations() {
-                return operations;
-            }
-
-            @Override
-            public void close() {
-                stream.unsubscribe(session);
-            }
-        };
+        return new SessionOperations(Set.of(new CreateSubscription(stream, session),
+                new CloseSession(lifecycle, session)), () -> stream.unsubscribe(session));
     }
 }

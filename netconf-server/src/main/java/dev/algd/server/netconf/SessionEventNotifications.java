@@ -37,8 +37,8 @@ final class SessionEventNotifications {
 
     private final DataPlane dataPlane;
     private final NotificationStream stream;
-    private double tokens = BURST_EVENTS;
-    private long refilledAtNanos = System.nanoTime();
+    private final NotificationRateLimit rateLimit = new NotificationRateLimit(EVENTS_PER_SECOND, BURST_EVENTS,
+            System.nanoTime());
     private long overflowedSeen;
     private long rateLimited;
     private long overflowed;
@@ -74,15 +74,12 @@ final class SessionEventNotifications {
         }
         overflowed += newlyOverflowed;
         long now = System.nanoTime();
-        tokens = Math.min(BURST_EVENTS, tokens + (now - refilledAtNanos) * (double) EVENTS_PER_SECOND / NANOS_PER_SECOND);
-        refilledAtNanos = now;
         Instant wallNow = Instant.now();
         for (AlgSessionEvent event : drained.events()) {
-            if (tokens < 1) {
+            if (!rateLimit.tryTake(now)) {
                 rateLimited++;
                 continue;
             }
-            tokens--;
             stream.publish(notification(event), wallNow.minusNanos(Math.max(0, now - event.atNanos())));
         }
         if ((rateLimited > 0 || overflowed > 0) && now - lastDropReportNanos >= NANOS_PER_SECOND) {
