@@ -43,7 +43,9 @@ public enum FrameDropReason {
     /** Held for a next hop on an interface that was removed from the config. */
     INTERFACE_REMOVED("interface removed while the packet waited for ARP"),
     /** An unexpected exception while processing; logged once per distinct error. */
-    INTERNAL_ERROR("internal error (see the log)");
+    INTERNAL_ERROR("internal error (see the log)"),
+    /** A GSO frame (vnet headers) that is not TCP or UDP segmentation over IPv4, or whose headers do not add up. */
+    GSO_UNSUPPORTED("GSO frame other than TCP or UDP over IPv4");
 
     private final String description;
 

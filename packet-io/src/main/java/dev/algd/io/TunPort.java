@@ -166,6 +166,8 @@ public final class TunPort implements PacketPort {
         frame.length = Ethernet.HEADER_LENGTH + (int) n;
         frame.wireLength = frame.length;
         frame.checksumNotReady = false;
+        frame.gsoType = ReceivedFrame.GSO_NONE;
+        frame.gsoSize = 0;
         frame.vlanTagStripped = false;
         frame.packetType = ReceivedFrame.PACKET_HOST;
         return true;
