@@ -3,9 +3,13 @@ veths and hands the client's traffic to algd through the TUN device "tin"; algd 
 writes it into "tout", from where the kernel routes it to the server. Replies to 198.51.100.3 are routed into
 "tout" and come back out of "tin" translated. Asserts on what the server saw."""
 
+import hashlib
+import os
+
 import pytest
 
 from algd_e2e import ALGD, CLIENT_ADDRESS, DEMO_STARTUP, SERVER_ADDRESS, in_ns, run
+from test_offloads import offloads_on  # noqa: F401  (a fixture)
 
 TUN_NAT_ADDRESS = "198.51.100.3"
 
@@ -60,6 +64,25 @@ def test_http_through_a_tun_attached_algd_is_source_natted(tun_router, algd, htt
 
     ping = run(in_ns(topology.client, "ping", "-n", "-c", "2", "-W", "2", SERVER_ADDRESS), timeout=15, check=False)
     assert ping.returncode == 0, ping.stdout + ping.stderr
+
+
+@pytest.mark.startup("tun.xml")
+@pytest.mark.algd_args("--tun", "tin,tout")
+def test_gso_packets_cross_a_tun_attached_algd_whole_and_intact(offloads_on, tun_router, algd, http_server, tmp_path):
+    # With TSO on at the server, the kernel hands 64 KiB GSO packets with partial checksums into "tout" (algd offered
+    # TUNSETOFFLOAD), and algd writes them into "tin" translated, still GSO.
+    topology = tun_router
+    payload = os.urandom(16 << 20)
+    (tmp_path / "www" / "big.bin").write_bytes(payload)
+    received = tmp_path / "received.bin"
+
+    run(in_ns(topology.client, "curl", "-sS", "--max-time", "60", "-o", str(received), http_server.url + "big.bin"),
+        timeout=90)
+
+    assert hashlib.sha256(received.read_bytes()).digest() == hashlib.sha256(payload).digest()
+    into_tout = int(run(in_ns(topology.router, "cat", "/sys/class/net/tout/statistics/tx_packets")).stdout)
+    assert into_tout < (16 << 20) // 1448, \
+        f"{into_tout} packets into tout for 16 MiB: the host segmented them instead of handing GSO packets to algd"
 
 
 def test_an_ethernet_device_named_as_tun_is_refused_with_the_reason(topology, tmp_path, algd_built):

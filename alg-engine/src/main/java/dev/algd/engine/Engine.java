@@ -332,7 +332,7 @@ public final class Engine {
             return drop(DropReason.NO_ROUTE);
         }
         int egressMtu = interfaceMtus[Fib.egressInterface(route)];
-        if (egressMtu != 0 && ip.totalLength() > egressMtu) {
+        if (egressMtu != 0 && (packet.segmentLength != 0 ? packet.segmentLength : ip.totalLength()) > egressMtu) {
             return tooBigForEgress(packet, egressMtu);
         }
         rewrite(newSource, newSourcePort, newDestination, newDestinationPort);
@@ -1133,9 +1133,10 @@ public final class Engine {
     }
 
     /**
-     * A packet longer than its egress interface's MTU, before any rewrite of it. With DF set (every TCP segment of a
-     * Linux or Windows sender: RFC 1191 path MTU discovery) its sender gets destination unreachable, code 4, with
-     * the MTU in the low 16 bits of the second word; not sent, it counts as a FRAGMENTATION_NEEDED drop. Like Linux
+     * A packet longer than its egress interface's MTU (a GSO packet: whose segments are), before any rewrite of it.
+     * With DF set (every TCP segment of a Linux or Windows sender: RFC 1191 path MTU discovery) its sender gets
+     * destination unreachable, code 4, with the MTU in the low 16 bits of the second word; not sent, it counts as a
+     * FRAGMENTATION_NEEDED drop. Like Linux
      * ({@code icmpv4_mask_allow}), these errors skip the token bucket: path MTU discovery stalls without them, and
      * there is at most one per oversized packet, so they amplify nothing. Without DF the packet would have to be
      * fragmented, which algd does not do (and its own reassembly-free NAT could not translate the fragments after

@@ -21,6 +21,11 @@ public final class Packet {
      * the packet's length it sets {@link #length} to the new IPv4 total length.
      */
     public int capacity;
+    /**
+     * 0 for a packet that leaves as it is. For a GSO packet (packet-io with vnet headers: one buffer the kernel
+     * cuts into segments on egress), the IP length of its longest segment, which is what the egress MTU limits.
+     */
+    public int segmentLength;
     /** Data-path index of the interface the packet arrived on: its position in {@code EngineConfig.interfaces()}. */
     public int ingressInterface;
     /** Set on FORWARD: the data-path index of the interface to send on. */

@@ -154,4 +154,22 @@ class EngineMtuTest {
 
         assertEquals(OUTSIDE, h.packet.egressInterface, "no MTU after apply until packet-io sets it again");
     }
+
+    @Test
+    void gsoPacketIsCheckedBySegmentNotByItsTotalLength() {
+        EngineHarness h = withOutsideMtu(1500);
+        MemorySegment buffer = Arena.ofAuto().allocate(65_536);
+        MemorySegment superFrame = tcpData(20_000).flagsFragment(DF).build();
+        MemorySegment.copy(superFrame, 0, buffer, 0, superFrame.byteSize());
+        h.packet.segmentLength = 1500;
+
+        assertEquals(Verdict.FORWARD, h.send(buffer, 0, (int) superFrame.byteSize(), 65_536, INSIDE));
+        assertEquals(OUTSIDE, h.packet.egressInterface, "1500-byte segments fit");
+
+        MemorySegment.copy(superFrame, 0, buffer, 0, superFrame.byteSize());
+        h.packet.segmentLength = 1501;
+        assertEquals(Verdict.FORWARD, h.send(buffer, 0, (int) superFrame.byteSize(), 65_536, INSIDE));
+        assertEquals(INSIDE, h.packet.egressInterface, "1501-byte segments do not: fragmentation needed");
+        assertEquals(1500, Short.toUnsignedInt(buffer.get(U16, 26)));
+    }
 }

@@ -12,7 +12,6 @@ import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.Violation;
 import dev.algd.io.DataPlane;
 import dev.algd.io.PortOpener;
-import dev.algd.io.RingGeometry;
 import dev.algd.server.config.ConfigFile;
 import dev.algd.server.model.AlgdModel;
 import dev.algd.server.netconf.NetconfServer;
@@ -167,7 +166,7 @@ public final class Main {
         List<Alg> algs = List.of(new FtpAlg(), new TftpAlg(), new RshAlg(), new RpcAlg());
         Engine engine = new Engine(EngineConfig.empty(), options.limits(), Timeouts.defaults(), algs);
         DataPlane dataPlane = new DataPlane(engine,
-                PortOpener.afPacket(RingGeometry.DEFAULT).withTunDevices(options.tunDevices()));
+                PortOpener.afPacketWithVnetHeaders().withTunDevices(options.tunDevices()));
         ConfigCommitter committer = new ConfigCommitter(dataPlane, configFile, EngineConfig.empty());
         NetconfServer netconf = new NetconfServer(model, dataPlane, committer);
         try {

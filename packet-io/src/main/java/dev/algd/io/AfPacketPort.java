@@ -18,6 +18,9 @@ import java.lang.invoke.VarHandle;
  * <li>{@code PACKET_IGNORE_OUTGOING}: frames algd sends do not come back on its own ring;</li>
  * <li>{@code PACKET_QDISC_BYPASS} and 8 MiB forced socket buffers (pitfall 5); veth frees a TX frame only once the
  * peer consumed it, so the TX ring is as large as the RX ring (pitfall 4);</li>
+ * <li>optionally {@code PACKET_VNET_HDR} (set before the rings exist, as the kernel requires): every frame, both
+ * ways, is preceded by a 10-byte {@code virtio_net_hdr}, so that GSO/GRO frames up to 64 KiB pass whole (the
+ * frame size must hold them: {@link RingGeometry#GSO}) and a partial checksum stays partial (pitfalls 1 and 2);</li>
  * <li>{@code PACKET_LOSS}: a TX frame the kernel rejects (too long for the device) is skipped and made available
  * again, instead of stopping the ring in TP_STATUS_WRONG_FORMAT.</li>
  * </ul>
@@ -32,6 +35,11 @@ import java.lang.invoke.VarHandle;
  *  14  tp_net u16        16 tp_sec, 20 tp_nsec       24  tp_vlan_tci u16   26 tp_vlan_tpid u16
  *  32  sockaddr_ll       RX: sll_pkttype at 32 + 10 (PACKET_HOST 0 ... PACKET_OTHERHOST 3)
  *  32  TX data           TPACKET2_HDRLEN - sizeof(sockaddr_ll) = 52 - 20 (pitfall 4: not tp_mac)
+ *
+ * with PACKET_VNET_HDR, struct virtio_net_hdr (10 bytes, host byte order) at tp_mac - 10 on RX and at 32 on TX,
+ * the Ethernet frame after it (TX: at 42, tp_len counting the header too):
+ *   0  flags u8 (NEEDS_CSUM 1, DATA_VALID 2)   1  gso_type u8 (NONE 0, TCPV4 1, UDP_L4 5; ECN 0x80)
+ *   2  hdr_len u16   4  gso_size u16   6  csum_start u16   8  csum_offset u16 (from the Ethernet header)
  * </pre>
  */
 public final class AfPacketPort implements PacketPort {
@@ -44,6 +52,8 @@ public final class AfPacketPort implements PacketPort {
     static final long TP_VLAN_TCI = 24;
     static final long SLL_PKTTYPE = 32 + 10;
     static final long TX_DATA = 32;
+    static final int VNET_HEADER_LENGTH = 10;
+    static final int VNET_F_NEEDS_CSUM = 1;
 
     static final int TP_STATUS_KERNEL = 0;
     static final int TP_STATUS_USER = 1;
@@ -66,13 +76,24 @@ public final class AfPacketPort implements PacketPort {
     private final MemorySegment[] rxFrames;
     private final int frameSize;
     private final int frameCount;
+    private final boolean vnet;
+    /** Where a TX frame's Ethernet header starts: after the vnet header when there is one. */
+    private final long txFrameData;
+    private int nextGsoType;
+    private int nextGsoSize;
+    private int nextHeaderLength;
+    private int nextChecksumStart;
+    private int nextChecksumOffset;
     private int rxHead;
     private int txHead;
     private int txPending;
     private boolean closed;
 
-    private AfPacketPort(NetDevice device, int fd, Arena arena, MemorySegment rings, RingGeometry geometry) {
+    private AfPacketPort(NetDevice device, int fd, Arena arena, MemorySegment rings, RingGeometry geometry,
+            boolean vnet) {
         this.device = device;
+        this.vnet = vnet;
+        this.txFrameData = TX_DATA + (vnet ? VNET_HEADER_LENGTH : 0);
         this.fd = fd;
         this.arena = arena;
         this.frameSize = geometry.frameSize();
@@ -95,6 +116,14 @@ public final class AfPacketPort implements PacketPort {
      * The exception names the device and says what is missing: the device, a privilege, or kernel support.
      */
     public static AfPacketPort open(String device, RingGeometry geometry) throws LinuxException {
+        return open(device, geometry, false);
+    }
+
+    /**
+     * As {@link #open(String, RingGeometry)}, with {@code vnetHeaders}: PACKET_VNET_HDR on, so that GSO frames and
+     * partial checksums pass (the geometry's frames should then hold 64 KiB, as {@link RingGeometry#GSO} does).
+     */
+    public static AfPacketPort open(String device, RingGeometry geometry, boolean vnetHeaders) throws LinuxException {
         int fd;
         try {
             fd = LibC.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, 0, "socket(AF_PACKET, SOCK_RAW, 0)");
@@ -108,15 +137,16 @@ public final class AfPacketPort implements PacketPort {
         Arena arena = null;
         try {
             NetDevice net = NetDevice.inspect(fd, device, LOG);
-            configure(fd, net);
+            configure(fd, net, vnetHeaders);
             arena = Arena.ofShared();
             MemorySegment rings = mapRings(fd, net, geometry, arena);
             bind(fd, net);
             LOG.log(System.Logger.Level.INFO, "opened AF_PACKET port on ''{0}'' (ifindex {1}, {2}, MTU {3},"
-                    + " {4} x {5} B frames per ring)", device, Integer.toString(net.index()),
+                    + " {4} x {5} B frames per ring{6})", device, Integer.toString(net.index()),
                     NetDevice.formatMac(net.macAddress()), Integer.toString(net.mtu()),
-                    Integer.toString(geometry.frameCount()), Integer.toString(geometry.frameSize()));
-            return new AfPacketPort(net, fd, arena, rings, geometry);
+                    Integer.toString(geometry.frameCount()), Integer.toString(geometry.frameSize()),
+                    vnetHeaders ? ", vnet headers" : "");
+            return new AfPacketPort(net, fd, arena, rings, geometry, vnetHeaders);
         } catch (LinuxException | RuntimeException e) {
             if (arena != null) {
                 arena.close();
@@ -126,13 +156,16 @@ public final class AfPacketPort implements PacketPort {
         }
     }
 
-    private static void configure(int fd, NetDevice net) throws LinuxException {
+    private static void configure(int fd, NetDevice net, boolean vnetHeaders) throws LinuxException {
         String name = net.name();
         try {
             LibC.setsockoptInt(fd, LibC.SOL_PACKET, LibC.PACKET_VERSION, LibC.TPACKET_V2, "PACKET_VERSION");
             LibC.setsockoptInt(fd, LibC.SOL_PACKET, LibC.PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
             LibC.setsockoptInt(fd, LibC.SOL_PACKET, LibC.PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS");
             LibC.setsockoptInt(fd, LibC.SOL_PACKET, LibC.PACKET_LOSS, 1, "PACKET_LOSS");
+            if (vnetHeaders) {
+                LibC.setsockoptInt(fd, LibC.SOL_PACKET, LibC.PACKET_VNET_HDR, 1, "PACKET_VNET_HDR");
+            }
         } catch (LinuxException e) {
             throw e.withContext("configuring the packet socket of interface '" + name + "' (kernel too old?)");
         }
@@ -233,10 +266,21 @@ public final class AfPacketPort implements PacketPort {
             return false;
         }
         frame.segment = rxFrames[rxHead];
-        frame.offset = rxRing.get(ValueLayout.JAVA_SHORT, f + TP_MAC) & 0xffff;
+        int mac = rxRing.get(ValueLayout.JAVA_SHORT, f + TP_MAC) & 0xffff;
+        frame.offset = mac;
         frame.length = rxRing.get(ValueLayout.JAVA_INT, f + TP_SNAPLEN);
         frame.wireLength = rxRing.get(ValueLayout.JAVA_INT, f + TP_LEN);
-        frame.checksumNotReady = (status & TP_STATUS_CSUMNOTREADY) != 0;
+        boolean needsChecksum = false;
+        if (vnet && mac >= VNET_HEADER_LENGTH) {
+            long h = f + mac - VNET_HEADER_LENGTH;
+            needsChecksum = (rxRing.get(ValueLayout.JAVA_BYTE, h) & VNET_F_NEEDS_CSUM) != 0;
+            frame.gsoType = rxRing.get(ValueLayout.JAVA_BYTE, h + 1) & 0x7f;
+            frame.gsoSize = rxRing.get(ValueLayout.JAVA_SHORT_UNALIGNED, h + 4) & 0xffff;
+        } else {
+            frame.gsoType = ReceivedFrame.GSO_NONE;
+            frame.gsoSize = 0;
+        }
+        frame.checksumNotReady = needsChecksum || (status & TP_STATUS_CSUMNOTREADY) != 0;
         frame.vlanTagStripped = (status & TP_STATUS_VLAN_VALID) != 0;
         frame.packetType = rxRing.get(ValueLayout.JAVA_BYTE, f + SLL_PKTTYPE) & 0xff;
         return true;
@@ -255,7 +299,22 @@ public final class AfPacketPort implements PacketPort {
 
     @Override
     public int transmitCapacity() {
-        return frameSize - (int) TX_DATA;
+        return frameSize - (int) txFrameData;
+    }
+
+    @Override
+    public boolean hasVnetHeaders() {
+        return vnet;
+    }
+
+    @Override
+    public void offloadNextTransmit(int gsoType, int gsoSize, int headerLength, int checksumStart,
+            int checksumOffset) {
+        nextGsoType = gsoType;
+        nextGsoSize = gsoSize;
+        nextHeaderLength = headerLength;
+        nextChecksumStart = checksumStart;
+        nextChecksumOffset = checksumOffset;
     }
 
     @Override
@@ -265,12 +324,28 @@ public final class AfPacketPort implements PacketPort {
         if (status != TP_STATUS_AVAILABLE && status != TP_STATUS_WRONG_FORMAT) {
             return -1;
         }
-        return f + TX_DATA;
+        return f + txFrameData;
     }
 
     @Override
     public void commitTransmit(int length) {
         long f = (long) txHead * frameSize;
+        if (vnet) {
+            long h = f + TX_DATA;
+            boolean offload = nextChecksumStart != 0;
+            txRing.set(ValueLayout.JAVA_BYTE, h, (byte) (offload ? VNET_F_NEEDS_CSUM : 0));
+            txRing.set(ValueLayout.JAVA_BYTE, h + 1, (byte) nextGsoType);
+            txRing.set(ValueLayout.JAVA_SHORT_UNALIGNED, h + 2, (short) nextHeaderLength);
+            txRing.set(ValueLayout.JAVA_SHORT_UNALIGNED, h + 4, (short) nextGsoSize);
+            txRing.set(ValueLayout.JAVA_SHORT_UNALIGNED, h + 6, (short) nextChecksumStart);
+            txRing.set(ValueLayout.JAVA_SHORT_UNALIGNED, h + 8, (short) nextChecksumOffset);
+            nextGsoType = 0;
+            nextGsoSize = 0;
+            nextHeaderLength = 0;
+            nextChecksumStart = 0;
+            nextChecksumOffset = 0;
+            length += VNET_HEADER_LENGTH;
+        }
         txRing.set(ValueLayout.JAVA_INT, f + TP_LEN, length);
         STATUS.setRelease(txRing, f, TP_STATUS_SEND_REQUEST);
         txHead = txHead + 1 == frameCount ? 0 : txHead + 1;

@@ -380,7 +380,12 @@ final class BoundInterface implements NeighbourTable.Output {
      * is known (or the next hop is a broadcast or multicast address), else held while ARP resolves it.
      */
     void transmitIpv4(MemorySegment segment, long offset, int length, int nextHop, long nowNanos) {
-        if (length > port.mtu() || length + Ethernet.HEADER_LENGTH > port.transmitCapacity()) {
+        transmitIpv4(segment, offset, length, length, nextHop, nowNanos);
+    }
+
+    /** As above, for a packet whose largest piece on the wire is {@code wireLength} bytes (a GSO packet's segment). */
+    void transmitIpv4(MemorySegment segment, long offset, int length, int wireLength, int nextHop, long nowNanos) {
+        if (wireLength > port.mtu() || length + Ethernet.HEADER_LENGTH > port.transmitCapacity()) {
             drops[FrameDropReason.EXCEEDS_MTU.ordinal()]++;
             return;
         }

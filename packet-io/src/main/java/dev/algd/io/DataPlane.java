@@ -59,6 +59,13 @@ import java.util.function.Supplier;
 public final class DataPlane implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DataPlane.class.getName());
 
+    private static final int PROTOCOL_OFFSET = 9;
+    private static final int PROTOCOL_TCP = 6;
+    private static final int PROTOCOL_UDP = 17;
+    private static final ValueLayout.OfShort U16 =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+
     /** Design note packet-io.md: batch up to 256 frames per port per kick. */
     static final int BATCH_FRAMES = 256;
     static final int POLL_TIMEOUT_MILLIS = 100;
@@ -488,8 +495,19 @@ public final class DataPlane implements AutoCloseable {
         // An ALG rewrite may grow the packet up to the end of its RX frame slot; the engine sets the new length.
         packet.capacity = (int) Math.min(segment.byteSize() - l3, 65_535);
         packet.ingressInterface = b.index();
-        if (frame.checksumNotReady) {
+        int gsoType = frame.gsoType;
+        int protocol = segment.get(ValueLayout.JAVA_BYTE, l3 + PROTOCOL_OFFSET) & 0xff;
+        packet.segmentLength = 0;
+        if (gsoType != ReceivedFrame.GSO_NONE) {
+            int segmentLength = gsoSegmentLength(segment, l3, packet.length, gsoType, frame.gsoSize, protocol);
+            if (segmentLength == 0) {
+                drop(FrameDropReason.GSO_UNSUPPORTED);
+                return;
+            }
+            packet.segmentLength = segmentLength;
+        } else if (frame.checksumNotReady) {
             // Design note pitfall 1: CHECKSUM_PARTIAL from a veth/tap sender; the engine needs complete checksums.
+            // A GSO frame keeps its partial checksum: its field is rewritten after the engine (partialChecksum).
             Checksums.completeL4Checksum(segment, l3, packet.length);
             b.checksumsCompleted++;
         }
@@ -503,12 +521,73 @@ public final class DataPlane implements AutoCloseable {
             drop(FrameDropReason.EGRESS_UNKNOWN);
             return;
         }
+        BoundInterface out = current[egress];
         if (type == Ethernet.TYPE_IPV6) {
-            current[egress].transmitIpv6(packet.segment, packet.offset, packet.length, packet.nextHopHigh,
-                    packet.nextHopLow, now);
-        } else {
-            current[egress].transmitIpv4(packet.segment, packet.offset, packet.length, packet.nextHop, now);
+            out.transmitIpv6(packet.segment, packet.offset, packet.length, packet.nextHopHigh, packet.nextHopLow, now);
+            return;
         }
+        int wireLength = packet.length;
+        long start = packet.offset;
+        if (gsoType != ReceivedFrame.GSO_NONE
+                && (segment.get(ValueLayout.JAVA_BYTE, start + PROTOCOL_OFFSET) & 0xff) == protocol) {
+            if (out.port.hasVnetHeaders()) {
+                wireLength = packet.segmentLength;
+                offloadGso(out.port, segment, start, gsoType, frame.gsoSize, protocol);
+            } else {
+                // A port without vnet headers (TUN) takes the whole packet with a complete checksum.
+                Checksums.completeL4Checksum(segment, start, packet.length);
+            }
+        }
+        out.transmitIpv4(segment, start, packet.length, wireLength, packet.nextHop, now);
+        if (wireLength != packet.length) {
+            out.port.offloadNextTransmit(ReceivedFrame.GSO_NONE, 0, 0, 0, 0);   // unused if the packet was held
+        }
+    }
+
+    /**
+     * The IP length of the segments a GSO frame becomes: its IP and L4 headers plus {@code gsoSize} bytes of payload;
+     * 0 when the frame is not TCP (GSO_TCPV4) or UDP (GSO_UDP_L4) over IPv4 or its headers do not fit.
+     */
+    static int gsoSegmentLength(MemorySegment segment, long l3, int length, int gsoType, int gsoSize, int protocol) {
+        if (length < 20 || gsoSize <= 0) {
+            return 0;
+        }
+        int versionIhl = segment.get(ValueLayout.JAVA_BYTE, l3) & 0xff;
+        int ipHeader = (versionIhl & 0x0f) << 2;
+        if (versionIhl >>> 4 != 4 || ipHeader < 20) {
+            return 0;
+        }
+        int l4Header;
+        if (gsoType == ReceivedFrame.GSO_TCPV4 && protocol == PROTOCOL_TCP && length >= ipHeader + 20) {
+            l4Header = (segment.get(ValueLayout.JAVA_BYTE, l3 + ipHeader + 12) & 0xf0) >>> 2;
+        } else if (gsoType == ReceivedFrame.GSO_UDP_L4 && protocol == PROTOCOL_UDP) {
+            l4Header = 8;
+        } else {
+            return 0;
+        }
+        int headers = ipHeader + l4Header;
+        return l4Header >= 8 && headers < length ? Math.min(length, headers + gsoSize) : 0;
+    }
+
+    /**
+     * Sends the GSO packet at {@code l3} (after the engine) as GSO with a partial checksum: the checksum field gets
+     * the pseudo-header sum of the packet's new addresses and length, which is what the kernel or the peer completes
+     * over the L4 bytes (design note packet-io.md, pitfall 1). Whatever the engine did to the field, and to ports or
+     * sequence numbers, is then right, since those bytes are summed on egress.
+     */
+    private static void offloadGso(PacketPort port, MemorySegment segment, long l3, int gsoType, int gsoSize,
+            int protocol) {
+        int ipHeader = (segment.get(ValueLayout.JAVA_BYTE, l3) & 0x0f) << 2;
+        int totalLength = segment.get(U16, l3 + 2) & 0xffff;
+        int l4Length = totalLength - ipHeader;
+        int checksumOffset = protocol == PROTOCOL_TCP ? 16 : 6;
+        int l4Header = protocol == PROTOCOL_TCP
+                ? (segment.get(ValueLayout.JAVA_BYTE, l3 + ipHeader + 12) & 0xf0) >>> 2 : 8;
+        long pseudo = Checksums.pseudoHeaderSum(segment.get(U32, l3 + 12), segment.get(U32, l3 + 16), protocol,
+                l4Length);
+        segment.set(U16, l3 + ipHeader + checksumOffset, (short) Checksums.fold(pseudo));
+        port.offloadNextTransmit(gsoType, gsoSize, Ethernet.HEADER_LENGTH + ipHeader + l4Header,
+                Ethernet.HEADER_LENGTH + ipHeader, checksumOffset);
     }
 
     private void drop(FrameDropReason reason) {

@@ -45,7 +45,9 @@ public enum FrameDropReason {
     /** An unexpected exception while processing; logged once per distinct error. */
     INTERNAL_ERROR("internal error (see the log)"),
     /** A neighbour solicitation or advertisement {@link Ndp#parse} refused (RFC 4861 §7.1). */
-    NDP_MALFORMED("malformed IPv6 neighbour discovery");
+    NDP_MALFORMED("malformed IPv6 neighbour discovery"),
+    /** A GSO frame (vnet headers) that is not TCP or UDP segmentation over IPv4, or whose headers do not add up. */
+    GSO_UNSUPPORTED("GSO frame other than TCP or UDP over IPv4");
 
     private final String description;
 

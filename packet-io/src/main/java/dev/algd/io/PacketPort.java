@@ -52,6 +52,25 @@ public interface PacketPort extends AutoCloseable {
     /** Queues the reserved frame, {@code length} bytes long, for sending. */
     void commitTransmit(int length);
 
+    /**
+     * Whether the frames of this port carry a {@code virtio_net_hdr} (PACKET_VNET_HDR): GSO frames may arrive and
+     * may be sent, and {@link #offloadNextTransmit} takes effect.
+     */
+    default boolean hasVnetHeaders() {
+        return false;
+    }
+
+    /**
+     * Makes the next {@link #commitTransmit} send its frame as a GSO frame with a partial checksum: the kernel (or
+     * the peer) cuts it into {@code gsoSize}-byte payloads of kind {@code gsoType} ({@link ReceivedFrame#GSO_NONE}:
+     * not at all) and completes the checksum at {@code checksumOffset} after {@code checksumStart} (offsets from the
+     * Ethernet header), whose field must then hold the pseudo-header sum. {@code headerLength} is the bytes of
+     * headers before the payload. Applies to one frame; ports without vnet headers ignore it.
+     */
+    default void offloadNextTransmit(int gsoType, int gsoSize, int headerLength, int checksumStart,
+            int checksumOffset) {
+    }
+
     /** Asks the kernel to send every committed frame; returns false when it refused (the frames stay queued). */
     boolean flushTransmit();
 

@@ -20,6 +20,14 @@ public interface PortOpener {
     }
 
     /**
+     * AF_PACKET ports with PACKET_VNET_HDR and {@link RingGeometry#GSO} rings: GSO/GRO frames and partial checksums
+     * pass through whole (design note packet-io.md, pitfalls 1 and 2). The daemon's default.
+     */
+    static PortOpener afPacketWithVnetHeaders() {
+        return device -> AfPacketPort.open(device, RingGeometry.GSO, true);
+    }
+
+    /**
      * {@link TunPort}s for the named devices, this opener for every other device: the daemon's {@code --tun} flag.
      * A device's port type is fixed for the daemon's life, so that config alone never turns a TUN into AF_PACKET.
      */

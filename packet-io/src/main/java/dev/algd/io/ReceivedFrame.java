@@ -18,10 +18,23 @@ public final class ReceivedFrame {
     public int wireLength;
     /** The kernel left the TCP/UDP checksum to be completed (CHECKSUM_PARTIAL from a veth/tap sender). */
     public boolean checksumNotReady;
+    /**
+     * {@code virtio_net_hdr.gso_type} of a port with vnet headers: {@link #GSO_NONE}, or the kind of segmentation
+     * ({@link #GSO_TCPV4}, ...) of a GSO/GRO frame longer than the MTU, cut into {@link #gsoSize}-byte payloads on
+     * egress. Always {@link #GSO_NONE} on other ports.
+     */
+    public int gsoType;
+    /** {@code virtio_net_hdr.gso_size}: payload bytes per segment when {@link #gsoType} is not {@link #GSO_NONE}. */
+    public int gsoSize;
     /** The NIC or the kernel stripped an 802.1Q tag and reported it beside the frame. */
     public boolean vlanTagStripped;
     /** {@code sll_pkttype}: {@link #PACKET_HOST}, {@link #PACKET_BROADCAST}, {@link #PACKET_MULTICAST}, {@link #PACKET_OTHERHOST}. */
     public int packetType;
+
+    /** {@code <linux/virtio_net.h>} gso_type values (without the ECN bit 0x80). */
+    public static final int GSO_NONE = 0;
+    public static final int GSO_TCPV4 = 1;
+    public static final int GSO_UDP_L4 = 5;
 
     /** {@code <linux/if_packet.h>} packet types. */
     public static final int PACKET_HOST = 0;

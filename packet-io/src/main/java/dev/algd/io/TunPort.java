@@ -9,7 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * A {@link PacketPort} on a TUN device (IFF_TUN | IFF_NO_PI, kernel Documentation/networking/tuntap.rst), for
+ * A {@link PacketPort} on a TUN device (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR, kernel Documentation/networking/tuntap.rst), for
  * deployments where algd is a routed hop of its host: the host routes packets into the device, algd reads them as
  * received on that interface, and what algd sends on it is written back into the device, where the host's stack
  * receives it and routes it on. There is no link layer: no ARP, no neighbours, no MAC address.
@@ -21,8 +21,14 @@ import java.nio.ByteOrder;
  * <p>
  * One {@code read} per packet received, one {@code write} per packet sent, at once: TUN has no ring, and a write into
  * the device is the kernel's receive path, which does not block. Packets written while the kernel's backlog is full
- * are counted as drops. Without IFF_VNET_HDR the kernel completes checksums and segments GSO packets before handing
- * them to the device, so every packet is whole and checksummed (see README, "TUN back-end").
+ * are counted as drops.
+ * <p>
+ * Every packet, both ways, is preceded by a 10-byte {@code virtio_net_hdr} (IFF_VNET_HDR), and {@code TUNSETOFFLOAD}
+ * offers the kernel checksum offload and IPv4 TSO: the host hands over GSO packets of up to 64 KiB with partial
+ * checksums, and takes them back the same way, as with the AF_PACKET port's vnet headers. Its {@code csum_start} and
+ * {@code hdr_len} count from the IP header (a TUN device has no link layer), so the port converts them from and to the
+ * data plane's Ethernet offsets. The header sits in the 4 bytes before the synthetic Ethernet header ends, so the
+ * packet is read and written in place with one call.
  * <p>
  * The device is attached if it exists (a persistent device made with {@code ip tuntap add NAME mode tun}, whose
  * routes survive algd's restarts) and created otherwise; a device algd created vanishes when the port closes.
@@ -34,6 +40,15 @@ public final class TunPort implements PacketPort {
     static final long TUNSETIFF = 0x400454caL;
     static final short IFF_TUN = 0x0001;
     static final short IFF_NO_PI = 0x1000;
+    static final short IFF_VNET_HDR = 0x4000;
+    /** {@code _IOW('T', 208, unsigned int)}: the offloads the reader takes; the argument is the value itself. */
+    static final long TUNSETOFFLOAD = 0x400454d0L;
+    static final int TUN_F_CSUM = 0x01;
+    static final int TUN_F_TSO4 = 0x02;
+    static final int VNET_HEADER_LENGTH = 10;
+    static final int VNET_F_NEEDS_CSUM = 1;
+    /** Where the vnet header starts in the RX and TX buffers: it ends where the IP packet begins. */
+    static final long VNET_AT = Ethernet.HEADER_LENGTH - VNET_HEADER_LENGTH;
     static final String CLONE_DEVICE = "/dev/net/tun";
     /** The largest IP packet a TUN device hands over, plus the synthetic Ethernet header. */
     static final int SLOT_BYTES = Ethernet.HEADER_LENGTH + 65_535;
@@ -49,6 +64,11 @@ public final class TunPort implements PacketPort {
     private final MemorySegment tx;
     private final MemorySegment txPacket;
     private long writeFailures;
+    private int nextGsoType;
+    private int nextGsoSize;
+    private int nextHeaderLength;
+    private int nextChecksumStart;
+    private int nextChecksumOffset;
     private boolean closed;
 
     private TunPort(NetDevice device, int fd, Arena arena) {
@@ -56,9 +76,9 @@ public final class TunPort implements PacketPort {
         this.fd = fd;
         this.arena = arena;
         this.rx = arena.allocate(SLOT_BYTES, 64);
-        this.rxPacket = rx.asSlice(Ethernet.HEADER_LENGTH);
+        this.rxPacket = rx.asSlice(VNET_AT);
         this.tx = arena.allocate(SLOT_BYTES, 64);
-        this.txPacket = tx.asSlice(Ethernet.HEADER_LENGTH);
+        this.txPacket = tx.asSlice(VNET_AT);
     }
 
     /**
@@ -102,8 +122,9 @@ public final class TunPort implements PacketPort {
             MemorySegment ifreq = scratch.allocate(40);
             byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             MemorySegment.copy(bytes, 0, ifreq, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            ifreq.set(ValueLayout.JAVA_SHORT, 16, (short) (IFF_TUN | IFF_NO_PI));
+            ifreq.set(ValueLayout.JAVA_SHORT, 16, (short) (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR));
             LibC.ioctl(fd, TUNSETIFF, ifreq, "TUNSETIFF");
+            LibC.ioctl(fd, TUNSETOFFLOAD, MemorySegment.ofAddress(TUN_F_CSUM | TUN_F_TSO4), "TUNSETOFFLOAD");
         } catch (LinuxException e) {
             String why = switch (e.errno()) {
                 case LibC.EPERM, LibC.EACCES -> "needs CAP_NET_ADMIN (run algd as root)";
@@ -153,10 +174,14 @@ public final class TunPort implements PacketPort {
 
     @Override
     public boolean nextReceived(ReceivedFrame frame) {
-        long n = LibC.read(fd, rxPacket, rxPacket.byteSize());
+        long read = LibC.read(fd, rxPacket, rxPacket.byteSize());
+        long n = read - VNET_HEADER_LENGTH;
         if (n <= 0) {
             return false;   // EAGAIN: nothing queued (errors show up in poll as POLLERR)
         }
+        boolean needsChecksum = (rx.get(ValueLayout.JAVA_BYTE, VNET_AT) & VNET_F_NEEDS_CSUM) != 0;
+        int gsoType = rx.get(ValueLayout.JAVA_BYTE, VNET_AT + 1) & 0x7f;
+        int gsoSize = rx.get(ValueLayout.JAVA_SHORT_UNALIGNED, VNET_AT + 4) & 0xffff;
         int version = (rx.get(ValueLayout.JAVA_BYTE, Ethernet.HEADER_LENGTH) & 0xf0) >>> 4;
         rx.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, 0L);
         rx.set(ValueLayout.JAVA_INT_UNALIGNED, 8, 0);
@@ -165,7 +190,9 @@ public final class TunPort implements PacketPort {
         frame.offset = 0;
         frame.length = Ethernet.HEADER_LENGTH + (int) n;
         frame.wireLength = frame.length;
-        frame.checksumNotReady = false;
+        frame.checksumNotReady = needsChecksum;
+        frame.gsoType = gsoType;
+        frame.gsoSize = gsoType == ReceivedFrame.GSO_NONE ? 0 : gsoSize;
         frame.vlanTagStripped = false;
         frame.packetType = ReceivedFrame.PACKET_HOST;
         return true;
@@ -201,9 +228,36 @@ public final class TunPort implements PacketPort {
         } else if (type != TYPE_IPV6 || packetLength <= 0) {
             return;   // nothing but IP goes into a TUN device; the data plane sends no ARP here
         }
-        if (LibC.write(fd, txPacket, packetLength) != packetLength) {
+        // The vnet header overwrites the end of the Ethernet header, which was read above and is not sent.
+        boolean offload = nextChecksumStart >= Ethernet.HEADER_LENGTH;
+        tx.set(ValueLayout.JAVA_BYTE, VNET_AT, (byte) (offload ? VNET_F_NEEDS_CSUM : 0));
+        tx.set(ValueLayout.JAVA_BYTE, VNET_AT + 1, (byte) (offload ? nextGsoType : ReceivedFrame.GSO_NONE));
+        tx.set(ValueLayout.JAVA_SHORT_UNALIGNED, VNET_AT + 2,
+                (short) (offload ? nextHeaderLength - Ethernet.HEADER_LENGTH : 0));
+        tx.set(ValueLayout.JAVA_SHORT_UNALIGNED, VNET_AT + 4, (short) (offload ? nextGsoSize : 0));
+        tx.set(ValueLayout.JAVA_SHORT_UNALIGNED, VNET_AT + 6,
+                (short) (offload ? nextChecksumStart - Ethernet.HEADER_LENGTH : 0));
+        tx.set(ValueLayout.JAVA_SHORT_UNALIGNED, VNET_AT + 8, (short) (offload ? nextChecksumOffset : 0));
+        nextChecksumStart = 0;
+        long total = packetLength + VNET_HEADER_LENGTH;
+        if (LibC.write(fd, txPacket, total) != total) {
             writeFailures++;
         }
+    }
+
+    @Override
+    public boolean hasVnetHeaders() {
+        return true;
+    }
+
+    @Override
+    public void offloadNextTransmit(int gsoType, int gsoSize, int headerLength, int checksumStart,
+            int checksumOffset) {
+        nextGsoType = gsoType;
+        nextGsoSize = gsoSize;
+        nextHeaderLength = headerLength;
+        nextChecksumStart = checksumStart;
+        nextChecksumOffset = checksumOffset;
     }
 
     @Override

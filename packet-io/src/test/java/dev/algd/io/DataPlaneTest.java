@@ -285,11 +285,12 @@ class DataPlaneTest {
         byte[] ping = echoRequest(13);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().threadId();
-        // Rounds 0 and 1 warm up (JIT, lazy initialisation); of rounds 2 to 4 the fewest bytes count: a per-frame
-        // allocation shows in each, while code not yet compiled by C2 (whose escape analysis removes some
-        // allocations) on a loaded machine does not fail the test.
-        long fewest = Long.MAX_VALUE;
-        for (int round = 0; round < 5; round++) {
+        // Rounds 0 and 1 warm up (JIT, lazy initialisation). As the engine's allocation tests: a real per-frame
+        // allocation costs bytes in every round of 10,000 frames; a JIT one-off (seen under load: 1552 B once) does
+        // not repeat, so the best of the three rounds after warm-up must be 0.
+        long best = Long.MAX_VALUE;
+        int round = 0;
+        for (; round < 5 && best != 0; round++) {
             for (int i = 0; i < 10_000; i++) {
                 in0.receive(ping);
             }
@@ -299,11 +300,11 @@ class DataPlaneTest {
             }
             long allocated = threads.getThreadAllocatedBytes(thread) - before;
             if (round >= 2) {
-                fewest = Math.min(fewest, allocated);
+                best = Math.min(best, allocated);
             }
         }
-        assertEquals(0, fewest, "bytes allocated while forwarding 10,000 frames, fewest of three rounds");
-        assertEquals(50_000, out0.sentCount - sentBefore);
+        assertEquals(0, best, "bytes allocated while forwarding 10,000 frames, best of three rounds");
+        assertEquals(round * 10_000L, out0.sentCount - sentBefore);
     }
 
     @Test
@@ -336,6 +337,94 @@ class DataPlaneTest {
             assertEquals(1, engine.fragmentationNeededSent());
         } finally {
             narrow.close();
+        }
+    }
+
+    /** Ports with vnet headers and 68 KiB slots; the client and the server resolved. */
+    private DataPlane gsoDataPlane(FakePort inside, FakePort outside) {
+        DataPlane gso = new DataPlane(engine, device -> device.equals("in0") ? inside : outside);
+        gso.apply(CONFIG);
+        inside.receive(ethernet(Ethernet.BROADCAST, CLIENT_MAC, Ethernet.TYPE_ARP,
+                arp(Arp.OPERATION_REQUEST, CLIENT_MAC, CLIENT, 0, INSIDE_ADDRESS)));
+        outside.receive(ethernet(Ethernet.BROADCAST, SERVER_MAC, Ethernet.TYPE_ARP,
+                arp(Arp.OPERATION_REQUEST, SERVER_MAC, SERVER, 0, OUTSIDE_ADDRESS)));
+        gso.turn(now += MS);
+        inside.takeSent();
+        outside.takeSent();
+        inside.offloads.clear();
+        outside.offloads.clear();
+        return gso;
+    }
+
+    /** A 20000-byte TCP GSO frame from the client with its checksum left partial, as a local sender's stack makes it. */
+    private static FakePort.Received gsoFrame(int mss) {
+        byte[] segment = TestFrames.tcp(CLIENT, SERVER, 41000, 80, 0x10, new byte[20_000], true);
+        byte[] frame = ethernet(IN_MAC, CLIENT_MAC, Ethernet.TYPE_IPV4, ipv4(TestFrames.TCP, CLIENT, SERVER, 64, segment));
+        return new FakePort.Received(frame, frame.length, true, false, ReceivedFrame.PACKET_HOST,
+                ReceivedFrame.GSO_TCPV4, mss);
+    }
+
+    @Test
+    void gsoFrameLeavesWholeAsGsoWithThePseudoHeaderSumOfItsTranslatedAddresses() {
+        FakePort inside = new FakePort("in0", IN_MAC, 1500, 64, 70 * 1024, true);
+        FakePort outside = new FakePort("out0", OUT_MAC, 1500, 64, 70 * 1024, true);
+        DataPlane gso = gsoDataPlane(inside, outside);
+        try {
+            inside.receive(gsoFrame(1448));
+            gso.turn(now += MS);
+
+            List<byte[]> sent = outside.takeSent();
+            assertEquals(1, sent.size(), "one frame, not segmented");
+            byte[] frame = sent.get(0);
+            assertEquals(14 + 20 + 20 + 20_000, frame.length);
+            assertEquals(OUTSIDE_ADDRESS, u32(frame, 14 + 12), "masqueraded");
+            int l4Length = 20 + 20_000;
+            assertEquals(TestFrames.fold(TestFrames.pseudoHeader(OUTSIDE_ADDRESS, SERVER, TestFrames.TCP, l4Length)),
+                    u16(frame, 14 + 20 + 16), "the field holds the pseudo-header sum the kernel completes");
+            assertEquals(List.of(new FakePort.Offload(ReceivedFrame.GSO_TCPV4, 1448, 14 + 20 + 20, 14 + 20, 16)),
+                    outside.offloads);
+            assertEquals(0, gso.counters().drops().get(FrameDropReason.EXCEEDS_MTU));
+        } finally {
+            gso.close();
+        }
+    }
+
+    @Test
+    void gsoFrameWhoseSegmentsExceedTheEgressMtuGetsFragmentationNeededWithoutOffload() {
+        FakePort inside = new FakePort("in0", IN_MAC, 1500, 64, 70 * 1024, true);
+        FakePort outside = new FakePort("out0", OUT_MAC, 1280, 64, 70 * 1024, true);
+        DataPlane gso = gsoDataPlane(inside, outside);
+        try {
+            inside.receive(gsoFrame(1448));
+            gso.turn(now += MS);
+
+            assertTrue(outside.takeSent().isEmpty());
+            List<byte[]> back = inside.takeSent();
+            assertEquals(1, back.size());
+            assertEquals(0x0304, u16(back.get(0), 14 + 20), "fragmentation needed");
+            assertEquals(1280, u16(back.get(0), 14 + 26));
+            assertEquals(List.of(new FakePort.Offload(ReceivedFrame.GSO_NONE, 0, 0, 0, 0)), inside.offloads,
+                    "the ICMP error is an ordinary frame");
+        } finally {
+            gso.close();
+        }
+    }
+
+    @Test
+    void gsoFrameOfAnotherKindIsDroppedAndCounted() {
+        FakePort inside = new FakePort("in0", IN_MAC, 1500, 64, 70 * 1024, true);
+        FakePort outside = new FakePort("out0", OUT_MAC, 1500, 64, 70 * 1024, true);
+        DataPlane gso = gsoDataPlane(inside, outside);
+        try {
+            FakePort.Received tcp = gsoFrame(1448);
+            inside.receive(new FakePort.Received(tcp.bytes(), tcp.wireLength(), true, false, ReceivedFrame.PACKET_HOST,
+                    ReceivedFrame.GSO_UDP_L4, 1448));
+            gso.turn(now += MS);
+
+            assertTrue(outside.takeSent().isEmpty());
+            assertEquals(1, gso.counters().drops().get(FrameDropReason.GSO_UNSUPPORTED));
+        } finally {
+            gso.close();
         }
     }
 }

@@ -20,6 +20,10 @@ final class FakePort implements PacketPort {
     private final String device;
     private final long mac;
     private final int mtu;
+    private final int slot;
+    private final boolean vnet;
+    private Offload nextOffload = new Offload(ReceivedFrame.GSO_NONE, 0, 0, 0, 0);
+    final List<Offload> offloads = new ArrayList<>();
     private final ArrayDeque<Received> received = new ArrayDeque<>();
     private final MemorySegment tx;
     private final int txSlots;
@@ -31,7 +35,15 @@ final class FakePort implements PacketPort {
     boolean refuseFlush;
     long kernelDrops;
 
-    record Received(byte[] bytes, int wireLength, boolean checksumNotReady, boolean vlanTagStripped, int packetType) {
+    record Received(byte[] bytes, int wireLength, boolean checksumNotReady, boolean vlanTagStripped, int packetType,
+            int gsoType, int gsoSize) {
+        Received(byte[] bytes, int wireLength, boolean checksumNotReady, boolean vlanTagStripped, int packetType) {
+            this(bytes, wireLength, checksumNotReady, vlanTagStripped, packetType, ReceivedFrame.GSO_NONE, 0);
+        }
+    }
+
+    /** What {@link #offloadNextTransmit} asked for a committed frame, in commit order (vnet ports only). */
+    record Offload(int gsoType, int gsoSize, int headerLength, int checksumStart, int checksumOffset) {
     }
 
     FakePort(String device, long mac) {
@@ -39,11 +51,19 @@ final class FakePort implements PacketPort {
     }
 
     FakePort(String device, long mac, int mtu, int txSlots) {
+        this(device, mac, mtu, txSlots, SLOT, false);
+    }
+
+    /** A port with {@code slot}-byte buffers and, if {@code vnet}, vnet headers (GSO frames, offloads recorded). */
+    FakePort(String device, long mac, int mtu, int txSlots, int slot, boolean vnet) {
+        this.slot = slot;
+        this.vnet = vnet;
+        this.rxSlot = MemorySegment.ofArray(new byte[slot]);
         this.device = device;
         this.mac = mac;
         this.mtu = mtu;
         this.txSlots = txSlots;
-        this.tx = MemorySegment.ofArray(new byte[txSlots * SLOT]);
+        this.tx = MemorySegment.ofArray(new byte[txSlots * slot]);
     }
 
     void receive(byte[] frame) {
@@ -87,7 +107,7 @@ final class FakePort implements PacketPort {
 
     private Received current;
     /** One receive buffer, reused like a ring slot (so that taking a frame allocates nothing). */
-    private final MemorySegment rxSlot = MemorySegment.ofArray(new byte[SLOT]);
+    private final MemorySegment rxSlot;
     /** When false, flushed frames are only counted (for allocation measurements). */
     boolean recordSent = true;
     long sentCount;
@@ -99,13 +119,15 @@ final class FakePort implements PacketPort {
         }
         current = received.peek();
         MemorySegment slot = rxSlot;
-        int captured = Math.min(current.bytes().length, SLOT - RX_DATA);
+        int captured = Math.min(current.bytes().length, this.slot - RX_DATA);
         MemorySegment.copy(current.bytes(), 0, slot, ValueLayout.JAVA_BYTE, RX_DATA, captured);
         frame.segment = slot;
         frame.offset = RX_DATA;
         frame.length = captured;
         frame.wireLength = current.wireLength();
         frame.checksumNotReady = current.checksumNotReady();
+        frame.gsoType = current.gsoType();
+        frame.gsoSize = current.gsoSize();
         frame.vlanTagStripped = current.vlanTagStripped();
         frame.packetType = current.packetType();
         return true;
@@ -123,7 +145,7 @@ final class FakePort implements PacketPort {
 
     @Override
     public int transmitCapacity() {
-        return SLOT - TX_DATA;
+        return slot - TX_DATA;
     }
 
     @Override
@@ -131,7 +153,7 @@ final class FakePort implements PacketPort {
         if (committedSlots.size() >= txSlots) {
             return -1;
         }
-        return (long) committedSlots.size() * SLOT + TX_DATA;
+        return (long) committedSlots.size() * slot + TX_DATA;
     }
 
     @Override
@@ -140,9 +162,26 @@ final class FakePort implements PacketPort {
         if (!recordSent) {
             return;
         }
-        long at = (long) committedSlots.size() * SLOT + TX_DATA;
+        if (vnet) {
+            offloads.add(nextOffload);
+            nextOffload = new Offload(ReceivedFrame.GSO_NONE, 0, 0, 0, 0);
+        }
+        long at = (long) committedSlots.size() * slot + TX_DATA;
         committed.add(tx.asSlice(at, length).toArray(ValueLayout.JAVA_BYTE));
         committedSlots.add(committedSlots.size());
+    }
+
+    @Override
+    public boolean hasVnetHeaders() {
+        return vnet;
+    }
+
+    @Override
+    public void offloadNextTransmit(int gsoType, int gsoSize, int headerLength, int checksumStart,
+            int checksumOffset) {
+        if (vnet) {
+            nextOffload = new Offload(gsoType, gsoSize, headerLength, checksumStart, checksumOffset);
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.algd.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -289,6 +290,47 @@ class NamespaceEndToEndTest {
                 "-cp", System.getProperty("java.class.path"), PortOpenProbe.class.getName(), "in0");
         assertEquals("opening a packet socket for interface 'in0' needs CAP_NET_RAW (run algd as root):"
                 + " socket(AF_PACKET, SOCK_RAW, 0) failed: Operation not permitted (EPERM, errno 1)", output.strip());
+    }
+
+    @Test
+    @Order(8)
+    void creatingATunDeviceWithoutCapNetAdminSaysWhatIsMissing() throws IOException {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String output = ok("ip", "netns", "exec", router, "/usr/bin/setpriv", "--bounding-set=-net_admin",
+                "--inh-caps=-net_admin", "--", java, "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), PortOpenProbe.class.getName(), "--tun", "tun7");
+        assertEquals("attaching TUN device 'tun7': needs CAP_NET_ADMIN (run algd as root):"
+                + " ioctl(TUNSETIFF) failed: Operation not permitted (EPERM, errno 1)", output.strip());
+    }
+
+    @Test
+    @Order(8)
+    void aTunPortCreatesItsDeviceAndClosingItLeavesNoDescriptorAndNoDevice() throws IOException {
+        long descriptorsBefore = openDescriptors();
+        PacketPort port = PortOpener.afPacket(RingGeometry.DEFAULT).withTunDevices(java.util.Set.of("tun8"))
+                .inNamespace(router).open("tun8");
+        try {
+            assertTrue(port instanceof TunPort, port.toString());
+            assertFalse(port.isEthernet());
+            assertEquals(1500, port.mtu());
+            assertTrue(ok("ip", "-n", router, "link", "show", "dev", "tun8").contains("UP"), "brought up");
+        } finally {
+            port.close();
+        }
+        assertEquals(descriptorsBefore, openDescriptors(), "the TUN descriptor is closed");
+        assertNotEquals(0, run("ip", "-n", router, "link", "show", "dev", "tun8").exit(),
+                "a device algd created goes with its descriptor");
+        IOException e = assertThrows(IOException.class, () -> PortOpener.afPacket(RingGeometry.DEFAULT)
+                .withTunDevices(java.util.Set.of("in0")).inNamespace(router).open("in0"));
+        assertTrue(e.getMessage().startsWith("attaching TUN device 'in0': a device of that name exists and is not a"
+                + " TUN device"), e.getMessage());
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
     }
 
     @Test

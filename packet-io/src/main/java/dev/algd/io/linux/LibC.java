@@ -44,6 +44,7 @@ public final class LibC {
     public static final int PACKET_VERSION = 10;
     public static final int PACKET_TX_RING = 13;
     public static final int PACKET_LOSS = 14;
+    public static final int PACKET_VNET_HDR = 15;
     public static final int PACKET_QDISC_BYPASS = 20;
     public static final int PACKET_IGNORE_OUTGOING = 23;
     public static final int TPACKET_V2 = 1;
