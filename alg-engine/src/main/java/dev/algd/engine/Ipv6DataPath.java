@@ -2,6 +2,7 @@ package dev.algd.engine;
 
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.firewall.FirewallPolicy;
+import dev.algd.engine.nat.DestinationNatPolicy;
 import dev.algd.engine.nat.PortAllocator;
 import dev.algd.engine.nat.SourceNatPolicy;
 import dev.algd.engine.packet.Checksums;
@@ -20,13 +21,14 @@ import java.nio.ByteOrder;
 
 /**
  * The IPv6 half of {@link Engine}'s data path: forwarding with stateful NAPT66 (the source NAT rules that apply to
- * IPv6) and the stateful firewall for TCP, UDP and ICMPv6 echo, ICMPv6 errors translated back across NAT, echo
- * replies for algd's own addresses and ICMPv6 time-exceeded when the hop limit runs out. It keeps its own session
- * table with IPv6 keys (two {@code long}s per address), so the IPv4 path is untouched by it; ids of its sessions
- * carry {@link SessionTable#IPV6_ID_BIT}. Single-threaded and allocation-free per packet, like the engine.
+ * IPv6), destination NAT66 (the destination rules that apply to IPv6) and the stateful firewall for TCP, UDP and
+ * ICMPv6 echo, ICMPv6 errors translated back across NAT, echo replies for algd's own addresses and ICMPv6
+ * time-exceeded when the hop limit runs out. It keeps its own session table with IPv6 keys (two {@code long}s per
+ * address), so the IPv4 path is untouched by it; ids of its sessions carry {@link SessionTable#IPV6_ID_BIT}.
+ * Single-threaded and allocation-free per packet, like the engine.
  * <p>
- * Not yet over IPv6: destination NAT66 (IPv6 destination rules are compiled out), ALGs and expectations (IPv6
- * sessions get no ALG), fragments (all refused, as over IPv4; atomic fragments pass, RFC 6946).
+ * Not yet over IPv6: ALGs and expectations (IPv6 sessions get no ALG), fragments (all refused, as over IPv4;
+ * atomic fragments pass, RFC 6946).
  */
 final class Ipv6DataPath {
     /** RFC 4443 §2.4 (c): an ICMPv6 error must not exceed the minimum IPv6 MTU. */
@@ -57,6 +59,7 @@ final class Ipv6DataPath {
 
     private Fib6 fib;
     private SourceNatPolicy sourceNat;
+    private DestinationNatPolicy destinationNat;
     private FirewallPolicy firewall;
     private String[] interfaceNames;
     private int routeGeneration;
@@ -79,6 +82,11 @@ final class Ipv6DataPath {
     private long l4;
     private int l4Length;
     private int createdSlot;
+    // A new flow's destination after destination NAT (the packet's own when no rule translates it).
+    private boolean translatesDestination;
+    private long newFlowDestinationHigh;
+    private long newFlowDestinationLow;
+    private int newFlowDestinationPort;
     // How the packet leaves, set by readTranslation().
     private long newSourceHigh;
     private long newSourceLow;
@@ -98,8 +106,10 @@ final class Ipv6DataPath {
     void apply(EngineConfig config, FirewallPolicy firewall, String[] interfaceNames) {
         Fib6 newFib = Fib6.build(config);
         SourceNatPolicy newSourceNat = SourceNatPolicy.compile6(config);
+        DestinationNatPolicy newDestinationNat = DestinationNatPolicy.compile6(config);
         this.fib = newFib;
         this.sourceNat = newSourceNat;
+        this.destinationNat = newDestinationNat;
         this.firewall = firewall;
         this.interfaceNames = interfaceNames;
         routeGeneration = routeGeneration == Integer.MAX_VALUE ? 1 : routeGeneration + 1;
@@ -150,8 +160,11 @@ final class Ipv6DataPath {
         }
         int found = sessions.find6(protocol, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow,
                 destinationPort, nowNanos);
-        if (found == SessionTable.NOT_FOUND && fib.isLocalAddress(destinationHigh, destinationLow)) {
-            return answerLocally(packet);
+        if (found == SessionTable.NOT_FOUND) {
+            matchDestinationNat(ingress);
+            if (!translatesDestination && fib.isLocalAddress(destinationHigh, destinationLow)) {
+                return answerLocally(packet);
+            }
         }
         if (ip.hopLimit() <= 1) {
             return sendTimeExceeded(packet, nowNanos);
@@ -262,7 +275,23 @@ final class Ipv6DataPath {
     }
 
     /**
-     * Creates the session of a packet that matched none: the inbound firewall of the ingress interface, routing,
+     * Destination NAT66 of a packet that matched no session, on its ingress interface, before anything else looks
+     * at its destination (a port forward to algd's own address is not a local packet), as over IPv4.
+     */
+    private void matchDestinationNat(int ingress) {
+        boolean hasPorts = protocol != Ipv6Header.PROTOCOL_ICMPV6;
+        int rule = destinationNat.match6(ingress, protocol, sourceHigh, sourceLow, sourcePort, destinationHigh,
+                destinationLow, destinationPort, hasPorts);
+        translatesDestination = rule != DestinationNatPolicy.NO_MATCH && !destinationNat.isExclude(rule);
+        newFlowDestinationHigh = translatesDestination ? destinationNat.translationAddressHigh(rule) : destinationHigh;
+        newFlowDestinationLow = translatesDestination ? destinationNat.translationAddressLow(rule) : destinationLow;
+        newFlowDestinationPort = translatesDestination
+                ? destinationNat.translatedPort(rule, destinationPort, hasPorts) : destinationPort;
+    }
+
+    /**
+     * Creates the session of a packet that matched none, towards its destination after destination NAT: the
+     * inbound firewall of the ingress interface, routing,
      * the outbound firewall of the egress interface, then the first IPv6 source NAT rule (NAPT66: the translation
      * address, a port from the rule's range or the original port where free), in the engine's IPv4 order.
      */
@@ -270,30 +299,36 @@ final class Ipv6DataPath {
         if (protocol == Ipv6Header.PROTOCOL_ICMPV6 && icmpType == IcmpHeader.V6_TYPE_ECHO_REPLY) {
             return DropReason.UNSOLICITED_ECHO_REPLY;
         }
-        if (sourceNat.isTranslationAddress6(destinationHigh, destinationLow)) {
+        long toHigh = newFlowDestinationHigh;
+        long toLow = newFlowDestinationLow;
+        int toPort = newFlowDestinationPort;
+        if (!translatesDestination && sourceNat.isTranslationAddress6(toHigh, toLow)) {
             return DropReason.NO_SESSION_FOR_TRANSLATION_ADDRESS;
+        }
+        if (translatesDestination && fib.isLocalAddress(toHigh, toLow)) {
+            return DropReason.LOCAL_DESTINATION;
         }
         boolean hasPorts = protocol != Ipv6Header.PROTOCOL_ICMPV6;
         int inboundRules = firewall.inboundRuleSet(ingress);
         if (!firewall.isAccepted6(inboundRules, FirewallPolicy.STATE_NEW, protocol, sourceHigh, sourceLow, sourcePort,
-                destinationHigh, destinationLow, destinationPort, hasPorts)) {
+                toHigh, toLow, toPort, hasPorts)) {
             return DropReason.FIREWALL_INBOUND;
         }
-        long route = fib.lookup(destinationHigh, destinationLow);
+        long route = fib.lookup(toHigh, toLow);
         if (route == Fib6.NO_ROUTE) {
             return DropReason.NO_ROUTE;
         }
         int egress = Fib6.egressInterface(route);
         int outboundRules = firewall.outboundRuleSet(egress);
         if (!firewall.isAccepted6(outboundRules, FirewallPolicy.STATE_NEW, protocol, sourceHigh, sourceLow,
-                sourcePort, destinationHigh, destinationLow, destinationPort, hasPorts)) {
+                sourcePort, toHigh, toLow, toPort, hasPorts)) {
             return DropReason.FIREWALL_OUTBOUND;
         }
         long translatedHigh = sourceHigh;
         long translatedLow = sourceLow;
         int translatedPort = sourcePort;
-        int rule = sourceNat.match6(egress, protocol, sourceHigh, sourceLow, sourcePort, destinationHigh,
-                destinationLow, destinationPort, hasPorts);
+        int rule = sourceNat.match6(egress, protocol, sourceHigh, sourceLow, sourcePort, toHigh, toLow, toPort,
+                hasPorts);
         if (rule != SourceNatPolicy.NO_MATCH && !sourceNat.isExclude(rule)) {
             if (!sourceNat.hasTranslationAddress(rule)) {
                 return DropReason.NO_TRANSLATION_ADDRESS;
@@ -301,8 +336,8 @@ final class Ipv6DataPath {
             translatedHigh = sourceNat.translationAddressHigh(rule);
             translatedLow = sourceNat.translationAddressLow(rule);
             translatedPort = portAllocator.allocate6(protocol, sourceHigh, sourceLow, sourcePort, translatedHigh,
-                    translatedLow, destinationHigh, destinationLow, destinationPort,
-                    sourceNat.translationPortFirst(rule), sourceNat.translationPortLast(rule),
+                    translatedLow, toHigh, toLow, toPort, sourceNat.translationPortFirst(rule),
+                    sourceNat.translationPortLast(rule),
                     sourceNat.keepsAnyOriginalPort(rule), nowNanos);
             if (translatedPort == PortAllocator.NO_FREE_PORT) {
                 return DropReason.NO_FREE_PORT;
@@ -310,7 +345,7 @@ final class Ipv6DataPath {
         }
         int slot = sessions.create6(protocol,
                 sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow, destinationPort,
-                destinationHigh, destinationLow, destinationPort, translatedHigh, translatedLow, translatedPort,
+                toHigh, toLow, toPort, translatedHigh, translatedLow, translatedPort,
                 tcpFlags, interfaceNames[ingress], 0, nowNanos);
         if (slot == SessionTable.TABLE_FULL) {
             return DropReason.SESSION_TABLE_FULL;
@@ -354,8 +389,8 @@ final class Ipv6DataPath {
     }
 
     /**
-     * Writes the {@code new...} addresses and ports (ICMPv6: the echo identifier) where they differ and decrements the hop
-     * limit. IPv6 has no header checksum; TCP, UDP and ICMPv6 checksums all cover the addresses through the
+     * Writes the {@code new...} addresses and ports (ICMPv6: the echo identifier) where they differ and decrements
+     * the hop limit. IPv6 has no header checksum; TCP, UDP and ICMPv6 checksums all cover the addresses through the
      * pseudo-header (RFC 8200 §8.1) and are updated incrementally (RFC 1624).
      */
     private void rewrite() {

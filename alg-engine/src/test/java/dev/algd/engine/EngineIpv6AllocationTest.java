@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.algd.engine.config.AddressRange;
+import dev.algd.engine.config.DestinationNatRule;
+import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.FirewallAttachment;
 import dev.algd.engine.config.FirewallRule;
 import dev.algd.engine.config.FirewallRuleSet;
@@ -27,14 +29,14 @@ import org.junit.jupiter.api.Test;
 /**
  * House style, "Check it in a test", for IPv6: after warm-up, 10,000 IPv6 packets through {@link Engine#process}
  * allocate nothing. The mix: TCP and UDP through NAPT66 and their replies, extension headers, ICMPv6 echo both ways,
- * the echo answered in place, ICMPv6 errors translated and dropped, time-exceeded written in place, the firewall
- * dropping a new flow, fragments and zero UDP checksums dropped, lazy expiry and re-creation.
+ * a destination NAT66 port forward and its replies, the echo answered in place, ICMPv6 errors translated and
+ * dropped, time-exceeded written in place, the firewall dropping a new flow, fragments and zero UDP checksums dropped, lazy expiry and re-creation.
  */
 class EngineIpv6AllocationTest {
     private static final int FLOWS = 300;
     private static final int MEASURED_PACKETS = 10_000;
     private static final int FRAME = 256;
-    private static final int PER_FLOW = 12;
+    private static final int PER_FLOW = 14;
 
     private final Arena arena = Arena.ofAuto();
     private final MemorySegment templates = arena.allocate((long) FRAME * FLOWS * PER_FLOW);
@@ -74,6 +76,9 @@ class EngineIpv6AllocationTest {
                 default -> add(Ipv6TestPackets.udp().from(host, 1).to(SERVER, 9).zeroUdpChecksum(), INSIDE);
             }
             add(Ipv6TestPackets.tcp().from(host, port).to(SERVER, 80).flags(0x11), INSIDE);
+            // Destination NAT66: a port forward on algd's outside address to an inside server, and its reply.
+            add(Ipv6TestPackets.tcp().from(SERVER, 30000 + i).to(OUTSIDE_ADDRESS, 8080).flags(0x02), OUTSIDE);
+            add(Ipv6TestPackets.tcp().from("2001:db8:1::5", 80).to(SERVER, 30000 + i).flags(0x12), INSIDE);
         }
     }
 
@@ -102,9 +107,15 @@ class EngineIpv6AllocationTest {
                 AddressRange.parse("2001:db8:1::10-2001:db8:1::13"), null, null, null, false,
                 AddressRange.parse(OUTSIDE_ADDRESS), PortRange.parse("53000-53099"));
         FirewallRule noTelnet = new FirewallRule(10, false, 6, null, null, null, PortRange.parse("23"), Set.of());
-        EngineHarness h = new EngineHarness(EngineIpv6Test.config(List.of(narrow, EngineIpv6Test.masquerade6(10)),
+        EngineConfig base = EngineIpv6Test.config(List.of(narrow, EngineIpv6Test.masquerade6(10)),
                 Map.of("outside-in", new FirewallRuleSet("outside-in", true, List.of(noTelnet))),
-                List.of(new FirewallAttachment("outside", true, "outside-in"))), 1 << 14);
+                List.of(new FirewallAttachment("outside", true, "outside-in")));
+        DestinationNatRule forward = new DestinationNatRule(10, "web", false, "outside", 6, null, null,
+                AddressRange.parse(OUTSIDE_ADDRESS), PortRange.parse("8080"), false,
+                AddressRange.parse("2001:db8:1::5"), PortRange.parse("80"));
+        EngineHarness h = new EngineHarness(new EngineConfig(base.algs(), base.interfaces(), base.staticRoutes(),
+                base.sourceNatRules(), List.of(forward), base.firewallRuleSets(), base.firewallAttachments(),
+                base.ipv6StaticRoutes()), 1 << 14);
         MemorySegment buffer = arena.allocate(2048);
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         for (int round = 0; round < 20; round++) {

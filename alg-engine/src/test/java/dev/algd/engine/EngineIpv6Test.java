@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.algd.engine.config.AddressRange;
+import dev.algd.engine.config.DestinationNatRule;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.FirewallAttachment;
 import dev.algd.engine.config.FirewallRule;
@@ -377,5 +378,50 @@ class EngineIpv6Test {
         assertEquals(1, h.engine.clearSessions(SessionFilter.ALL, h.now));
         assertTrue(h.engine.sessions(h.now).isEmpty());
         assertNull(h.engine.session(1L << 62 | 1, h.now));
+    }
+
+    @Test
+    void portForwardToAnInsideServerWithDestinationNat66AndItsReply() {
+        DestinationNatRule forward = new DestinationNatRule(10, "web", false, "outside", 6, null, null,
+                AddressRange.parse(OUTSIDE_ADDRESS), PortRange.parse("8080"), false,
+                AddressRange.parse("2001:db8:1::5"), PortRange.parse("80"));
+        EngineConfig base = config(List.of(), Map.of(), List.of());
+        EngineHarness h = new EngineHarness(new EngineConfig(base.algs(), base.interfaces(), base.staticRoutes(),
+                List.of(), List.of(forward), Map.of(), List.of(), base.ipv6StaticRoutes()), 1024);
+        MemorySegment syn = Ipv6TestPackets.tcp().from(SERVER, 33000).to(OUTSIDE_ADDRESS, 8080).flags(0x02).build();
+
+        assertEquals(Verdict.FORWARD, h.send(syn, OUTSIDE));
+
+        byte[] in = bytes(syn, (int) syn.byteSize());
+        assertArrayEquals(Ipv6TestPackets.address("2001:db8:1::5"), destination(in));
+        assertEquals(80, u16(in, 42));
+        assertArrayEquals(Ipv6TestPackets.address(SERVER), source(in));
+        assertTrue(Ipv6TestPackets.isChecksumValid(in));
+        assertEquals(INSIDE, h.packet.egressInterface);
+        SessionView session = h.onlySession();
+        assertEquals(Set.of("dnat"), session.features());
+        assertEquals("2001:db8:1::5", session.translatedDestinationAddressText());
+
+        MemorySegment synAck = Ipv6TestPackets.tcp().from("2001:db8:1::5", 80).to(SERVER, 33000).flags(0x12).build();
+        assertEquals(Verdict.FORWARD, h.send(synAck, INSIDE));
+
+        byte[] out = bytes(synAck, (int) synAck.byteSize());
+        assertArrayEquals(Ipv6TestPackets.address(OUTSIDE_ADDRESS), source(out), "the server answers as algd");
+        assertEquals(8080, u16(out, 40));
+        assertTrue(Ipv6TestPackets.isChecksumValid(out));
+    }
+
+    @Test
+    void echoToAnOwnAddressThatAPortForwardDoesNotMatchIsStillAnswered() {
+        DestinationNatRule forward = new DestinationNatRule(10, "web", false, "outside", 6, null, null,
+                AddressRange.parse(OUTSIDE_ADDRESS), PortRange.parse("8080"), false,
+                AddressRange.parse("2001:db8:1::5"), null);
+        EngineConfig base = config(List.of(), Map.of(), List.of());
+        EngineHarness h = new EngineHarness(new EngineConfig(base.algs(), base.interfaces(), base.staticRoutes(),
+                List.of(), List.of(forward), Map.of(), List.of(), base.ipv6StaticRoutes()), 1024);
+
+        assertEquals(Verdict.FORWARD, h.send(Ipv6TestPackets.icmpEcho().from(SERVER, 3).to(OUTSIDE_ADDRESS, 0)
+                .build(), OUTSIDE));
+        assertEquals(1, h.engine.counters().echoRepliesSent());
     }
 }

@@ -4,7 +4,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The IPv4 neighbours of one interface (or, built with {@link #forIpv6}, its IPv6 neighbours, learned through
- * neighbour discovery, RFC 4861 §7, with the same timers): next hop to Ethernet address, learned through ARP (RFC 826), with the few
+ * neighbour discovery, RFC 4861 §7, with the same timers): next hop to Ethernet address, learned through ARP
+ * (RFC 826), with the few
  * packets that wait while an address is being resolved (RFC 1122 §2.3.2.2: keep at least one, drop the oldest or
  * the newest beyond that). Pure: it never touches a socket, it tells an {@link Output} what to send, and time
  * comes in as an argument. Single-threaded (the data-plane worker); nothing is allocated after construction.

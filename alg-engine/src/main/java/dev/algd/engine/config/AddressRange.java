@@ -42,7 +42,8 @@ public record AddressRange(int first, int last, Ipv6Address first6, Ipv6Address 
      * compiled policies use per new flow, without objects.
      */
     public static boolean contains6(long firstHigh, long firstLow, long lastHigh, long lastLow, long high, long low) {
-        int aboveFirst = high != firstHigh ? Long.compareUnsigned(high, firstHigh) : Long.compareUnsigned(low, firstLow);
+        int aboveFirst = high != firstHigh ? Long.compareUnsigned(high, firstHigh)
+                : Long.compareUnsigned(low, firstLow);
         int belowLast = high != lastHigh ? Long.compareUnsigned(high, lastHigh) : Long.compareUnsigned(low, lastLow);
         return aboveFirst >= 0 && belowLast <= 0;
     }

@@ -40,9 +40,15 @@ public final class DestinationNatPolicy {
     private final int[] translationPortFirst;
     /** 0: the destination port is kept. */
     private final int[] translationPortCount;
+    /**
+     * IPv6 policies only, per rule: source, destination and translation ranges (first high, first low, last high,
+     * last low each); the translation address is the range's first.
+     */
+    private final long[] ipv6Ranges;
 
-    private DestinationNatPolicy(List<DestinationNatRule> rules, EngineConfig config) {
+    private DestinationNatPolicy(List<DestinationNatRule> rules, EngineConfig config, boolean isIpv6) {
         count = rules.size();
+        ipv6Ranges = new long[isIpv6 ? count * 12 : 0];
         ids = new long[count];
         inboundInterfaces = new int[count];
         protocols = new int[count];
@@ -72,6 +78,11 @@ public final class DestinationNatPolicy {
             PortRange ports = rule.translationPort();
             translationPortFirst[r] = ports == null ? 0 : ports.first();
             translationPortCount[r] = ports == null ? 0 : ports.size();
+            if (isIpv6) {
+                AddressRange.storeIpv6(rule.sourceAddress(), ipv6Ranges, r * 12);
+                AddressRange.storeIpv6(rule.destinationAddress(), ipv6Ranges, r * 12 + 4);
+                AddressRange.storeIpv6(rule.translationAddress(), ipv6Ranges, r * 12 + 8);
+            }
         }
     }
 
@@ -85,16 +96,30 @@ public final class DestinationNatPolicy {
         portRanges[rule * 4 + at + 1] = range == null ? 65535 : range.last();
     }
 
-    /** Compiles the enabled rules of {@code config}, keeping its ascending-id order. */
+    /** Compiles the enabled rules of {@code config} that apply to IPv4, keeping its ascending-id order. */
     public static DestinationNatPolicy compile(EngineConfig config) {
+        return compile(config, false);
+    }
+
+    /**
+     * Compiles the enabled rules of {@code config} that apply to IPv6 (destination NAT66), keeping its ascending-id
+     * order: use {@link #match6}, {@link #translationAddressHigh} and {@link #translationAddressLow} on it. A rule
+     * that names no address at all applies to both families but translates only to an address of one, so it is
+     * left to the family of its translation address.
+     */
+    public static DestinationNatPolicy compile6(EngineConfig config) {
+        return compile(config, true);
+    }
+
+    private static DestinationNatPolicy compile(EngineConfig config, boolean isIpv6) {
         List<DestinationNatRule> enabled = new ArrayList<>();
         for (DestinationNatRule rule : config.destinationNatRules()) {
-            // IPv6 rules (destination NAT66) are not implemented yet; the IPv4 path must never see their ranges.
-            if (!rule.disabled() && rule.addressFamily().coversIpv4()) {
+            boolean ofFamily = isIpv6 ? rule.addressFamily().coversIpv6() : rule.addressFamily().coversIpv4();
+            if (!rule.disabled() && ofFamily) {
                 enabled.add(rule);
             }
         }
-        return new DestinationNatPolicy(enabled, config);
+        return new DestinationNatPolicy(enabled, config, isIpv6);
     }
 
     /**
@@ -110,14 +135,48 @@ public final class DestinationNatPolicy {
                     || !inRange(destinationAddress, addressRanges[r * 4 + 2], addressRanges[r * 4 + 3])) {
                 continue;
             }
-            if (needsPorts[r] && (!hasPorts
-                    || sourcePort < portRanges[r * 4] || sourcePort > portRanges[r * 4 + 1]
-                    || destinationPort < portRanges[r * 4 + 2] || destinationPort > portRanges[r * 4 + 3])) {
-                continue;
+            if (matchesPorts(r, sourcePort, destinationPort, hasPorts)) {
+                return r;
             }
-            return r;
         }
         return NO_MATCH;
+    }
+
+    /** {@link #match} for an IPv6 flow, on a policy from {@link #compile6}. */
+    public int match6(int inboundInterface, int protocol, long sourceHigh, long sourceLow, int sourcePort,
+            long destinationHigh, long destinationLow, int destinationPort, boolean hasPorts) {
+        for (int r = 0; r < count; r++) {
+            int at = r * 12;
+            if (inboundInterfaces[r] != inboundInterface
+                    || protocols[r] != SourceNatRule.ANY_PROTOCOL && protocols[r] != protocol
+                    || !AddressRange.contains6(ipv6Ranges[at], ipv6Ranges[at + 1], ipv6Ranges[at + 2],
+                            ipv6Ranges[at + 3], sourceHigh, sourceLow)
+                    || !AddressRange.contains6(ipv6Ranges[at + 4], ipv6Ranges[at + 5], ipv6Ranges[at + 6],
+                            ipv6Ranges[at + 7], destinationHigh, destinationLow)) {
+                continue;
+            }
+            if (matchesPorts(r, sourcePort, destinationPort, hasPorts)) {
+                return r;
+            }
+        }
+        return NO_MATCH;
+    }
+
+    /** Whether rule {@code r}'s port criteria, if any, hold (they never hold for a protocol without ports). */
+    private boolean matchesPorts(int r, int sourcePort, int destinationPort, boolean hasPorts) {
+        return !needsPorts[r] || hasPorts
+                && sourcePort >= portRanges[r * 4] && sourcePort <= portRanges[r * 4 + 1]
+                && destinationPort >= portRanges[r * 4 + 2] && destinationPort <= portRanges[r * 4 + 3];
+    }
+
+    /** The high 64 bits of an IPv6 rule's translation address. */
+    public long translationAddressHigh(int rule) {
+        return ipv6Ranges[rule * 12 + 8];
+    }
+
+    /** The low 64 bits of an IPv6 rule's translation address. */
+    public long translationAddressLow(int rule) {
+        return ipv6Ranges[rule * 12 + 9];
     }
 
     public long ruleId(int rule) {
