@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The one path every configuration takes into the engine, at boot and on each commit: translate the whole
  * tree, validate it, let the data plane open what the new config needs, commit the datastore, swap the
- * engine's snapshot, persist. Nothing reaches the data path unless all of it was accepted.
+ * engine's snapshot, persist running (the running-state file, not startup). Nothing reaches the data path unless all of it was accepted.
  */
 public final class ConfigCommitter {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigCommitter.class);
@@ -79,15 +79,15 @@ public final class ConfigCommitter {
 
     /** Commits {@code root} as the new running configuration, all of it or none of it, and persists it. */
     public void commit(ContainerNode root, DatastoreCommit datastore) throws CommitRefused {
-        apply(root, datastore, true);
+        apply(root, datastore);
     }
 
-    /** Applies the configuration algd boots from; the file it came from is left as it is. */
+    /** Applies the configuration algd boots from, and saves it as running (it may have come from startup). */
     public void boot(ContainerNode root, DatastoreCommit datastore) throws CommitRefused {
-        apply(root, datastore, false);
+        apply(root, datastore);
     }
 
-    private void apply(ContainerNode root, DatastoreCommit datastore, boolean persist) throws CommitRefused {
+    private void apply(ContainerNode root, DatastoreCommit datastore) throws CommitRefused {
         synchronized (commitLock) {
             long started = System.nanoTime();
             ConfigTranslator.Result result = translateAndValidate(root);
@@ -109,9 +109,6 @@ public final class ConfigCommitter {
             }
             dataPlane.apply(next);
             running = next;
-            if (!persist) {
-                return;
-            }
             try {
                 configFile.save(root);
             } catch (IOException e) {
