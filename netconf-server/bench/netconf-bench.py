@@ -106,7 +106,8 @@ def main():
         sh("ip", "-n", f"{PREFIX}-client", "addr", "add", "192.0.2.3/24", "dev", "eth0")
         log = open(work / "algd.log", "wb")
         daemon = subprocess.Popen(["ip", "netns", "exec", f"{PREFIX}-router", "env", "ALGD_NO_BUILD=1", str(ALGD),
-                                   "run", "--config", str(work / "startup.xml"), "--users", str(work / "users"),
+                                   "run", "--config", str(work / "startup.xml"), "--running-state", str(work / "running.xml"),
+                                   "--users", str(work / "users"),
                                    "--netconf-address", MGMT], stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 90
         while b"listening on" not in (work / "algd.log").read_bytes():

@@ -129,10 +129,11 @@ def _netconf_connect(address, timeout=30, port=NETCONF_PORT):
 class Daemon:
     """algd running in a topology's router namespace."""
 
-    def __init__(self, proc, log_path, config_path, topo, port=NETCONF_PORT):
+    def __init__(self, proc, log_path, config_path, running_path, topo, port=NETCONF_PORT):
         self.proc = proc
         self.log_path = log_path
-        self.config_path = config_path
+        self.config_path = config_path  # startup: rewritten by copy-config / delete-config only
+        self.running_path = running_path  # rewritten by every commit
         self.topology = topo
         self.port = port
         self.ready_seconds = None
@@ -163,7 +164,7 @@ class Daemon:
             return False
 
 
-def _start_daemon(topology, config, users, log_path, extra_args=(), port=NETCONF_PORT):
+def _start_daemon(topology, config, running, users, log_path, extra_args=(), port=NETCONF_PORT):
     """Starts netconf-server/bin/algd in the router namespace on config and waits for a NETCONF hello."""
     with open(log_path, "ab") as log_file:
         started = time.monotonic()
@@ -171,10 +172,11 @@ def _start_daemon(topology, config, users, log_path, extra_args=(), port=NETCONF
         # test runs the jar algd_built checked, even if someone edits a source meanwhile.
         proc = subprocess.Popen(
             in_ns(topology.router, "env", "ALGD_NO_BUILD=1", str(ALGD), "run", "--config", str(config),
+                  "--running-state", str(running),
                   "--netconf-address", topology.mgmt_address, "--netconf-port", str(port),
                   "--users", str(users), *extra_args),
             stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT)
-    daemon = Daemon(proc, log_path, config, topology, port)
+    daemon = Daemon(proc, log_path, config, running, topology, port)
     try:
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
         while True:
@@ -199,24 +201,25 @@ def _start_daemon(topology, config, users, log_path, extra_args=(), port=NETCONF
 def algd(request, topology, tmp_path, algd_built):
     """Starts netconf-server/bin/algd in the router namespace on a copy of a startup config (the
     @pytest.mark.startup file from configs/, else examples/demo/startup.xml) and waits for a NETCONF hello.
-    Ends it by PID afterwards, and any daemon the test started again with algd.restart(). The daemon log is
-    attached to a failing test's report."""
+    Ends it by PID afterwards, and any daemon the test started again with algd.restart(). Its running state is
+    tmp_path/running.xml (algd.running_path). The daemon log is attached to a failing test's report."""
     marker = request.node.get_closest_marker("startup")
     source = CONFIGS / marker.args[0] if marker else DEMO_STARTUP
     config = tmp_path / "startup.xml"
-    shutil.copyfile(source, config)  # algd rewrites its config on every commit
+    shutil.copyfile(source, config)  # copy-config to startup rewrites it
+    running = tmp_path / "running.xml"
     users = tmp_path / "users"
     users.write_text(f"{USER}:{PASSWORD}\n")
     users.chmod(0o600)
     log_path = tmp_path / "algd.log"
     args_marker = request.node.get_closest_marker("algd_args")
     extra_args = [str(a) for a in args_marker.args] if args_marker else []
-    daemons = [_start_daemon(topology, config, users, log_path, extra_args)]
+    daemons = [_start_daemon(topology, config, running, users, log_path, extra_args)]
 
     def restart():
         """Starts a new daemon on the same config file, once the previous one has ended."""
         assert daemons[-1].proc.poll() is not None, "restart() while the previous algd still runs"
-        daemons.append(_start_daemon(topology, config, users, log_path, extra_args))
+        daemons.append(_start_daemon(topology, config, running, users, log_path, extra_args))
         return daemons[-1]
 
     daemons[0].restart = restart
@@ -245,7 +248,8 @@ def second_algd(algd, tmp_path):
     users = directory / "users"
     users.write_text(f"{USER}:{PASSWORD}\n")
     users.chmod(0o600)
-    daemon = _start_daemon(algd.topology, config, users, directory / "algd.log", port=NETCONF_PORT + 1)
+    daemon = _start_daemon(algd.topology, config, directory / "running.xml", users, directory / "algd.log",
+                           port=NETCONF_PORT + 1)
     try:
         yield daemon
     finally:

@@ -66,16 +66,16 @@ RULE_20 = f"""
 """
 
 
-def test_committed_config_is_saved_to_the_config_file(algd, nc):
+def test_committed_config_is_saved_to_the_running_state(algd, nc):
     nc.edit_config(target="candidate", config=RULE_20)
     nc.commit()
-    saved = algd.config_path.read_text()
+    saved = algd.running_path.read_text()
     rule = etree.fromstring(saved.encode()).find("nat:service/nat:nat/nat:source/nat:rule[nat:id='20']", NS)
     assert rule is not None and text_of(rule, "nat:source/nat:address") == "192.0.2.128/25", \
-        f"rule 20 is not in {algd.config_path}:\n{saved}"
+        f"rule 20 is not in {algd.running_path}:\n{saved}"
 
     nc.edit_config(target="candidate", config=alg_ports(ftp=2121, sip=2121))
     with pytest.raises(RPCError):
         nc.commit()
     nc.discard_changes()
-    assert algd.config_path.read_text() == saved, "a refused commit changed the saved config"
+    assert algd.running_path.read_text() == saved, "a refused commit changed the saved config"

@@ -94,9 +94,13 @@ def test_hello_advertises_only_what_algd_implements(nc):
         "urn:ietf:params:netconf:capability:confirmed-commit:1.1",
         "urn:ietf:params:netconf:capability:interleave:1.0",
         "urn:ietf:params:netconf:capability:notification:1.0",
+        "urn:ietf:params:netconf:capability:rollback-on-error:1.0",
+        "urn:ietf:params:netconf:capability:startup:1.0",
         "urn:ietf:params:netconf:capability:validate:1.0",
+        "urn:ietf:params:netconf:capability:with-defaults:1.0",
         "urn:ietf:params:netconf:capability:writable-running:1.0",
         "urn:ietf:params:netconf:capability:yang-library:1.0",
+        "urn:ietf:params:netconf:capability:xpath:1.0",
     }, f"unexpected NETCONF capabilities: {sorted(capabilities)}"
     modules = {c.split("module=")[1].split("&")[0] for c in nc.server_capabilities if "module=" in c}
     assert {"algd-system", "algd-nat", "algd-interfaces", "algd-firewall", "algd-session-table"} <= modules

@@ -1,5 +1,6 @@
-"""The committed configuration survives a kill -9 at any moment: the file algd boots from is always one
-complete committed configuration (written to a temporary file, fsync'd, renamed), never a mix or a loss."""
+"""The committed configuration survives a kill -9 at any moment: the running state a restart boots from is
+always one complete committed configuration (written to a temporary file, fsync'd, renamed), never a mix or a
+loss."""
 
 import re
 import signal
@@ -60,7 +61,7 @@ def test_kill_9_during_a_stream_of_commits_leaves_a_committed_configuration(algd
     writer.join(timeout=30)
 
     # The file is well-formed and holds exactly one FTP port: the last confirmed commit, or the one in flight.
-    saved = etree.parse(str(algd.config_path))
+    saved = etree.parse(str(algd.running_path))
     ports = [int(p.text) for p in saved.iter(f"{{{SYS}}}port")]
     assert len(ports) == 1, f"the saved configuration holds {ports}"
     assert ports[0] >= confirmed[-1] and ports[0] in attempted, \

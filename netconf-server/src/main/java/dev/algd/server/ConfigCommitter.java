@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The one path every configuration takes into the engine, at boot and on each commit: translate the whole
  * tree, validate it, let the data plane open what the new config needs, commit the datastore, swap the
- * engine's snapshot, persist. Nothing reaches the data path unless all of it was accepted.
+ * engine's snapshot, persist running (the running-state file, not startup). Nothing reaches the data path unless all of it was accepted.
  */
 public final class ConfigCommitter {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigCommitter.class);
@@ -104,12 +104,13 @@ public final class ConfigCommitter {
         apply(root, datastore, true, sessionId);
     }
 
-    /** Applies the configuration algd boots from; the file it came from is left as it is. */
+    /** Applies the configuration algd boots from, and saves it as running (it may have come from startup). */
     public void boot(ContainerNode root, DatastoreCommit datastore) throws CommitRefused {
         apply(root, datastore, false, SERVER);
     }
 
-    private void apply(ContainerNode root, DatastoreCommit datastore, boolean persist, long sessionId)
+    /** {@code isCommit}: a change a session made (notified); else the boot configuration (not notified). */
+    private void apply(ContainerNode root, DatastoreCommit datastore, boolean isCommit, long sessionId)
             throws CommitRefused {
         synchronized (commitLock) {
             long started = System.nanoTime();
@@ -134,10 +135,9 @@ public final class ConfigCommitter {
             running = next;
             ContainerNode before = runningRoot;
             runningRoot = root;
-            if (!persist) {
-                return;
+            if (isCommit) {
+                changeListener.committed(before, root, sessionId);
             }
-            changeListener.committed(before, root, sessionId);
             try {
                 configFile.save(root);
             } catch (IOException e) {

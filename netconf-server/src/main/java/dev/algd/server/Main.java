@@ -17,7 +17,10 @@ import dev.algd.server.model.AlgdModel;
 import dev.algd.server.netconf.NetconfServer;
 import dev.algd.server.netconf.PasswordFile;
 import dev.algd.server.netconf.SshAccess;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -30,17 +33,27 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code algd run --config FILE [--netconf-address A] [--netconf-port P] [--users FILE] [--host-key FILE]}:
- * boots the data path from the configuration file, then serves NETCONF over SSH. Runs in whatever network
- * namespace it is started in and binds the devices the configuration names.
+ * {@code algd run --config FILE [--running-state FILE] [--netconf-address A] ...}: boots the data path, then
+ * serves NETCONF over SSH. Runs in whatever network namespace it is started in and binds the devices the
+ * configuration names.
+ *
+ * <p>Two files, as on a router (Vyatta's config.boot and its running config): {@code --config} is the startup
+ * datastore, changed only by copy-config / delete-config ({@code algd-cli save}); every commit persists running
+ * to {@code --running-state}, by default under /run, which the host clears at boot. So a restart of the daemon,
+ * even after kill -9, comes back with the last committed running, and a reboot of the host starts from startup.
  */
 public final class Main {
     static final String USAGE = """
-            usage: algd run --config FILE [--netconf-address ADDR] [--netconf-port PORT]
+            usage: algd run --config FILE [--running-state FILE] [--netconf-address ADDR] [--netconf-port PORT]
                             [--users FILE] [--authorized-keys DIR] [--host-key FILE]
                             [--idle-timeout SECONDS] [--max-sessions N] [--tun DEVICE[,DEVICE...]]
                             [--session-table-size N] [--sessions-per-source N]
-              --config FILE        NETCONF <config> XML to boot from; every commit rewrites it
+              --config FILE        the startup configuration (NETCONF <config> XML): booted from when there is
+                                   no running state; rewritten only by copy-config to startup (algd-cli save)
+                                   and delete-config
+              --running-state FILE where every commit saves running, and what a restart boots from when it
+                                   exists (default /run/algd/running.xml, cleared when the host boots;
+                                   one daemon per file)
               --netconf-address    address to listen on (default 0.0.0.0)
               --netconf-port       port to listen on (default 830)
               --users FILE         NETCONF users, one name:password per line (default: nobody can log in)
@@ -55,8 +68,11 @@ public final class Main {
               --sessions-per-source N  at most N sessions per source address (IPv6: per /64) (default: no limit)
             """;
 
-    record Options(Path config, String address, int port, Path users, Path authorizedKeys, Path hostKey,
-            int idleTimeoutSeconds, int maxSessions, Set<String> tunDevices, EngineLimits limits) {
+    /** Under /run: a daemon restart keeps running, a host reboot (tmpfs cleared) falls back to startup. */
+    static final Path DEFAULT_RUNNING_STATE = Path.of("/run/algd/running.xml");
+
+    record Options(Path config, Path runningState, String address, int port, Path users, Path authorizedKeys,
+            Path hostKey, int idleTimeoutSeconds, int maxSessions, Set<String> tunDevices, EngineLimits limits) {
     }
 
     private Main() {
@@ -82,6 +98,7 @@ public final class Main {
         }
         rest.removeFirst();
         Path config = null;
+        Path runningState = DEFAULT_RUNNING_STATE;
         String address = "0.0.0.0";
         int port = 830;
         Path users = null;
@@ -100,6 +117,7 @@ public final class Main {
             String value = rest.removeFirst();
             switch (option) {
                 case "--config" -> config = Path.of(value);
+                case "--running-state" -> runningState = Path.of(value);
                 case "--netconf-address" -> address = value;
                 case "--netconf-port" -> port = number(option, value, 1, 65535, "a port");
                 case "--idle-timeout" -> idleTimeout = number(option, value, 1, 86_400 * 7, "a number of seconds");
@@ -127,8 +145,8 @@ public final class Main {
         if (hostKey == null) {
             hostKey = config.toAbsolutePath().resolveSibling("ssh_host_key");
         }
-        return new Options(config, address, port, users, authorizedKeys, hostKey, idleTimeout, maxSessions,
-                Set.copyOf(tunDevices), new EngineLimits(sessionTableSize, sessionsPerSource));
+        return new Options(config, runningState, address, port, users, authorizedKeys, hostKey, idleTimeout,
+                maxSessions, Set.copyOf(tunDevices), new EngineLimits(sessionTableSize, sessionsPerSource));
     }
 
     private static int number(String option, String value, int min, int max, String what) {
@@ -151,8 +169,17 @@ public final class Main {
             return 2;
         }
         AlgdModel model = AlgdModel.load();
-        ConfigFile configFile = new ConfigFile(options.config(), model.modelContext());
-        var root = configFile.load();
+        ConfigFile startupFile = new ConfigFile(options.config(), model.modelContext());
+        ConfigFile runningFile = new ConfigFile(options.runningState(), model.modelContext());
+        FileChannel runningLock = lockRunningState(options.runningState());
+        if (runningLock == null) {
+            System.err.println("algd: another algd keeps its running state in " + options.runningState()
+                    + "; give this one its own --running-state");
+            return 2;
+        }
+        // A running state left by an earlier run of this daemon wins: only a clean boot starts from startup.
+        ConfigFile bootFile = Files.isRegularFile(options.runningState()) ? runningFile : startupFile;
+        var root = bootFile.load();
         PasswordFile users = options.users() == null ? PasswordFile.none() : PasswordFile.load(options.users());
         if (users.size() == 0 && options.authorizedKeys() == null) {
             System.err.println("algd: warning: no NETCONF users (--users) or keys (--authorized-keys): nobody can log in");
@@ -167,12 +194,12 @@ public final class Main {
         Engine engine = new Engine(EngineConfig.empty(), options.limits(), Timeouts.defaults(), algs);
         DataPlane dataPlane = new DataPlane(engine,
                 PortOpener.afPacketWithVnetHeaders().withTunDevices(options.tunDevices()));
-        ConfigCommitter committer = new ConfigCommitter(dataPlane, configFile, EngineConfig.empty());
-        NetconfServer netconf = new NetconfServer(model, dataPlane, committer);
+        ConfigCommitter committer = new ConfigCommitter(dataPlane, runningFile, EngineConfig.empty());
+        NetconfServer netconf = new NetconfServer(model, dataPlane, committer, startupFile);
         try {
             committer.boot(root, () -> netconf.loadRunning(root));
         } catch (ConfigCommitter.CommitRefused refused) {
-            System.err.println("algd: refusing to start with " + options.config() + ":");
+            System.err.println("algd: refusing to start with " + bootFile.path() + ":");
             if (refused.violations().isEmpty()) {
                 System.err.println("  " + refused.getMessage());
             }
@@ -213,10 +240,26 @@ public final class Main {
             dataPlane.close();
             stopped.countDown();
         }, "algd-shutdown"));
+        System.out.printf("algd: booted from %s %s%n", bootFile == runningFile ? "the running state" : "startup",
+                bootFile.path());
         System.out.printf("algd: NETCONF over SSH listening on %s:%d (ready %d ms after start)%n",
                 bound.getHostString(), bound.getPort(), (System.nanoTime() - started) / 1_000_000);
         System.out.flush();
         stopped.await();
+        runningLock.close();
         return 0;
+    }
+
+    /** An exclusive lock beside the running state, held for the daemon's life; null when another daemon has it. */
+    private static FileChannel lockRunningState(Path runningState) throws IOException {
+        Path dir = runningState.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        FileChannel channel = FileChannel.open(dir.resolve(runningState.getFileName() + ".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (channel.tryLock() == null) {
+            channel.close();
+            return null;
+        }
+        return channel;
     }
 }

@@ -17,6 +17,14 @@ class MainTest {
     }
 
     @Test
+    void runningStateLivesUnderRunUnlessGiven() {
+        assertEquals(Path.of("/run/algd/running.xml"),
+                Main.parse(new String[] {"run", "--config", "c.xml"}).runningState());
+        assertEquals(Path.of("/tmp/r.xml"),
+                Main.parse(new String[] {"run", "--config", "c.xml", "--running-state", "/tmp/r.xml"}).runningState());
+    }
+
+    @Test
     void aPortOutsideTheRangeIsRefusedWithItsValue() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> Main.parse(new String[] {"run", "--config", "c.xml", "--netconf-port", "70000"}));

@@ -32,9 +32,10 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /**
- * The configuration file: a NETCONF {@code <config>} element whose children are the top-level data nodes.
- * It is what {@code algd run --config} boots from and what every successful commit rewrites (temporary file,
- * fsync, rename), so a crash leaves either the old or the new configuration, never a mix.
+ * A configuration file: a NETCONF {@code <config>} element whose children are the top-level data nodes. algd
+ * keeps two: startup ({@code --config}) and the running state every successful commit rewrites. Both are
+ * replaced the same way (temporary file, fsync, rename), so a crash leaves either the old or the new
+ * configuration, never a mix.
  */
 public final class ConfigFile {
     private static final String NETCONF_BASE = "urn:ietf:params:xml:ns:netconf:base:1.0";

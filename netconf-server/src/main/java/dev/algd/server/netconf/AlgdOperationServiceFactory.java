@@ -25,8 +25,8 @@ import org.opendaylight.yangtools.yang.common.Revision;
 /**
  * The datastore operations each NETCONF session gets, all over one shared candidate ({@link SharedDatastores}).
  * OpenDaylight's get, get-config and edit-config parse and serialise; commit, validate, discard-changes, lock and
- * unlock are algd's own (engine veto, global locks, RFC 6241 rpc-errors). Left out on purpose: copy-config, whose
- * OpenDaylight {@code <url>} writes any file the daemon can write.
+ * unlock are algd's own (engine veto, global locks, RFC 6241 rpc-errors), and so are copy-config and delete-config,
+ * which serve startup only: OpenDaylight's copy-config {@code <url>} would write any file the daemon can write.
  */
 public final class AlgdOperationServiceFactory implements NetconfOperationServiceFactory {
     private final DOMDataBroker broker;
@@ -37,10 +37,19 @@ public final class AlgdOperationServiceFactory implements NetconfOperationServic
     private final Set<Capability> capabilities;
 
     private final dev.algd.io.DataPlane dataPlane;
+    private final StartupDatastore startup;
+    private final DataSchema schema;
+    private final UnknownNodes unknownNodes;
+    private final ValuelessLeaves valuelessLeaves;
 
     public AlgdOperationServiceFactory(AlgdModel model, DOMDataBroker broker, ConfigCommitter committer,
-            java.util.concurrent.ScheduledExecutorService timer, dev.algd.io.DataPlane dataPlane) {
+            java.util.concurrent.ScheduledExecutorService timer, dev.algd.io.DataPlane dataPlane,
+            StartupDatastore startup) {
         this.dataPlane = dataPlane;
+        this.startup = startup;
+        this.schema = new DataSchema(model.modelContext());
+        this.unknownNodes = new UnknownNodes(schema);
+        this.valuelessLeaves = new ValuelessLeaves(schema, unknownNodes, model.modelContext());
         this.broker = broker;
         this.datastores = new SharedDatastores(broker);
         this.confirmedCommits = new ConfirmedCommits(broker, committer, datastores, timer);
@@ -51,6 +60,10 @@ public final class AlgdOperationServiceFactory implements NetconfOperationServic
         all.add(new BasicCapability(CapabilityURN.VALIDATE));
         all.add(new BasicCapability(CapabilityURN.WRITABLE_RUNNING));
         all.add(new BasicCapability(CapabilityURN.CONFIRMED_COMMIT_1_1));
+        all.add(new BasicCapability(CapabilityURN.STARTUP));
+        all.add(new BasicCapability(CapabilityURN.ROLLBACK_ON_ERROR));
+        all.add(new BasicCapability(WithDefaults.CAPABILITY));
+        all.add(new BasicCapability(CapabilityURN.XPATH));
         for (var module : model.modelContext().getModules()) {
             model.yangText(module.getSourceIdentifier()).ifPresent(text -> all.add(new YangModuleCapability(
                     module.getNamespace().toString(), module.getName(),
@@ -75,10 +88,11 @@ public final class AlgdOperationServiceFactory implements NetconfOperationServic
         long session = sessionId.getValue().longValue();
         TransactionProvider shared = datastores.candidate();
         Set<NetconfOperation> operations = Set.of(
-                new SessionTableGet(new Get(sessionId, databind, shared), dataPlane),
-                new GetConfig(sessionId, databind, shared),
+                ReadOperation.get(new SessionTableGet(new Get(sessionId, databind, shared), dataPlane), schema),
+                ReadOperation.getConfig(new GetConfig(sessionId, databind, shared),
+                        new GetConfig(sessionId, databind, startup.reads(sessionId)), schema),
                 new EditConfig(new org.opendaylight.netconf.server.mdsal.operations.EditConfig(sessionId, databind,
-                        shared), datastores, session, new EditConfig.RunningEdits() {
+                        shared), datastores, session, new EditConfig.EditSupport() {
                             @Override
                             public TransactionProvider newTransaction() {
                                 return new TransactionProvider(broker, sessionId);
@@ -94,6 +108,16 @@ public final class AlgdOperationServiceFactory implements NetconfOperationServic
                             public ConfigCommitter committer() {
                                 return committer;
                             }
+
+                            @Override
+                            public UnknownNodes unknownNodes() {
+                                return unknownNodes;
+                            }
+
+                            @Override
+                            public ValuelessLeaves valuelessLeaves() {
+                                return valuelessLeaves;
+                            }
                         }),
                 new DiscardChanges(datastores, session),
                 new Commit(datastores, committer, confirmedCommits, session),
@@ -102,7 +126,9 @@ public final class AlgdOperationServiceFactory implements NetconfOperationServic
                 new UnsupportedOperation(),
                 new Validate(datastores, committer),
                 new Lock(datastores, session, false),
-                new Lock(datastores, session, true));
+                new Lock(datastores, session, true),
+                new CopyConfig(datastores, startup, session),
+                new DeleteConfig(datastores, startup, session));
         return new NetconfOperationService() {
             @Override
             public Set<NetconfOperation> getNetconfOperations() {

@@ -5,7 +5,7 @@ import org.opendaylight.netconf.server.api.operations.NetconfOperationChainedExe
 import org.w3c.dom.Document;
 
 /**
- * {@code <lock>} and {@code <unlock>} (RFC 6241 §7.5, §7.6) on running and candidate, global across sessions.
+ * {@code <lock>} and {@code <unlock>} (RFC 6241 §7.5, §7.6) on running, candidate and startup, global across sessions.
  * A lock is refused while another session holds it, or while the candidate holds another session's
  * uncommitted changes, with lock-denied naming that session.
  */
@@ -24,9 +24,10 @@ final class Lock extends DatastoreOperation {
     @Override
     public Document handle(Document request, NetconfOperationChainedExecution next) {
         String target = target(request);
-        if (!SharedDatastores.RUNNING.equals(target) && !SharedDatastores.CANDIDATE.equals(target)) {
+        if (!SharedDatastores.RUNNING.equals(target) && !SharedDatastores.CANDIDATE.equals(target)
+                && !SharedDatastores.STARTUP.equals(target)) {
             return RpcReplies.failure(request, "protocol", "invalid-value",
-                    "<target> must be <running/> or <candidate/>" + (target == null ? "" : ", not <" + target + "/>"));
+                    "<target> must be <running/>, <candidate/> or <startup/>" + (target == null ? "" : ", not <" + target + "/>"));
         }
         if (unlock) {
             return datastores.unlock(target, session) ? RpcReplies.ok(request)

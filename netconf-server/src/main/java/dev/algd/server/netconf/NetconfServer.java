@@ -58,7 +58,12 @@ public final class NetconfServer implements AutoCloseable {
     private final SessionEventNotifications sessionEvents;
     private final YangLibrary yangLibrary;
 
-    public NetconfServer(AlgdModel model, dev.algd.io.DataPlane dataPlane, ConfigCommitter committer) {
+    private final StartupDatastore startup;
+
+    /** {@code startupFile}: the startup datastore, which copy-config and delete-config rewrite. */
+    public NetconfServer(AlgdModel model, dev.algd.io.DataPlane dataPlane, ConfigCommitter committer,
+            dev.algd.server.config.ConfigFile startupFile) throws java.io.IOException {
+        startup = new StartupDatastore(startupFile, model.modelContext());
         var executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "algd-datastore"));
         configStore = new InMemoryDOMDataStore("CFG", LogicalDatastoreType.CONFIGURATION, executor, 1000, false);
         operationalStore = new InMemoryDOMDataStore("OPER", LogicalDatastoreType.OPERATIONAL, executor, 1000, false);
@@ -69,7 +74,7 @@ public final class NetconfServer implements AutoCloseable {
                 LogicalDatastoreType.OPERATIONAL, operationalStore), com.google.common.util.concurrent.MoreExecutors.directExecutor());
         broker = new LiveStateBroker(stores, dataPlane);
         operations.onAddNetconfOperationServiceFactory(new AlgdOperationServiceFactory(model, broker, committer,
-                timers, dataPlane));
+                timers, dataPlane, startup));
         NotificationStream notifications = new NotificationStream();
         SessionLifecycleNotifications lifecycle = new SessionLifecycleNotifications(notifications);
         operations.onAddNetconfOperationServiceFactory(new NotificationOperationServiceFactory(notifications,
@@ -124,7 +129,7 @@ public final class NetconfServer implements AutoCloseable {
                         .build()))
                 .build();
         sshServer = transportFactory.listenServer(TransportConstants.SSH_SUBSYSTEM,
-                new ServerTransportInitializer(negotiators), listenParams, null,
+                MalformedMessages.around(new ServerTransportInitializer(negotiators)), listenParams, null,
                 factory -> access.configure(factory, timers)).get();
         sessionEvents.start(timers);
         return new InetSocketAddress(address, port);
@@ -141,6 +146,7 @@ public final class NetconfServer implements AutoCloseable {
         transportFactory.close();
         timer.close();
         configStore.close();
+        startup.close();
         operationalStore.close();
     }
 }

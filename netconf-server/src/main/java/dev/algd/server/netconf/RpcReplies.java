@@ -67,6 +67,40 @@ final class RpcReplies {
         return reply;
     }
 
+    /** unknown-element / unknown-namespace (RFC 6241 Appendix A): error-path of the parent, error-info naming it. */
+    static Document unknown(Document request, UnknownNodes.Unknown unknown) {
+        Document reply = withPath(request, "application", unknown.tag(), unknown.message(), unknown.parentPath(),
+                unknown.prefixes());
+        Element info = reply.createElementNS(NamespaceURN.BASE, "error-info");
+        append(reply, info, "bad-element", unknown.badElement());
+        if (unknown.badNamespace() != null) {
+            append(reply, info, "bad-namespace", unknown.badNamespace());
+        }
+        reply.getElementsByTagNameNS(NamespaceURN.BASE, "rpc-error").item(0).appendChild(info);
+        return reply;
+    }
+
+    /** One rpc-error with an error-path whose prefixes are declared on it. */
+    static Document withPath(Document request, String type, String tag, String message, String instancePath,
+            Map<String, String> prefixes) {
+        Document reply = XmlUtil.newDocument();
+        Element error = error(reply, replyElement(request, reply), type, tag, message);
+        Element path = reply.createElementNS(NamespaceURN.BASE, "error-path");
+        prefixes.forEach((prefix, ns) -> path.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns:" + prefix, ns));
+        path.setTextContent(instancePath.isEmpty() ? "/" : instancePath);
+        error.insertBefore(path, error.getElementsByTagNameNS(NamespaceURN.BASE, "error-message").item(0));
+        return reply;
+    }
+
+    /** An rpc-error answering a message whose message-id cannot be known (it did not parse). */
+    static Document failureWithoutMessageId(String type, String tag, String message) {
+        Document reply = XmlUtil.newDocument();
+        Element rpcReply = reply.createElementNS(NamespaceURN.BASE, "rpc-reply");
+        reply.appendChild(rpcReply);
+        error(reply, rpcReply, type, tag, message);
+        return reply;
+    }
+
     /** lock-denied (RFC 6241 Appendix A) with the holder's session-id in error-info. */
     static Document lockDenied(Document request, long holder, String message) {
         return withSessionInfo(request, "lock-denied", holder, message);

@@ -15,6 +15,7 @@ import org.opendaylight.yangtools.yang.common.Uint32;
 final class SharedDatastores {
     static final String RUNNING = "running";
     static final String CANDIDATE = "candidate";
+    static final String STARTUP = "startup";
     /** Returned by lock checks when nobody else holds the lock. */
     static final long FREE = 0;
 

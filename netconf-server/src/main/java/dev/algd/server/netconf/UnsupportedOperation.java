@@ -17,7 +17,7 @@ import org.w3c.dom.Document;
 final class UnsupportedOperation implements NetconfOperation {
     /** Base operations some other operation of the server handles (algd's own, OpenDaylight's server ones). */
     private static final Set<String> HANDLED_BASE = Set.of("get", "get-config", "edit-config", "commit", "validate",
-            "discard-changes", "lock", "unlock", "cancel-commit", "close-session", "start-exi", "stop-exi");
+            "discard-changes", "lock", "unlock", "cancel-commit", "copy-config", "delete-config", "close-session", "start-exi", "stop-exi");
     private static final String MONITORING = "urn:ietf:params:xml:ns:yang:ietf-netconf-monitoring";
 
     @Override
