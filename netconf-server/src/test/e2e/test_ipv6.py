@@ -81,3 +81,10 @@ def test_http_over_ipv6_through_nat66_reaches_the_server_from_the_outside_addres
     assert tcp, f"no TCP session {CLIENT_ADDRESS6} -> [{SERVER_ADDRESS6}]:8080 via {ALGD_OUTSIDE_ADDRESS6} " \
                 f"in the session table: {table}"
     assert "snat" in tcp[0].get("feature", []), tcp[0]
+
+
+def test_hop_limit_running_out_at_algd_is_answered_with_time_exceeded(topology, algd):
+    ping = run(in_ns(topology.client, "ping", "-6", "-c", "1", "-t", "1", "-W", "2", SERVER_ADDRESS6),
+               timeout=20, check=False)
+    assert f"From {ALGD_INSIDE_ADDRESS6}" in ping.stdout and "Time exceeded" in ping.stdout, \
+        f"no ICMPv6 time exceeded from algd's {ALGD_INSIDE_ADDRESS6}:\n{ping.stdout}{ping.stderr}"
