@@ -18,13 +18,19 @@ NOTIFICATION_WAIT_SECONDS = 10
 
 
 def config_change(session, timeout=NOTIFICATION_WAIT_SECONDS):
-    """The next netconf-config-change the session received, as a dict, or None after timeout seconds."""
-    notification = session.take_notification(block=True, timeout=timeout)
-    if notification is None:
-        return None
-    root = etree.fromstring(notification.notification_xml.encode())
-    change = root.find(f"{{{NCN}}}netconf-config-change")
-    assert change is not None, notification.notification_xml
+    """The next netconf-config-change the session received, as a dict, or None after timeout seconds. Other
+    notifications (an unfiltered subscriber also hears of sessions starting and ending) are skipped."""
+    deadline = time.monotonic() + timeout
+    while True:
+        notification = session.take_notification(block=True, timeout=max(0.1, deadline - time.monotonic()))
+        if notification is None:
+            return None
+        root = etree.fromstring(notification.notification_xml.encode())
+        change = root.find(f"{{{NCN}}}netconf-config-change")
+        if change is not None:
+            break
+        assert root.find(f"{{{NCN}}}netconf-session-start") is not None \
+            or root.find(f"{{{NCN}}}netconf-session-end") is not None, notification.notification_xml
     assert root.find(f"{{{NOTIF}}}eventTime") is not None, notification.notification_xml
     by = change.find(f"{{{NCN}}}changed-by")
     return {
