@@ -4,6 +4,7 @@
 #   bench/run-jmh.sh                      every benchmark, briefly: 1 fork, 2 x 1 s warm-up, 3 x 1 s measurement, -prof gc
 #   bench/run-jmh.sh SnatFastPath -f 2    any JMH arguments instead (a regexp of benchmarks first)
 #   bench/run-jmh.sh heap                 heap per session with 1,000,000 sessions
+#   bench/run-jmh.sh expiry               longest Engine.expire call while 64 Ki / 1 Mi sessions expire
 set -euo pipefail
 module="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$module/.."
@@ -16,6 +17,9 @@ classpath="$module/target/test-classes:$module/target/classes:$(cat "$module/tar
 java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED)
 if [[ "${1:-}" == heap ]]; then
     exec "${java[@]}" -Xmx4g -cp "$classpath" dev.algd.engine.bench.SessionHeapMeasurement
+fi
+if [[ "${1:-}" == expiry ]]; then
+    exec "${java[@]}" -Xmx4g -cp "$classpath" dev.algd.engine.bench.ExpiryStallMeasurement
 fi
 if [[ $# -eq 0 ]]; then
     set -- 'dev.algd.engine.bench.*' -f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc

@@ -2,8 +2,10 @@
 # The demo and test network of algd, in three network namespaces:
 #
 #   PREFIX-client                 PREFIX-router (algd runs here)              PREFIX-server
-#   eth0 192.0.2.2/24  <-veth->  inside   (no IPv4: algd owns 192.0.2.1)
-#   default via 192.0.2.1        outside  (no IPv4: algd owns 198.51.100.1)  <-veth->  eth0 198.51.100.2/24
+#   eth0 192.0.2.2/24  <-veth->  inside   (no IP: algd owns 192.0.2.1, 2001:db8:1::1)
+#        2001:db8:1::2/64
+#   default via 192.0.2.1        outside  (no IP: algd owns 198.51.100.1, 2001:db8:2::1)  <-veth->  eth0 198.51.100.2/24
+#   default via 2001:db8:1::1                                                               2001:db8:2::2/64
 #                                mgmt0 203.0.113.(B+2)/30  <-veth->  PREFIX-m 203.0.113.(B+1)/30 (root namespace)
 #
 # usage: topology.sh up|down PREFIX [MGMT_BASE]
@@ -49,6 +51,15 @@ offloads_off() {
     else
         ethtool -K "$dev" tx off tso off gso off gro off >/dev/null
     fi
+}
+
+# IPv6 on a peer without the chatter a fresh interface makes: addr_gen_mode 1 (no link-local address), no
+# router solicitations or router advertisements taken, no duplicate address detection.
+ipv6_quiet() {
+    local ns=$1 dev=$2 key
+    for key in addr_gen_mode=1 accept_ra=0 router_solicitations=0 dad_transmits=0 disable_ipv6=0; do
+        ip netns exec "$ns" sysctl -q -w "net.ipv6.conf.$dev.$key"
+    done
 }
 
 down() {
@@ -116,18 +127,22 @@ up() {
     offloads_off "$router" mgmt0
     ip -n "$router" link set dev mgmt0 up
 
-    # The peers: IPv6 off too, so that the only traffic algd sees is what a test sends.
-    ip netns exec "$client" sysctl -q -w net.ipv6.conf.eth0.disable_ipv6=1
+    # The peers: IPv4 and IPv6 (2001:db8::/32), IPv6 kept quiet so that what algd sees is mostly what a test
+    # sends: no link-local address, no router solicitations or autoconfiguration, no duplicate address detection.
+    ipv6_quiet "$client" eth0
     ip -n "$client" addr add 192.0.2.2/24 dev eth0
     offloads_off "$client" eth0
     ip -n "$client" link set dev eth0 up
+    ip -n "$client" addr add 2001:db8:1::2/64 dev eth0 nodad
     ip -n "$client" route add default via 192.0.2.1 dev eth0
+    ip -n "$client" -6 route add default via 2001:db8:1::1 dev eth0
 
-    # No default route: algd's NAT address 198.51.100.1 is on-link for the server.
-    ip netns exec "$server" sysctl -q -w net.ipv6.conf.eth0.disable_ipv6=1
+    # No default route: algd's NAT addresses 198.51.100.1 and 2001:db8:2::1 are on-link for the server.
+    ipv6_quiet "$server" eth0
     ip -n "$server" addr add 198.51.100.2/24 dev eth0
     offloads_off "$server" eth0
     ip -n "$server" link set dev eth0 up
+    ip -n "$server" addr add 2001:db8:2::2/64 dev eth0 nodad
 
     sysctl -q -w "net.ipv6.conf.$host_dev.disable_ipv6=1"
     ip addr add "$host_addr" dev "$host_dev"

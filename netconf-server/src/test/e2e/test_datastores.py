@@ -92,6 +92,8 @@ def test_hello_advertises_only_what_algd_implements(nc):
         "urn:ietf:params:netconf:base:1.1",
         "urn:ietf:params:netconf:capability:candidate:1.0",
         "urn:ietf:params:netconf:capability:confirmed-commit:1.1",
+        "urn:ietf:params:netconf:capability:interleave:1.0",
+        "urn:ietf:params:netconf:capability:notification:1.0",
         "urn:ietf:params:netconf:capability:validate:1.0",
         "urn:ietf:params:netconf:capability:writable-running:1.0",
     }, f"unexpected NETCONF capabilities: {sorted(capabilities)}"

@@ -13,8 +13,8 @@ from the address the server sees, the NAT address)."""
 import pytest
 from lxml import etree
 
-from algd_e2e import (ALGD_OUTSIDE_ADDRESS, CLIENT_ADDRESS, NS, SERVER_ADDRESS, BackgroundProcess, alg_counters,
-                      in_ns, run, sessions, wait_until)
+from algd_e2e import (ALGD_OUTSIDE_ADDRESS, CLIENT_ADDRESS, E2E_DIR, NS, SERVER_ADDRESS, BackgroundProcess,
+                      alg_counters, in_ns, run, sessions, wait_until)
 
 SYS = NS["sys"]
 NAT = NS["nat"]
@@ -168,3 +168,46 @@ def test_inside_server_behind_dnat_connects_back_from_the_public_address(algd, n
         assert children[0]["translated-port"] == children[0]["source-port"], children[0]
     finally:
         stop_rshd(server)
+
+
+def test_ident_query_of_the_server_names_the_clients_own_port_so_the_user_is_found(algd, nc, topology, tmp_path):
+    # The server asks the client's IDENT server (oidentd, a real RFC 1413 server, in the client namespace) about
+    # the control connection as it sees it: the NAT address and a port from 600-700 (rule 22 with a range that
+    # netkit rsh's own reserved port 1023.. cannot fall in, so the port is always translated). oidentd finds the
+    # connection only under the client's own port: the ALG must translate the query, and the reply back.
+    nc.edit_config(target="candidate", config=RULE_22.replace("<port>513-1023</port>", "<port>600-700</port>"))
+    nc.commit()
+    # oidentd looks up the querier's name before it answers; the namespaces have no DNS, so it would wait for the
+    # resolver's timeout. A private /etc/hosts naming the server makes the lookup instant (as in start_rshd).
+    hosts = tmp_path / "oidentd-hosts"
+    with open("/etc/hosts") as system_hosts:
+        hosts.write_text(system_hosts.read() + f"\n{SERVER_ADDRESS} rsh-server\n")
+    identd = BackgroundProcess(in_ns(topology.client, "unshare", "-m", "sh", "-c",
+                                     f"mount --make-rprivate / && mount --bind {hosts} /etc/hosts && "
+                                     f"exec oidentd -i -S -p 113 -a {CLIENT_ADDRESS}"), tmp_path / "oidentd.log")
+    querier = BackgroundProcess(in_ns(topology.server, "/usr/bin/python3", "-u", str(E2E_DIR / "ident_rshd.py"),
+                                      SERVER_ADDRESS), tmp_path / "ident_rshd.log")
+    try:
+        wait_until(lambda: run(in_ns(topology.client, "ss", "-Hltn", "sport = :113")).stdout.strip()
+                   or identd.proc.poll() is not None, 10, what="oidentd to listen on 113")
+        wait_until(lambda: run(in_ns(topology.server, "ss", "-Hltn", "sport = :514")).stdout.strip()
+                   or querier.proc.poll() is not None, 10, what="the IDENT-asking rsh server to listen on 514")
+        result = rsh(topology)
+        assert result.returncode == 0, (f"rsh failed ({result.returncode}): {result.stderr}\n"
+                                        f"server: {querier.output()}\noidentd: {identd.output()}")
+        asked, _, answer = result.stdout.strip().partition(": ")
+        port_as_seen = int(asked.split()[1].split(",")[0])
+        assert 600 <= port_as_seen <= 700, result.stdout
+        fields = [field.strip() for field in answer.split(":")]
+        assert fields[1:] == ["USERID", "UNIX", "root"], f"the IDENT server did not find the user: {answer!r}"
+        assert [int(port) for port in fields[0].split(",")] == [port_as_seen, 514], \
+            f"the reply must name the ports as the server sees them: {answer!r}"
+        control = [s for s in control_sessions(nc) if s.get("translated-port") == str(port_as_seen)]
+        assert control and control[0].get("alg") == "rsh", control
+        ident = [s for s in sessions(nc) if s["parent"] == control[0]["id"]
+                 and s.get("translated-destination-port", s["destination-port"]) == "113"]
+        assert ident and ident[0]["translated-destination-address"] == CLIENT_ADDRESS, sessions(nc)
+        print(f"IDENT through algd: {answer!r}")
+    finally:
+        querier.stop()
+        identd.stop()

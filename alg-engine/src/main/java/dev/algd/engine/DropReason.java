@@ -7,7 +7,7 @@ package dev.algd.engine;
 public enum DropReason {
     /** Fewer bytes than an IPv4 header, or than the header length the packet announces. */
     TRUNCATED,
-    /** The version field is not 4 (packet-io hands over IPv4 only; IPv6 comes later). */
+    /** The version field is neither 4 nor 6. */
     NOT_IPV4,
     /** IHL below 5 (RFC 791). */
     BAD_HEADER_LENGTH,
@@ -60,5 +60,28 @@ public enum DropReason {
      * An ICMP error whose embedded packet is not IPv4 TCP, UDP or ICMP echo, or is a non-first fragment: there is no
      * session key to find (an error about an ICMP error is never sent, RFC 1122 §3.2.2).
      */
-    ICMP_ERROR_UNSUPPORTED_EMBEDDED
+    ICMP_ERROR_UNSUPPORTED_EMBEDDED,
+    /**
+     * Longer than the egress interface's MTU with DF set, and the ICMP fragmentation-needed error could not be sent
+     * (no address on the ingress interface, or a source that is no host).
+     */
+    FRAGMENTATION_NEEDED,
+    /** Longer than the egress interface's MTU without DF: it would need fragmenting, which algd does not do. */
+    EXCEEDS_MTU,
+    /**
+     * An IPv6 extension header chain longer than {@link dev.algd.engine.packet.Ipv6Header#MAX_EXTENSION_HEADERS},
+     * or a hop-by-hop header anywhere but first (RFC 8200 §4.1).
+     */
+    IPV6_BAD_EXTENSION_HEADERS,
+    /** An IPv6 routing header with segments left: its checksums cover another destination (RFC 8200 §8.1). */
+    IPV6_ROUTING_HEADER,
+    /**
+     * An IPv6 packet a router must not forward: a link-local, loopback or unspecified address, or a multicast
+     * destination (RFC 4291 §2.5.6, §2.7; algd does not route multicast).
+     */
+    IPV6_NOT_FORWARDABLE,
+    /** UDP over IPv6 with checksum 0, which RFC 8200 §8.1 forbids (receivers discard it). */
+    IPV6_UDP_ZERO_CHECKSUM,
+    /** The new flow's source already holds as many sessions as the per-source limit allows. */
+    SOURCE_SESSION_LIMIT
 }

@@ -16,6 +16,7 @@ import dev.algd.engine.alg.LineReassembly;
 import dev.algd.engine.alg.RewriteReason;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.EngineConfig;
+import dev.algd.engine.config.Ipv6Address;
 import dev.algd.engine.firewall.FirewallPolicy;
 import dev.algd.engine.nat.DestinationNatPolicy;
 import dev.algd.engine.nat.PortAllocator;
@@ -24,10 +25,12 @@ import dev.algd.engine.packet.Checksums;
 import dev.algd.engine.packet.IcmpHeader;
 import dev.algd.engine.packet.Ipv4Header;
 import dev.algd.engine.packet.Ipv4Reason;
+import dev.algd.engine.packet.Ipv6Header;
 import dev.algd.engine.packet.TcpHeader;
 import dev.algd.engine.packet.UdpHeader;
 import dev.algd.engine.route.Fib;
 import dev.algd.engine.session.Direction;
+import dev.algd.engine.session.SessionState;
 import dev.algd.engine.session.SessionTable;
 import dev.algd.engine.session.Timeouts;
 import java.lang.foreign.MemorySegment;
@@ -51,12 +54,21 @@ import java.util.Set;
  * direction with incremental checksum updates (RFC 1624), decrement the TTL, track state and counters, and set the
  * egress interface and next hop. No allocation, no exceptions on packet contents: every drop is counted by reason.
  * <p>
+ * IPv6 packets (version 6, recognised only once the IPv4 header check failed, so IPv4 pays nothing for them) go to
+ * {@link Ipv6DataPath}, which has its own session table with IPv6 keys and shares the drop counters, the firewall
+ * and the ICMP error token bucket.
+ * <p>
  * Config ({@link #apply}): routes, rules and interface names are rebuilt once per apply. A session keeps its
  * translation (stored in its reply key) and its interface name; only its cached routes are recomputed.
  */
 public final class Engine {
     /** Slots examined per {@link #expire} call: a full round of a 2^20 table takes 64 calls, about 6.4 s. */
     static final int EXPIRE_SLICE_SLOTS = 16_384;
+    /**
+     * Sessions removed per {@link #expire} call at most: a removal (index backward shift, free list, ALG state) costs
+     * about 0.25 us, so a call stays near 0.3 ms however many sessions fall due at once (bench/run-jmh.sh expiry).
+     */
+    static final int EXPIRE_SLICE_REMOVALS = 1_024;
     /** TTL of echo replies algd writes itself (Linux's default ip_default_ttl). */
     static final int LOCAL_REPLY_TTL = 64;
     private static final String FEATURE_SNAT = "snat";
@@ -81,8 +93,14 @@ public final class Engine {
     static final int ICMP_ERROR_MAX_LENGTH = 576;
     /** RFC 792: an ICMP error quotes the IP header and at least the first 64 bits of the datagram's data. */
     static final int ICMP_ERROR_QUOTED_L4_BYTES = 8;
+    /** RFC 791: every IPv4 module must forward a 68-byte datagram without fragmenting it. */
+    static final int MIN_MTU = 68;
+    /** RFC 1191: destination unreachable, code 4 "fragmentation needed and DF set". */
+    static final int CODE_FRAGMENTATION_NEEDED = 4;
     private static final java.lang.foreign.ValueLayout.OfShort U16 =
             java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    private static final java.lang.foreign.ValueLayout.OfInt U32 =
+            java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
 
     private static final DropReason[] DROP_BY_IPV4_REASON = new DropReason[Ipv4Reason.values().length];
 
@@ -116,6 +134,11 @@ public final class Engine {
     private final ExpectationTable expectations;
     private final AlgPacket algPacket;
     private final LineReassembly reassembly;
+    private final AlgSessionEvents algSessionEvents = new AlgSessionEvents(AlgSessionEvents.DEFAULT_CAPACITY);
+    /** The time of the call in progress, for events raised from inside the session table. */
+    private long nowNanos;
+    /** Set while {@link #clearSessions} removes sessions, so their events say why. */
+    private boolean isClearing;
     private AlgRegistry algRegistry;
     private long packetsReceived;
     private long packetsForwarded;
@@ -131,10 +154,17 @@ public final class Engine {
     /** Each interface's first address (the source of the ICMP errors algd sends on it), or 0 when it has none. */
     private int[] interfaceAddresses;
     private long timeExceededSent;
+    /**
+     * Each interface's MTU, the largest IPv4 packet it may send, set by packet-io from its device
+     * ({@link #interfaceMtu}); 0 means unlimited (an engine without packet-io, as in unit tests).
+     */
+    private int[] interfaceMtus = new int[0];
+    private long fragmentationNeededSent;
     /** Token bucket for the ICMP errors algd sends: tokens in nanoseconds of credit, refilled by elapsed time. */
     private long icmpErrorCreditNanos = ICMP_ERROR_BURST * ICMP_ERROR_INTERVAL_NANOS;
     private long icmpErrorRefilledAtNanos;
     private boolean icmpErrorBucketStarted;
+    private final Ipv6DataPath ipv6;
     /** Bumped on every apply; sessions' cached routes from another generation are looked up again. Never 0. */
     private int routeGeneration;
 
@@ -183,6 +213,12 @@ public final class Engine {
         reassembly = new LineReassembly(algSlots, algCounters);
         algPacket = new AlgPacket(expectations, algSessions, algCounters, algStatistics, reassembly);
         sessions.removalListener(this::sessionRemoved);
+        // IPv6 sessions get their own table, a quarter of the IPv4 one, at least 64 slots.
+        ipv6 = new Ipv6DataPath(this, drops, Math.max(64, limits.maxSessions() / 4), timeouts);
+        if (limits.maxSessionsPerSource() > 0) {
+            sessions.limitSessionsPerSource(limits.maxSessionsPerSource());
+            ipv6.sessions().limitSessionsPerSource(limits.maxSessionsPerSource());
+        }
         apply(config);
     }
 
@@ -191,11 +227,40 @@ public final class Engine {
         return algImplementations[alg.ordinal()] != null;
     }
 
-    /** A session with ALG state ended: its expectations and its ALG slot go with it. */
+    /** A session with an ALG ended: its expectations and its ALG slot (if it has one) go with it. */
     private void sessionRemoved(int slot, int algSlot) {
-        expectations.removeAllOf(algSlot);
-        reassembly.dropAll(algSlot);
-        algSessions.release(algSlot);
+        if (algSlot != SessionTable.NO_ALG_SLOT) {
+            expectations.removeAllOf(algSlot);
+            reassembly.dropAll(algSlot);
+            algSessions.release(algSlot);
+        }
+        SessionState state = sessions.state(slot);
+        boolean tcpClosed = sessions.protocol(slot) == Ipv4Header.PROTOCOL_TCP && state.ordinal() >= SessionState.FW.ordinal()
+                && state != SessionState.LI;
+        recordAlgSession(AlgSessionEvent.Kind.CLOSED, slot, isClearing ? AlgSessionEvent.CloseReason.CLEARED
+                : tcpClosed ? AlgSessionEvent.CloseReason.CLOSED : AlgSessionEvent.CloseReason.IDLE_TIMEOUT);
+    }
+
+    private void recordAlgSession(AlgSessionEvent.Kind kind, int slot, AlgSessionEvent.CloseReason reason) {
+        int original = Direction.ORIGINAL;
+        int reply = Direction.REPLY;
+        algSessionEvents.recordIpv4(kind, nowNanos, sessions.id(slot), sessions.parentId(slot), sessions.algId(slot),
+                sessions.protocol(slot), sessions.sourceAddress(slot, original), sessions.sourcePort(slot, original),
+                sessions.destinationAddress(slot, original), sessions.destinationPort(slot, original),
+                sessions.destinationAddress(slot, reply), sessions.destinationPort(slot, reply), reason);
+    }
+
+    /**
+     * Takes up to {@code max} ALG session events (management path, allocates); {@link AlgSessionEvents#overflowed()}
+     * counts those the full ring had to drop.
+     */
+    public List<AlgSessionEvent> drainAlgSessionEvents(int max) {
+        return algSessionEvents.drain(max);
+    }
+
+    /** ALG session events dropped because management did not drain the ring in time. */
+    public long algSessionEventsOverflowed() {
+        return algSessionEvents.overflowed();
     }
 
     /**
@@ -203,6 +268,7 @@ public final class Engine {
      * {@link Verdict#FORWARD} sets {@link Packet#egressInterface} and {@link Packet#nextHop}. Never allocates.
      */
     public Verdict process(Packet packet, long nowNanos) {
+        this.nowNanos = nowNanos;
         packetsReceived++;
         MemorySegment segment = packet.segment;
         long available = Math.min(packet.length, segment.byteSize() - packet.offset);
@@ -212,6 +278,10 @@ public final class Engine {
         ip.wrap(segment, packet.offset);
         Ipv4Reason ipv4 = ip.validate(available);
         if (ipv4 != Ipv4Reason.OK) {
+            // Checked only once IPv4 failed, so the IPv4 path pays nothing for IPv6.
+            if (ipv4 == Ipv4Reason.NOT_VERSION_4 && ip.version() == Ipv6Header.VERSION) {
+                return ipv6.process(packet, available, nowNanos);
+            }
             return drop(DROP_BY_IPV4_REASON[ipv4.ordinal()]);
         }
         int ingress = packet.ingressInterface;
@@ -261,6 +331,10 @@ public final class Engine {
         if (route == Fib.NO_ROUTE) {
             return drop(DropReason.NO_ROUTE);
         }
+        int egressMtu = interfaceMtus[Fib.egressInterface(route)];
+        if (egressMtu != 0 && ip.totalLength() > egressMtu) {
+            return tooBigForEgress(packet, egressMtu);
+        }
         rewrite(newSource, newSourcePort, newDestination, newDestinationPort);
         int algSlot = sessions.algSlot(slot);
         if (algSlot != SessionTable.NO_ALG_SLOT) {
@@ -288,11 +362,34 @@ public final class Engine {
 
     /**
      * Gives back the memory of sessions that have been idle past their timeout, examining a bounded slice of the
-     * table per call (lookups already ignore expired sessions). The worker calls it about every 100 ms.
+     * table and removing a bounded number of sessions per call (lookups already ignore expired sessions), so one call
+     * never holds up forwarding for long. The worker calls it about every 100 ms, and again between batches while it
+     * answers true: the removal bound was reached, so more sessions may be due (a million expiring at once).
      */
-    public void expire(long nowNanos) {
-        sessions.expire(nowNanos, EXPIRE_SLICE_SLOTS);
+    public boolean expire(long nowNanos) {
+        this.nowNanos = nowNanos;
+        int removed = sessions.expire(nowNanos, EXPIRE_SLICE_SLOTS, EXPIRE_SLICE_REMOVALS);
+        int removedIpv6 = ipv6.sessions().expire(nowNanos, EXPIRE_SLICE_SLOTS, EXPIRE_SLICE_REMOVALS);
         expectations.expire(nowNanos, EXPIRE_SLICE_EXPECTATIONS);
+        return removed == EXPIRE_SLICE_REMOVALS || removedIpv6 == EXPIRE_SLICE_REMOVALS;
+    }
+
+    /**
+     * Sets the MTU of the interface at data-path index {@code index} of the current config: a packet routed out of
+     * it that is longer gets ICMP fragmentation-needed when its DF bit is set (RFC 1191) and is dropped as
+     * {@link DropReason#EXCEEDS_MTU} when not (algd does not fragment). {@link #apply} resets every MTU to 0
+     * (unlimited), so packet-io sets them again after each apply, before the next packet.
+     *
+     * @throws IndexOutOfBoundsException if {@code index} is not an interface of the current config
+     * @throws IllegalArgumentException if {@code mtu} is neither 0 nor 68..65535 (RFC 791's minimum)
+     */
+    public void interfaceMtu(int index, int mtu) {
+        java.util.Objects.checkIndex(index, interfaceMtus.length);
+        if (mtu != 0 && (mtu < MIN_MTU || mtu > 65_535)) {
+            throw new IllegalArgumentException("MTU " + mtu + " of interface " + interfaceNames[index]
+                    + " is outside " + MIN_MTU + "..65535");
+        }
+        interfaceMtus[index] = mtu;
     }
 
     /** Swaps in {@code config} for new flows; existing sessions keep their translation and interface name. */
@@ -317,6 +414,8 @@ public final class Engine {
         this.algRegistry = newAlgRegistry;
         this.interfaceNames = names;
         this.interfaceAddresses = addresses;
+        this.interfaceMtus = new int[names.length];
+        ipv6.apply(config, newFirewall, names);
         routeGeneration = routeGeneration == Integer.MAX_VALUE ? 1 : routeGeneration + 1;
         for (Alg alg : algImplementations) {
             if (alg != null) {
@@ -333,10 +432,16 @@ public final class Engine {
 
     /** A snapshot of every live session, in slot order (no particular order, as the guide says). */
     public List<SessionView> sessions(long nowNanos) {
-        List<SessionView> views = new ArrayList<>(sessions.size());
+        SessionTable sessions6 = ipv6.sessions();
+        List<SessionView> views = new ArrayList<>(sessions.size() + sessions6.size());
         for (int slot = 0; slot < sessions.capacity(); slot++) {
             if (sessions.isLive(slot, nowNanos)) {
                 views.add(view(slot, nowNanos));
+            }
+        }
+        for (int slot = 0; slot < sessions6.capacity(); slot++) {
+            if (sessions6.isLive(slot, nowNanos)) {
+                views.add(view(sessions6, slot, nowNanos));
             }
         }
         return views;
@@ -347,10 +452,20 @@ public final class Engine {
      * table). Expectations and ALG state of a removed session go with it; its children live on until they end.
      */
     public int clearSessions(SessionFilter filter, long nowNanos) {
+        this.nowNanos = nowNanos;
         int cleared = 0;
         for (int slot = 0; slot < sessions.capacity(); slot++) {
             if (sessions.isLive(slot, nowNanos) && filter.matches(view(slot, nowNanos))) {
+                isClearing = true;
                 sessions.remove(slot);
+                isClearing = false;
+                cleared++;
+            }
+        }
+        SessionTable sessions6 = ipv6.sessions();
+        for (int slot = 0; slot < sessions6.capacity(); slot++) {
+            if (sessions6.isLive(slot, nowNanos) && filter.matches(view(sessions6, slot, nowNanos))) {
+                sessions6.remove(slot);
                 cleared++;
             }
         }
@@ -359,8 +474,9 @@ public final class Engine {
 
     /** The live session with this id, or null. The id names its slot: no scan. */
     public SessionView session(long id, long nowNanos) {
-        int slot = sessions.findById(id, nowNanos);
-        return slot == SessionTable.NOT_FOUND ? null : view(slot, nowNanos);
+        SessionTable table = (id & SessionTable.IPV6_ID_BIT) != 0 ? ipv6.sessions() : sessions;
+        int slot = table.findById(id, nowNanos);
+        return slot == SessionTable.NOT_FOUND ? null : view(table, slot, nowNanos);
     }
 
     public EngineCounters counters() {
@@ -370,8 +486,11 @@ public final class Engine {
             byReason.put(reason, drops[reason.ordinal()]);
             dropped += drops[reason.ordinal()];
         }
-        return new EngineCounters(packetsReceived, packetsForwarded, dropped, echoRepliesSent, byReason,
-                sessions.size(), sessions.createdCount(), sessions.expiredCount());
+        SessionTable sessions6 = ipv6.sessions();
+        return new EngineCounters(packetsReceived, packetsForwarded + ipv6.packetsForwarded(), dropped,
+                echoRepliesSent + ipv6.echoRepliesSent(), byReason, sessions.size() + sessions6.size(),
+                sessions.createdCount() + sessions6.createdCount(), sessions.expiredCount() + sessions6.expiredCount(),
+                sessions.evictedCount() + sessions6.evictedCount());
     }
 
     /** Control lines held back now, waiting for the rest of their line ({@link LineReassembly}). */
@@ -384,12 +503,20 @@ public final class Engine {
      * the firewall is not evaluated for them, as for any packet of an existing session).
      */
     public long icmpErrorsTranslated() {
-        return icmpErrorsTranslated;
+        return icmpErrorsTranslated + ipv6.icmpErrorsTranslated();
     }
 
     /** ICMP time-exceeded errors algd sent for packets whose TTL ran out here (those not sent count as drops). */
     public long timeExceededSent() {
-        return timeExceededSent;
+        return timeExceededSent + ipv6.timeExceededSent();
+    }
+
+    /**
+     * ICMP fragmentation-needed errors algd sent for DF packets longer than their egress MTU (those not sent count
+     * as FRAGMENTATION_NEEDED drops).
+     */
+    public long fragmentationNeededSent() {
+        return fragmentationNeededSent;
     }
 
     /** A snapshot of the ALG framework's counters: expectations, inspections, rewrites. */
@@ -546,16 +673,27 @@ public final class Engine {
         if (slot == SessionTable.KEY_IN_USE) {
             return DropReason.SESSION_KEY_IN_USE;
         }
+        if (slot == SessionTable.SOURCE_LIMIT) {
+            return DropReason.SOURCE_SESSION_LIMIT;
+        }
         sessions.cacheRoute(slot, Direction.ORIGINAL, routeGeneration, route);
         if (inboundRules != FirewallPolicy.NONE || outboundRules != FirewallPolicy.NONE) {
             sessions.addFlags(slot, FLAG_FIREWALL);
         }
         if (isChild) {
-            // The child shows its parent's ALG; it is not inspected itself (no ALG slot).
-            sessions.assignAlg(slot, expectations.algId(expectation), SessionTable.NO_ALG_SLOT);
+            // The child shows its parent's ALG; only a child the ALG asked for gets a slot and is inspected.
+            int algId = expectations.algId(expectation);
+            if (expectations.inspectsChild(expectation)) {
+                assignAlgSlot(slot, algId);
+            } else {
+                sessions.assignAlg(slot, algId, SessionTable.NO_ALG_SLOT);
+            }
             expectations.matched(expectation);
         } else {
             assignAlg(slot, destinationPortAfterNat);
+        }
+        if (sessions.algId(slot) >= 0) {
+            recordAlgSession(AlgSessionEvent.Kind.CREATED, slot, null);
         }
         createdSlot = slot;
         return null;
@@ -573,9 +711,12 @@ public final class Engine {
     /** Gives a new session the ALG the registry maps its protocol and (translated) destination port to, if any. */
     private void assignAlg(int slot, int destinationPortAfterNat) {
         int algId = algRegistry.algFor(protocol, destinationPortAfterNat);
-        if (algId == AlgRegistry.NO_ALG) {
-            return;
+        if (algId != AlgRegistry.NO_ALG) {
+            assignAlgSlot(slot, algId);
         }
+    }
+
+    private void assignAlgSlot(int slot, int algId) {
         int algSlot = algSessions.allocate(slot, sessions.id(slot), algId);
         if (algSlot == AlgSessionTable.NONE) {
             algCounters[AlgEvent.ALG_SESSION_TABLE_FULL.ordinal()]++;
@@ -584,6 +725,18 @@ public final class Engine {
         }
         sessions.assignAlg(slot, algId, algSlot);
         algCounters[AlgEvent.SESSION_ASSIGNED.ordinal()]++;
+    }
+
+    /** The ALG slot of the live parent {@code parentId}, or none (no parent, ended, or without ALG state). */
+    private int parentAlgSlot(long parentId, long nowNanos) {
+        if (parentId == 0) {
+            return AlgSessionTable.NONE;
+        }
+        int parent = sessions.findById(parentId, nowNanos);
+        if (parent == SessionTable.NOT_FOUND || sessions.algSlot(parent) == SessionTable.NO_ALG_SLOT) {
+            return AlgSessionTable.NONE;
+        }
+        return sessions.algSlot(parent);
     }
 
     /**
@@ -613,8 +766,9 @@ public final class Engine {
         }
         int algId = algSessions.algId(algSlot);
         Alg alg = algImplementations[algId];
-        algPacket.bind(ip.segment(), payloadOffset, payloadLength, protocol, direction, sessions.id(slot), algSlot,
-                algId, algPolicies[algId], nowNanos);
+        long parentId = sessions.parentId(slot);
+        algPacket.bind(ip.segment(), payloadOffset, payloadLength, protocol, direction, sessions.id(slot),
+                parentId, parentAlgSlot(parentId, nowNanos), algSlot, algId, algPolicies[algId], nowNanos);
         algPacket.bindTuples(sourceAddress, sourcePort, destinationAddress, destinationPort, newSource,
                 newSourcePort, newDestination, newDestinationPort);
         int limit = (int) Math.min(packet.capacity > 0 ? packet.capacity : packet.length,
@@ -953,28 +1107,70 @@ public final class Engine {
     }
 
     /**
-     * A packet whose TTL runs out here (RFC 791, RFC 1812 §5.3.1) is turned, in place, into the ICMP time-exceeded
-     * error (type 11, code 0) that tells its sender: from the ingress interface's first address, to the packet's
-     * source, quoting the packet as it arrived, as much of it as fits in {@link #ICMP_ERROR_MAX_LENGTH} bytes and the
-     * packet's buffer but at least its header and 8 bytes (RFC 792), sent back out of the ingress interface. Not sent
-     * (and counted as a TTL_EXCEEDED drop): beyond the token bucket, without an interface address or room, or to a
-     * source that is no host (0/8, 127/8, multicast, broadcast; RFC 1812 §4.3.2.7).
+     * A packet whose TTL runs out here (RFC 791, RFC 1812 §5.3.1) gets the ICMP time-exceeded error (type 11,
+     * code 0) through {@link #sendIcmpError}, within the ICMP error token bucket; not sent, it counts as a
+     * TTL_EXCEEDED drop.
      */
     private Verdict sendTimeExceeded(Packet packet, long nowNanos) {
+        if (!isIcmpErrorDestination(packet) || !takeIcmpErrorToken(nowNanos)
+                || !sendIcmpError(packet, IcmpHeader.TYPE_TIME_EXCEEDED, 0, 0)) {
+            return drop(DropReason.TTL_EXCEEDED);
+        }
+        timeExceededSent++;
+        packetsForwarded++;
+        return Verdict.FORWARD;
+    }
+
+    /**
+     * A packet longer than its egress interface's MTU, before any rewrite of it. With DF set (every TCP segment of a
+     * Linux or Windows sender: RFC 1191 path MTU discovery) its sender gets destination unreachable, code 4, with
+     * the MTU in the low 16 bits of the second word; not sent, it counts as a FRAGMENTATION_NEEDED drop. Like Linux
+     * ({@code icmpv4_mask_allow}), these errors skip the token bucket: path MTU discovery stalls without them, and
+     * there is at most one per oversized packet, so they amplify nothing. Without DF the packet would have to be
+     * fragmented, which algd does not do (and its own reassembly-free NAT could not translate the fragments after
+     * the first): it is dropped as EXCEEDS_MTU.
+     */
+    private Verdict tooBigForEgress(Packet packet, int mtu) {
+        if (!ip.isDontFragment()) {
+            return drop(DropReason.EXCEEDS_MTU);
+        }
+        if (!isIcmpErrorDestination(packet)
+                || !sendIcmpError(packet, IcmpHeader.TYPE_DESTINATION_UNREACHABLE, CODE_FRAGMENTATION_NEEDED, mtu)) {
+            return drop(DropReason.FRAGMENTATION_NEEDED);
+        }
+        fragmentationNeededSent++;
+        packetsForwarded++;
+        return Verdict.FORWARD;
+    }
+
+    /**
+     * Whether an ICMP error about the current packet may be sent: the ingress interface has an address to send it
+     * from, and the packet's source is a host (not 0/8, 127/8, multicast or broadcast; RFC 1812 §4.3.2.7).
+     */
+    private boolean isIcmpErrorDestination(Packet packet) {
+        int firstOctet = sourceAddress >>> 24;
+        return interfaceAddresses[packet.ingressInterface] != 0 && firstOctet != 0 && firstOctet != 127
+                && firstOctet < 224;
+    }
+
+    /**
+     * Turns {@code packet}, in place, into the ICMP error {@code type}/{@code code} that tells its sender: from the
+     * ingress interface's first address, to the packet's source, with {@code word} as the header's second 32-bit
+     * word, quoting the packet as it arrived, as much of it as fits in {@link #ICMP_ERROR_MAX_LENGTH} bytes and the
+     * packet's buffer but at least its header and 8 bytes (RFC 792), sent back out of the ingress interface. False,
+     * with the packet untouched, when the buffer cannot hold that much.
+     */
+    private boolean sendIcmpError(Packet packet, int type, int code, int word) {
         int ingress = packet.ingressInterface;
         int from = interfaceAddresses[ingress];
         int to = sourceAddress;
-        int firstOctet = to >>> 24;
-        if (from == 0 || firstOctet == 0 || firstOctet == 127 || firstOctet >= 224) {
-            return drop(DropReason.TTL_EXCEEDED);
-        }
         int headerLength = ip.headerLength();
         int limit = (int) Math.min(packet.capacity > packet.length ? packet.capacity : packet.length,
                 packet.segment.byteSize() - packet.offset);
         int quote = Math.min(ip.totalLength(),
                 Math.min(ICMP_ERROR_MAX_LENGTH, limit) - Ipv4Header.MIN_LENGTH - IcmpHeader.ERROR_HEADER_LENGTH);
-        if (quote < headerLength + ICMP_ERROR_QUOTED_L4_BYTES || !takeIcmpErrorToken(nowNanos)) {
-            return drop(DropReason.TTL_EXCEEDED);
+        if (quote < headerLength + ICMP_ERROR_QUOTED_L4_BYTES) {
+            return false;
         }
         MemorySegment segment = packet.segment;
         long start = packet.offset;
@@ -995,8 +1191,8 @@ public final class Engine {
         ip.checksum(0);
         ip.checksum(Checksums.internetChecksum(segment, start, Ipv4Header.MIN_LENGTH));
         long icmpOffset = start + icmpStart;
-        segment.set(U16, icmpOffset, (short) (IcmpHeader.TYPE_TIME_EXCEEDED << 8));
-        segment.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, icmpOffset + 4, 0);
+        segment.set(U16, icmpOffset, (short) (type << 8 | code));
+        segment.set(U32, icmpOffset + 4, word);
         segment.set(U16, icmpOffset + IcmpHeader.CHECKSUM_OFFSET, (short) 0);
         segment.set(U16, icmpOffset + IcmpHeader.CHECKSUM_OFFSET,
                 (short) Checksums.internetChecksum(segment, icmpOffset, length - icmpStart));
@@ -1004,13 +1200,11 @@ public final class Engine {
         long back = fib.lookup(to);
         packet.egressInterface = ingress;
         packet.nextHop = back != Fib.NO_ROUTE && Fib.egressInterface(back) == ingress ? Fib.nextHop(back) : to;
-        timeExceededSent++;
-        packetsForwarded++;
-        return Verdict.FORWARD;
+        return true;
     }
 
-    /** One token of the ICMP error bucket, if there is one. */
-    private boolean takeIcmpErrorToken(long nowNanos) {
+    /** One token of the ICMP error bucket (shared by ICMP and ICMPv6 errors), if there is one. */
+    boolean takeIcmpErrorToken(long nowNanos) {
         long max = ICMP_ERROR_BURST * ICMP_ERROR_INTERVAL_NANOS;
         if (icmpErrorBucketStarted) {
             long elapsed = nowNanos - icmpErrorRefilledAtNanos;
@@ -1056,19 +1250,35 @@ public final class Engine {
     }
 
     private SessionView view(int slot, long nowNanos) {
+        return view(sessions, slot, nowNanos);
+    }
+
+    /** The view of a session of either table; an IPv6 one carries its addresses in {@link SessionView#ipv6()}. */
+    private SessionView view(SessionTable sessions, int slot, long nowNanos) {
         int original = Direction.ORIGINAL;
         int reply = Direction.REPLY;
-        int source = sessions.sourceAddress(slot, original);
+        boolean isIpv6 = sessions.isIpv6();
+        int source = isIpv6 ? 0 : sessions.sourceAddress(slot, original);
         int port = sessions.sourcePort(slot, original);
-        int destination = sessions.destinationAddress(slot, original);
+        int destination = isIpv6 ? 0 : sessions.destinationAddress(slot, original);
         int destinationPort = sessions.destinationPort(slot, original);
-        int translatedAddress = sessions.destinationAddress(slot, reply);
+        int translatedAddress = isIpv6 ? 0 : sessions.destinationAddress(slot, reply);
         int translatedPort = sessions.destinationPort(slot, reply);
-        int translatedDestination = sessions.sourceAddress(slot, reply);
+        int translatedDestination = isIpv6 ? 0 : sessions.sourceAddress(slot, reply);
         int translatedDestinationPort = sessions.sourcePort(slot, reply);
+        SessionView.Ipv6Tuple ipv6Addresses = null;
         boolean sourceTranslated = translatedAddress != source || translatedPort != port;
         boolean destinationTranslated = translatedDestination != destination
                 || translatedDestinationPort != destinationPort;
+        if (isIpv6) {
+            ipv6Addresses = new SessionView.Ipv6Tuple(
+                    new Ipv6Address(sessions.sourceHigh(slot, original), sessions.sourceLow(slot, original)),
+                    new Ipv6Address(sessions.destinationHigh(slot, original), sessions.destinationLow(slot, original)),
+                    new Ipv6Address(sessions.destinationHigh(slot, reply), sessions.destinationLow(slot, reply)),
+                    new Ipv6Address(sessions.sourceHigh(slot, reply), sessions.sourceLow(slot, reply)));
+            sourceTranslated |= !ipv6Addresses.translatedSource().equals(ipv6Addresses.source());
+            destinationTranslated |= !ipv6Addresses.translatedDestination().equals(ipv6Addresses.destination());
+        }
         Set<String> features = new HashSet<>(4);
         if (sourceTranslated) {
             features.add(FEATURE_SNAT);
@@ -1091,6 +1301,6 @@ public final class Engine {
                 features,
                 sessions.packets(slot, original), sessions.bytes(slot, original),
                 sessions.packets(slot, reply), sessions.bytes(slot, reply),
-                translatedDestination, translatedDestinationPort);
+                translatedDestination, translatedDestinationPort, ipv6Addresses);
     }
 }

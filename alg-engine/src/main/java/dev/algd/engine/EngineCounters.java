@@ -15,9 +15,11 @@ import java.util.Map;
  * @param sessionsActive sessions holding a slot (expired ones are freed by the incremental sweep)
  * @param sessionsCreated sessions created since start
  * @param sessionsExpired sessions removed after their idle timeout
+ * @param sessionsEvicted sessions that never saw a reply, given up for a new flow when the table was full
  */
 public record EngineCounters(long packetsReceived, long packetsForwarded, long packetsDropped, long echoRepliesSent,
-        Map<DropReason, Long> drops, long sessionsActive, long sessionsCreated, long sessionsExpired) {
+        Map<DropReason, Long> drops, long sessionsActive, long sessionsCreated, long sessionsExpired,
+        long sessionsEvicted) {
 
     public EngineCounters {
         EnumMap<DropReason, Long> complete = new EnumMap<>(DropReason.class);

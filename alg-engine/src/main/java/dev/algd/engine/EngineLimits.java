@@ -2,11 +2,16 @@ package dev.algd.engine;
 
 /**
  * Sizes fixed when an engine is built; the engine allocates its tables once from them.
+ * <p>
+ * When the table is full, a new flow first reclaims an expired session, then evicts one that never saw a reply
+ * (Linux conntrack's early drop); sessions that saw a reply are never evicted, and the new flow is dropped with
+ * {@link DropReason#SESSION_TABLE_FULL} instead.
  *
- * @param maxSessions session table capacity; new flows beyond it are dropped with
- *                    {@link DropReason#SESSION_TABLE_FULL}
+ * @param maxSessions session table capacity (IPv4; the IPv6 table gets a quarter of it, at least 64)
+ * @param maxSessionsPerSource live sessions one source (an IPv4 address, the /64 of an IPv6 address) may hold, new
+ *                    flows beyond it dropped with {@link DropReason#SOURCE_SESSION_LIMIT}; 0 for no limit
  */
-public record EngineLimits(int maxSessions) {
+public record EngineLimits(int maxSessions, int maxSessionsPerSource) {
     /** 2^20 sessions: about 165 MB of heap (about 124 bytes per slot plus 32 bytes of index per session). */
     public static final int DEFAULT_MAX_SESSIONS = 1 << 20;
 
@@ -14,6 +19,14 @@ public record EngineLimits(int maxSessions) {
         if (maxSessions < 1 || maxSessions > 1 << 28) {
             throw new IllegalArgumentException("maxSessions " + maxSessions + " is outside 1.." + (1 << 28));
         }
+        if (maxSessionsPerSource < 0) {
+            throw new IllegalArgumentException("maxSessionsPerSource " + maxSessionsPerSource + " is below 0");
+        }
+    }
+
+    /** No per-source limit. */
+    public EngineLimits(int maxSessions) {
+        this(maxSessions, 0);
     }
 
     public static EngineLimits defaults() {

@@ -3,14 +3,14 @@ package dev.algd.engine;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One per worker, reused for every packet: the buffer, the IPv4 packet in it, and the decision. packet-io fills
+ * One per worker, reused for every packet: the buffer, the IPv4 or IPv6 packet in it, and the decision. packet-io fills
  * the first four fields (and {@link #capacity} when the buffer has room to spare) before {@link Engine#process}; the engine sets the last two when it returns
  * {@link Verdict#FORWARD}.
  */
 public final class Packet {
     /** The buffer (off-heap ring frame or scratch segment). */
     public MemorySegment segment;
-    /** Where the IPv4 header starts in {@link #segment}. */
+    /** Where the IP header starts in {@link #segment}. */
     public long offset;
     /** Bytes of the IP packet (L3) from {@link #offset}; may exceed the IPv4 total length (Ethernet padding). */
     public int length;
@@ -25,6 +25,10 @@ public final class Packet {
     public int ingressInterface;
     /** Set on FORWARD: the data-path index of the interface to send on. */
     public int egressInterface;
-    /** Set on FORWARD: the IPv4 neighbour to send to (the destination itself when on-link), host order. */
+    /** Set on FORWARD of an IPv4 packet: the neighbour to send to (the destination itself when on-link), host order. */
     public int nextHop;
+    /** Set on FORWARD of an IPv6 packet: the high 64 bits of the neighbour to send to (the destination when on-link). */
+    public long nextHopHigh;
+    /** Set on FORWARD of an IPv6 packet: the low 64 bits of the neighbour to send to. */
+    public long nextHopLow;
 }

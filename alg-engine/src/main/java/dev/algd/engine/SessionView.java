@@ -1,6 +1,8 @@
 package dev.algd.engine;
 
 import dev.algd.engine.config.AlgId;
+import dev.algd.engine.config.Ipv4Addresses;
+import dev.algd.engine.config.Ipv6Address;
 import java.util.Set;
 
 /**
@@ -20,6 +22,8 @@ import java.util.Set;
  * @param translatedDestinationAddress the destination address after DNAT (equal to {@code destinationAddress} when
  *     untranslated); added after the first release, so it comes last
  * @param translatedDestinationPort the destination port after DNAT
+ * @param ipv6 an IPv6 session's four addresses (its IPv4 address fields are then 0), null for IPv4; added after
+ *     the first release, so it comes last. The {@code ...Text} methods give either family's addresses as text.
  */
 public record SessionView(long id, int protocol, int sourceAddress, int sourcePort,
         int destinationAddress, int destinationPort, int translatedAddress, int translatedPort,
@@ -30,10 +34,48 @@ public record SessionView(long id, int protocol, int sourceAddress, int sourcePo
         AlgId alg,
         Set<String> features,
         long packetsOriginal, long bytesOriginal, long packetsReply, long bytesReply,
-        int translatedDestinationAddress, int translatedDestinationPort) {
+        int translatedDestinationAddress, int translatedDestinationPort,
+        Ipv6Tuple ipv6) {
 
     public SessionView {
         features = Set.copyOf(features);
+    }
+
+    /** The addresses of an IPv6 session, in the order of the IPv4 fields they stand for. */
+    public record Ipv6Tuple(Ipv6Address source, Ipv6Address destination, Ipv6Address translatedSource,
+            Ipv6Address translatedDestination) {
+    }
+
+    /** An IPv4 session's view (the record's shape before IPv6). */
+    public SessionView(long id, int protocol, int sourceAddress, int sourcePort,
+            int destinationAddress, int destinationPort, int translatedAddress, int translatedPort,
+            String state, long timeoutSeconds, String interfaceName, long parentId, AlgId alg, Set<String> features,
+            long packetsOriginal, long bytesOriginal, long packetsReply, long bytesReply,
+            int translatedDestinationAddress, int translatedDestinationPort) {
+        this(id, protocol, sourceAddress, sourcePort, destinationAddress, destinationPort, translatedAddress,
+                translatedPort, state, timeoutSeconds, interfaceName, parentId, alg, features, packetsOriginal,
+                bytesOriginal, packetsReply, bytesReply, translatedDestinationAddress, translatedDestinationPort, null);
+    }
+
+    public boolean isIpv6() {
+        return ipv6 != null;
+    }
+
+    public String sourceAddressText() {
+        return ipv6 != null ? ipv6.source().toString() : Ipv4Addresses.format(sourceAddress);
+    }
+
+    public String destinationAddressText() {
+        return ipv6 != null ? ipv6.destination().toString() : Ipv4Addresses.format(destinationAddress);
+    }
+
+    public String translatedAddressText() {
+        return ipv6 != null ? ipv6.translatedSource().toString() : Ipv4Addresses.format(translatedAddress);
+    }
+
+    public String translatedDestinationAddressText() {
+        return ipv6 != null ? ipv6.translatedDestination().toString()
+                : Ipv4Addresses.format(translatedDestinationAddress);
     }
 
     /** The view of a session whose destination is untranslated (the record's shape before DNAT existed). */

@@ -215,4 +215,38 @@ class EngineDestinationNatTest {
         assertEquals(address(INSIDE_HOST), ip(ack).destinationAddress());
         assertEquals(80, tcp(ack).destinationPort());
     }
+
+    /**
+     * Hairpin (Vyatta's recipe: a destination rule on the inside interface too, and a source rule for inside to
+     * inside): an inside host reaches the inside server through the public address and port; the server sees
+     * algd's inside address as the source, so its reply comes back through algd and leaves as the public address.
+     */
+    @Test
+    void insideHostReachesTheInsideServerThroughThePublicAddress() {
+        String neighbour = "192.168.1.77";
+        SourceNatRule hairpin = new SourceNatRule(20, "hairpin", false, "inside", TCP,
+                AddressRange.parse("192.168.1.0/24"), null, null, null, false, null, null);
+        EngineHarness h = harness(List.of(forward(10, "outside", TCP, OUTSIDE_ADDRESS, "8080", INSIDE_HOST, "80"),
+                forward(11, "inside", TCP, OUTSIDE_ADDRESS, "8080", INSIDE_HOST, "80")), masquerade(10), hairpin);
+        MemorySegment syn = TestPackets.tcp().from(neighbour, 40000).to(OUTSIDE_ADDRESS, 8080).flags(SYN).build();
+
+        assertEquals(Verdict.FORWARD, h.send(syn, INSIDE));
+
+        assertEquals(INSIDE, h.packet.egressInterface, "back out of the interface it came in on");
+        assertEquals(address(INSIDE_HOST), ip(syn).destinationAddress());
+        assertEquals(80, tcp(syn).destinationPort());
+        assertEquals(address("192.168.1.1"), ip(syn).sourceAddress(), "algd's inside address, so the reply returns");
+        int port = tcp(syn).sourcePort();
+        assertTrue(ReferenceChecksum.areAllChecksumsValid(syn, 0));
+
+        MemorySegment reply = TestPackets.tcp().from(INSIDE_HOST, 80).to("192.168.1.1", port).flags(SYN | ACK)
+                .build();
+        assertEquals(Verdict.FORWARD, h.send(reply, INSIDE));
+        assertEquals(address(OUTSIDE_ADDRESS), ip(reply).sourceAddress());
+        assertEquals(8080, tcp(reply).sourcePort());
+        assertEquals(address(neighbour), ip(reply).destinationAddress());
+        assertEquals(40000, tcp(reply).destinationPort());
+        assertEquals(address(neighbour), h.packet.nextHop);
+        assertTrue(ReferenceChecksum.areAllChecksumsValid(reply, 0));
+    }
 }

@@ -121,9 +121,9 @@ class EngineForwardingTest {
         MemorySegment corrupted = TestPackets.udp().from(INSIDE_HOST, 1).to(SERVER, 2).build();
         corrupted.set(ValueLayout.JAVA_BYTE, 15, (byte) 99);
         assertEquals(Verdict.DROP, h.send(corrupted, INSIDE));
-        MemorySegment ipv6 = TestPackets.udp().from(INSIDE_HOST, 1).to(SERVER, 2).build();
-        ipv6.set(ValueLayout.JAVA_BYTE, 0, (byte) 0x60);
-        assertEquals(Verdict.DROP, h.send(ipv6, INSIDE));
+        MemorySegment version5 = TestPackets.udp().from(INSIDE_HOST, 1).to(SERVER, 2).build();
+        version5.set(ValueLayout.JAVA_BYTE, 0, (byte) 0x55);
+        assertEquals(Verdict.DROP, h.send(version5, INSIDE));
         assertEquals(Verdict.DROP, h.send(MemorySegment.ofArray(new byte[12]), INSIDE));
 
         assertEquals(1, h.drops(DropReason.BAD_HEADER_LENGTH));

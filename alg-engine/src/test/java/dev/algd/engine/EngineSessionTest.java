@@ -104,7 +104,7 @@ class EngineSessionTest {
     }
 
     @Test
-    void expireFreesIdleSessionsInBoundedSlices() {
+    void expireRemovesABoundedNumberPerCallAndSaysWhileMoreAreDue() {
         int flows = Engine.EXPIRE_SLICE_SLOTS + 1000;
         EngineHarness h = new EngineHarness(EngineHarness.config(masquerade(10)), 2 * Engine.EXPIRE_SLICE_SLOTS);
         for (int i = 0; i < flows; i++) {
@@ -113,19 +113,29 @@ class EngineSessionTest {
         }
         assertEquals(flows, h.engine.counters().sessionsActive());
         h.advanceSeconds(31);
-        h.engine.expire(h.now);
-        long left = h.engine.counters().sessionsActive();
-        assertTrue(left >= flows - Engine.EXPIRE_SLICE_SLOTS && left > 0, "one call examines one slice; left " + left);
-        h.engine.expire(h.now);
+        int calls = 0;
+        boolean moreDue = true;
+        while (moreDue) {
+            long before = h.engine.counters().sessionsActive();
+            moreDue = h.engine.expire(h.now);
+            calls++;
+            long removed = before - h.engine.counters().sessionsActive();
+            assertTrue(removed <= Engine.EXPIRE_SLICE_REMOVALS, "call " + calls + " removed " + removed);
+            assertEquals(removed == Engine.EXPIRE_SLICE_REMOVALS, moreDue, "call " + calls);
+            assertTrue(calls <= flows, "expire never finished");
+        }
+        assertEquals((flows + Engine.EXPIRE_SLICE_REMOVALS - 1) / Engine.EXPIRE_SLICE_REMOVALS, calls);
         assertEquals(0, h.engine.counters().sessionsActive());
         assertEquals(flows, h.engine.counters().sessionsExpired());
     }
 
     @Test
-    void fullTableDropsNewFlowsAndCountsThem() {
+    void fullTableOfAnsweredFlowsDropsNewFlowsAndCountsThem() {
         EngineHarness h = new EngineHarness(EngineHarness.config(masquerade(10)), 4);
         for (int port = 1; port <= 4; port++) {
             assertEquals(Verdict.FORWARD, h.send(TestPackets.udp().from(INSIDE_HOST, port).to(SERVER, 53).build(), INSIDE));
+            assertEquals(Verdict.FORWARD, h.send(TestPackets.udp().from(SERVER, 53).to(OUTSIDE_ADDRESS, port).build(),
+                    OUTSIDE));
         }
         assertEquals(Verdict.DROP, h.send(TestPackets.udp().from(INSIDE_HOST, 5).to(SERVER, 53).build(), INSIDE));
         assertEquals(Verdict.DROP, h.send(TestPackets.udp().from(INSIDE_HOST, 6).to(SERVER, 53).build(), INSIDE));
@@ -133,9 +143,37 @@ class EngineSessionTest {
         assertEquals(Verdict.FORWARD, h.send(TestPackets.udp().from(INSIDE_HOST, 1).to(SERVER, 53).build(), INSIDE),
                 "existing flows keep working");
 
-        h.advanceSeconds(31);
+        h.advanceSeconds(3600);
         assertEquals(Verdict.FORWARD, h.send(TestPackets.udp().from(INSIDE_HOST, 5).to(SERVER, 53).build(), INSIDE),
                 "an expired session's slot is reused");
+    }
+
+    @Test
+    void fullTableGivesUpAnUnansweredFlowForANewOne() {
+        EngineHarness h = new EngineHarness(EngineHarness.config(masquerade(10)), 4);
+        for (int port = 1; port <= 4; port++) {
+            assertEquals(Verdict.FORWARD, h.send(TestPackets.udp().from(INSIDE_HOST, port).to(SERVER, 53).build(), INSIDE));
+            if (port != 3) {
+                h.send(TestPackets.udp().from(SERVER, 53).to(OUTSIDE_ADDRESS, port).build(), OUTSIDE);
+            }
+        }
+        assertEquals(Verdict.FORWARD, h.send(TestPackets.udp().from(INSIDE_HOST, 5).to(SERVER, 53).build(), INSIDE));
+        assertEquals(1, h.engine.counters().sessionsEvicted());
+        assertEquals(0, h.drops(DropReason.SESSION_TABLE_FULL));
+        assertTrue(h.engine.sessions(h.now).stream().noneMatch(s -> s.sourcePort() == 3), "port 3 never answered");
+    }
+
+    @Test
+    void sourceOverItsSessionLimitIsDroppedWhileOthersPass() {
+        EngineHarness h = new EngineHarness(EngineHarness.config(masquerade(10)), 64)
+                .withEngine(new Engine(EngineHarness.config(masquerade(10)), new EngineLimits(64, 2)));
+        assertEquals(Verdict.FORWARD, h.send(TestPackets.udp().from(INSIDE_HOST, 1).to(SERVER, 53).build(), INSIDE));
+        assertEquals(Verdict.FORWARD, h.send(TestPackets.udp().from(INSIDE_HOST, 2).to(SERVER, 53).build(), INSIDE));
+        assertEquals(Verdict.DROP, h.send(TestPackets.udp().from(INSIDE_HOST, 3).to(SERVER, 53).build(), INSIDE));
+        assertEquals(1, h.drops(DropReason.SOURCE_SESSION_LIMIT));
+        assertEquals(Verdict.FORWARD, h.send(TestPackets.udp().from("192.168.1.99", 3).to(SERVER, 53).build(), INSIDE));
+        assertEquals(Verdict.FORWARD, h.send(TestPackets.udp().from(INSIDE_HOST, 1).to(SERVER, 53).build(), INSIDE),
+                "the source's existing flows keep working");
     }
 
     @Test

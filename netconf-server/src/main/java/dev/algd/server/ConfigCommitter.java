@@ -26,6 +26,18 @@ public final class ConfigCommitter {
         void commit() throws Exception;
     }
 
+    /** Session id of the changes algd makes by itself, such as a confirmed commit rolled back at its timeout. */
+    public static final long SERVER = 0;
+
+    /**
+     * Told after every commit that changed running (not at boot), inside the commit's lock so that listeners see
+     * the changes in the order they were made, with the NETCONF session that made it or {@link #SERVER}.
+     */
+    @FunctionalInterface
+    public interface ChangeListener {
+        void committed(ContainerNode before, ContainerNode after, long sessionId);
+    }
+
     /** Why a commit was refused: rule violations, or a failure of the data plane or the datastore. */
     public static final class CommitRefused extends Exception {
         private final List<Violation> violations;
@@ -52,6 +64,9 @@ public final class ConfigCommitter {
     private final ConfigFile configFile;
     private final Object commitLock = new Object();
     private volatile EngineConfig running;
+    /** The tree {@link #running} was translated from; null before boot. */
+    private ContainerNode runningRoot;
+    private volatile ChangeListener changeListener = (before, after, sessionId) -> { };
 
     public ConfigCommitter(DataPlane dataPlane, ConfigFile configFile, EngineConfig running) {
         this.dataPlane = dataPlane;
@@ -77,17 +92,25 @@ public final class ConfigCommitter {
         return violations.isEmpty() ? translated : new ConfigTranslator.Result(null, violations);
     }
 
-    /** Commits {@code root} as the new running configuration, all of it or none of it, and persists it. */
-    public void commit(ContainerNode root, DatastoreCommit datastore) throws CommitRefused {
-        apply(root, datastore, true);
+    public void changeListener(ChangeListener listener) {
+        this.changeListener = listener;
+    }
+
+    /**
+     * Commits {@code root} as the new running configuration, all of it or none of it, and persists it. {@code
+     * sessionId} is the NETCONF session the change comes from, or {@link #SERVER}.
+     */
+    public void commit(ContainerNode root, DatastoreCommit datastore, long sessionId) throws CommitRefused {
+        apply(root, datastore, true, sessionId);
     }
 
     /** Applies the configuration algd boots from; the file it came from is left as it is. */
     public void boot(ContainerNode root, DatastoreCommit datastore) throws CommitRefused {
-        apply(root, datastore, false);
+        apply(root, datastore, false, SERVER);
     }
 
-    private void apply(ContainerNode root, DatastoreCommit datastore, boolean persist) throws CommitRefused {
+    private void apply(ContainerNode root, DatastoreCommit datastore, boolean persist, long sessionId)
+            throws CommitRefused {
         synchronized (commitLock) {
             long started = System.nanoTime();
             ConfigTranslator.Result result = translateAndValidate(root);
@@ -109,9 +132,12 @@ public final class ConfigCommitter {
             }
             dataPlane.apply(next);
             running = next;
+            ContainerNode before = runningRoot;
+            runningRoot = root;
             if (!persist) {
                 return;
             }
+            changeListener.committed(before, root, sessionId);
             try {
                 configFile.save(root);
             } catch (IOException e) {

@@ -11,6 +11,8 @@ import dev.algd.engine.session.Timeouts;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.Violation;
 import dev.algd.io.DataPlane;
+import dev.algd.io.PortOpener;
+import dev.algd.io.RingGeometry;
 import dev.algd.server.config.ConfigFile;
 import dev.algd.server.model.AlgdModel;
 import dev.algd.server.netconf.NetconfServer;
@@ -20,7 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -32,7 +36,8 @@ public final class Main {
     static final String USAGE = """
             usage: algd run --config FILE [--netconf-address ADDR] [--netconf-port PORT]
                             [--users FILE] [--authorized-keys DIR] [--host-key FILE]
-                            [--idle-timeout SECONDS] [--max-sessions N]
+                            [--idle-timeout SECONDS] [--max-sessions N] [--tun DEVICE[,DEVICE...]]
+                            [--session-table-size N] [--sessions-per-source N]
               --config FILE        NETCONF <config> XML to boot from; every commit rewrites it
               --netconf-address    address to listen on (default 0.0.0.0)
               --netconf-port       port to listen on (default 830)
@@ -41,10 +46,15 @@ public final class Main {
               --host-key FILE      SSH host key, created on first start (default: ssh_host_key beside --config)
               --idle-timeout S     close NETCONF sessions idle for S seconds (default 3600)
               --max-sessions N     at most N SSH sessions at once (default 32)
+              --tun DEVICES        these devices are TUN devices (attached, or created when missing): algd is
+                                   a routed hop of this host on them; every other device is AF_PACKET (Ethernet)
+              --session-table-size N  data-path sessions (IPv4; IPv6 gets a quarter) (default 1048576); when
+                                   full, a session that never saw a reply is given up for a new flow
+              --sessions-per-source N  at most N sessions per source address (IPv6: per /64) (default: no limit)
             """;
 
     record Options(Path config, String address, int port, Path users, Path authorizedKeys, Path hostKey,
-            int idleTimeoutSeconds, int maxSessions) {
+            int idleTimeoutSeconds, int maxSessions, Set<String> tunDevices, EngineLimits limits) {
     }
 
     private Main() {
@@ -77,6 +87,9 @@ public final class Main {
         Path authorizedKeys = null;
         int idleTimeout = 3600;
         int maxSessions = 32;
+        Set<String> tunDevices = new LinkedHashSet<>();
+        int sessionTableSize = EngineLimits.DEFAULT_MAX_SESSIONS;
+        int sessionsPerSource = 0;
         while (!rest.isEmpty()) {
             String option = rest.removeFirst();
             if (rest.isEmpty()) {
@@ -89,9 +102,20 @@ public final class Main {
                 case "--netconf-port" -> port = number(option, value, 1, 65535, "a port");
                 case "--idle-timeout" -> idleTimeout = number(option, value, 1, 86_400 * 7, "a number of seconds");
                 case "--max-sessions" -> maxSessions = number(option, value, 1, 10_000, "a session count");
+                case "--session-table-size" -> sessionTableSize = number(option, value, 64, 1 << 24, "a table size");
+                case "--sessions-per-source" -> sessionsPerSource = number(option, value, 1, 1 << 24,
+                        "a session count");
                 case "--authorized-keys" -> authorizedKeys = Path.of(value);
                 case "--users" -> users = Path.of(value);
                 case "--host-key" -> hostKey = Path.of(value);
+                case "--tun" -> {
+                    for (String device : value.split(",", -1)) {
+                        if (device.isBlank()) {
+                            throw new IllegalArgumentException("--tun " + value + " names an empty device");
+                        }
+                        tunDevices.add(device.strip());
+                    }
+                }
                 default -> throw new IllegalArgumentException("unknown option " + option);
             }
         }
@@ -101,7 +125,8 @@ public final class Main {
         if (hostKey == null) {
             hostKey = config.toAbsolutePath().resolveSibling("ssh_host_key");
         }
-        return new Options(config, address, port, users, authorizedKeys, hostKey, idleTimeout, maxSessions);
+        return new Options(config, address, port, users, authorizedKeys, hostKey, idleTimeout, maxSessions,
+                Set.copyOf(tunDevices), new EngineLimits(sessionTableSize, sessionsPerSource));
     }
 
     private static int number(String option, String value, int min, int max, String what) {
@@ -137,8 +162,9 @@ public final class Main {
 
         // Every ALG algd implements; which flows each sees is decided by the configuration (system alg).
         List<Alg> algs = List.of(new FtpAlg(), new TftpAlg(), new RshAlg(), new RpcAlg());
-        Engine engine = new Engine(EngineConfig.empty(), EngineLimits.defaults(), Timeouts.defaults(), algs);
-        DataPlane dataPlane = new DataPlane(engine);
+        Engine engine = new Engine(EngineConfig.empty(), options.limits(), Timeouts.defaults(), algs);
+        DataPlane dataPlane = new DataPlane(engine,
+                PortOpener.afPacket(RingGeometry.DEFAULT).withTunDevices(options.tunDevices()));
         ConfigCommitter committer = new ConfigCommitter(dataPlane, configFile, EngineConfig.empty());
         NetconfServer netconf = new NetconfServer(model, dataPlane, committer);
         try {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
@@ -35,5 +36,26 @@ class MainTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> Main.parse(new String[] {"run", "--config", "c.xml", "--max-sessions", "0"}));
         assertEquals("--max-sessions 0 is not a session count (1..10000)", e.getMessage());
+    }
+
+    @Test
+    void tunDevicesAccumulateFromRepeatedAndCommaSeparatedFlags() {
+        assertEquals(Set.of(), Main.parse(new String[] {"run", "--config", "c.xml"}).tunDevices());
+        Main.Options options = Main.parse(new String[] {"run", "--config", "c.xml", "--tun", "tin,tout", "--tun", "t2"});
+        assertEquals(Set.of("tin", "tout", "t2"), options.tunDevices());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Main.parse(new String[] {"run", "--config", "c.xml", "--tun", "tin,"}));
+        assertEquals("--tun tin, names an empty device", e.getMessage());
+    }
+
+    @Test
+    void sessionLimitsDefaultToTheEnginesAndCanBeSet() {
+        Main.Options defaults = Main.parse(new String[] {"run", "--config", "c.xml"});
+        assertEquals(dev.algd.engine.EngineLimits.defaults(), defaults.limits());
+        Main.Options set = Main.parse(new String[] {"run", "--config", "c.xml", "--session-table-size", "4096",
+                "--sessions-per-source", "100"});
+        assertEquals(new dev.algd.engine.EngineLimits(4096, 100), set.limits());
+        assertThrows(IllegalArgumentException.class,
+                () -> Main.parse(new String[] {"run", "--config", "c.xml", "--sessions-per-source", "0"}));
     }
 }

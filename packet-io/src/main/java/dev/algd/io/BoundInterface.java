@@ -4,6 +4,7 @@ import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.InterfaceConfig;
 import dev.algd.engine.config.Ipv4Prefix;
+import dev.algd.engine.config.Ipv6Prefix;
 import dev.algd.engine.config.SourceNatRule;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -11,8 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The L2 adapter of one configured interface on its port: it answers ARP for the addresses algd owns there,
- * resolves next hops through its {@link NeighbourTable}, and frames IPv4 packets for sending. It holds no
+ * The L2 adapter of one configured interface on its port: it answers ARP and IPv6 neighbour solicitations for the
+ * addresses algd owns there, resolves next hops through its {@link NeighbourTable}s (one per family), and frames
+ * IPv4 and IPv6 packets for sending. It holds no
  * reference to the engine. Owned by the data-plane worker; the counters are plain fields read on that thread.
  * <p>
  * algd owns on an interface: its configured addresses ({@link InterfaceConfig#addresses()}, usually absent from
@@ -26,9 +28,11 @@ final class BoundInterface implements NeighbourTable.Output {
 
     final PacketPort port;
     final NeighbourTable neighbours;
+    final NeighbourTable neighbours6;
     private final long[] drops;
     private final long mac;
     private final ArpMessage arp = new ArpMessage();
+    private final NdpMessage ndp = new NdpMessage();
 
     private int index = -1;
     private String name = "";
@@ -36,6 +40,12 @@ final class BoundInterface implements NeighbourTable.Output {
     private int[] masks = new int[0];
     private int[] ownedFirst = new int[0];
     private int[] ownedLast = new int[0];
+    /** Per IPv6 address on the interface: high, low, mask high, mask low. */
+    private long[] ipv6Addresses = new long[0];
+    /** Per IPv6 NAT66 translation range going out here: first high, first low, last high, last low. */
+    private long[] ownedIpv6 = new long[0];
+    long ndpAdvertisementsSent;
+    long ndpSolicitationsSent;
 
     long rxFrames;
     long rxBytes;
@@ -55,6 +65,7 @@ final class BoundInterface implements NeighbourTable.Output {
         this.drops = drops;
         this.mac = port.macAddress();
         this.neighbours = new NeighbourTable(this, drops);
+        this.neighbours6 = NeighbourTable.forIpv6(this, drops);
     }
 
     /**
@@ -75,7 +86,7 @@ final class BoundInterface implements NeighbourTable.Output {
         }
         List<AddressRange> owned = new ArrayList<>();
         for (SourceNatRule rule : config.sourceNatRules()) {
-            if (!rule.disabled() && !rule.exclude() && !rule.isMasquerade()
+            if (!rule.disabled() && !rule.exclude() && !rule.isMasquerade() && !rule.translationAddress().isIpv6()
                     && interfaceConfig.name().equals(rule.outboundInterface())) {
                 owned.add(rule.translationAddress());
             }
@@ -90,7 +101,33 @@ final class BoundInterface implements NeighbourTable.Output {
         masks = nextMasks;
         ownedFirst = first;
         ownedLast = last;
+        configureIpv6(interfaceConfig, config);
         return Arrays.stream(nextAddresses).filter(a -> !contains(before, a)).toArray();
+    }
+
+    /** The IPv6 addresses of the interface, and the NAT66 translation ranges going out on it (proxy ND). */
+    private void configureIpv6(InterfaceConfig interfaceConfig, EngineConfig config) {
+        List<Ipv6Prefix> prefixes = interfaceConfig.ipv6Addresses();
+        long[] next = new long[prefixes.size() * 4];
+        for (int i = 0; i < prefixes.size(); i++) {
+            next[i * 4] = prefixes.get(i).address().high();
+            next[i * 4 + 1] = prefixes.get(i).address().low();
+            next[i * 4 + 2] = prefixes.get(i).maskHigh();
+            next[i * 4 + 3] = prefixes.get(i).maskLow();
+        }
+        List<AddressRange> owned = new ArrayList<>();
+        for (SourceNatRule rule : config.sourceNatRules()) {
+            if (!rule.disabled() && !rule.exclude() && !rule.isMasquerade() && rule.translationAddress().isIpv6()
+                    && interfaceConfig.name().equals(rule.outboundInterface())) {
+                owned.add(rule.translationAddress());
+            }
+        }
+        long[] ranges = new long[owned.size() * 4];
+        for (int i = 0; i < owned.size(); i++) {
+            AddressRange.storeIpv6(owned.get(i), ranges, i * 4);
+        }
+        ipv6Addresses = next;
+        ownedIpv6 = ranges;
     }
 
     int index() {
@@ -117,6 +154,135 @@ final class BoundInterface implements NeighbourTable.Output {
             }
         }
         return false;
+    }
+
+    /** Whether algd answers neighbour solicitations for {@code high:low} on this interface. */
+    boolean owns6(long high, long low) {
+        for (int i = 0; i < ipv6Addresses.length; i += 4) {
+            if (ipv6Addresses[i] == high && ipv6Addresses[i + 1] == low) {
+                return true;
+            }
+        }
+        for (int i = 0; i < ownedIpv6.length; i += 4) {
+            if (AddressRange.contains6(ownedIpv6[i], ownedIpv6[i + 1], ownedIpv6[i + 2], ownedIpv6[i + 3], high,
+                    low)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Takes the IPv6 packet {@code [from, to)} if it is neighbour discovery (RFC 4861): a solicitation for one of
+     * algd's addresses is answered with an advertisement and teaches the solicitor's link-layer address; an
+     * advertisement updates the neighbour it names (and sends what waited for it). Returns whether the packet was
+     * taken; anything else goes to the engine.
+     */
+    boolean handleNeighbourDiscovery(MemorySegment segment, long from, long to, long nowNanos) {
+        if (to - from < Ndp.IPV6_HEADER + 1
+                || (segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, from + 6) & 0xff) != Ndp.PROTOCOL_ICMPV6) {
+            return false;
+        }
+        int type = segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, from + Ndp.IPV6_HEADER) & 0xff;
+        if (type != Ndp.TYPE_NEIGHBOUR_SOLICITATION && type != Ndp.TYPE_NEIGHBOUR_ADVERTISEMENT) {
+            return false;
+        }
+        if (Ndp.parse(segment, from, to, ndp) != NdpReason.OK) {
+            drops[FrameDropReason.NDP_MALFORMED.ordinal()]++;
+            return true;
+        }
+        boolean forUs = owns6(ndp.targetHigh, ndp.targetLow);
+        if (ndp.type == Ndp.TYPE_NEIGHBOUR_ADVERTISEMENT) {
+            if (forUs) {
+                if (ndp.linkLayerAddress != mac) {
+                    addressConflicts++;
+                }
+            } else if (ndp.linkLayerAddress != NeighbourTable.NO_MAC) {
+                neighbours6.learn6(ndp.targetHigh, ndp.targetLow, ndp.linkLayerAddress, false, nowNanos);
+            }
+            return true;
+        }
+        if (!forUs) {
+            return true;
+        }
+        boolean isProbe = ndp.isFromUnspecified();
+        if (!isProbe && ndp.linkLayerAddress != NeighbourTable.NO_MAC
+                && !Ethernet.isGroupAddress(ndp.linkLayerAddress)) {
+            neighbours6.learn6(ndp.sourceHigh, ndp.sourceLow, ndp.linkLayerAddress, true, nowNanos);
+        }
+        // RFC 4861 §7.2.4: to the solicitor, or to all nodes (not solicited) when it has no address yet.
+        long toHigh = isProbe ? Ndp.ALL_NODES_HIGH : ndp.sourceHigh;
+        long toLow = isProbe ? Ndp.ALL_NODES_LOW : ndp.sourceLow;
+        long toMac = isProbe ? Ethernet.ipv6MulticastMac(Ndp.ALL_NODES_LOW)
+                : ndp.linkLayerAddress != NeighbourTable.NO_MAC ? ndp.linkLayerAddress
+                : Ethernet.source(segment, from - Ethernet.HEADER_LENGTH);
+        int flags = Ndp.FLAG_ROUTER | Ndp.FLAG_OVERRIDE | (isProbe ? 0 : Ndp.FLAG_SOLICITED);
+        if (writeNdp(toMac, Ndp.TYPE_NEIGHBOUR_ADVERTISEMENT, flags, ndp.targetHigh, ndp.targetLow, toHigh, toLow,
+                ndp.targetHigh, ndp.targetLow)) {
+            ndpAdvertisementsSent++;
+        }
+        return true;
+    }
+
+    /** Frames and sends one neighbour discovery message; false when the TX ring is full (counted). */
+    private boolean writeNdp(long destinationMac, int type, int flags, long sourceHigh, long sourceLow,
+            long destinationHigh, long destinationLow, long targetHigh, long targetLow) {
+        long t = port.reserveTransmit();
+        if (t < 0) {
+            drops[FrameDropReason.TX_RING_FULL.ordinal()]++;
+            return false;
+        }
+        MemorySegment tx = port.transmitBuffer();
+        Ethernet.writeHeader(tx, t, destinationMac, mac, Ethernet.TYPE_IPV6);
+        int length = Ndp.write(tx, t + Ethernet.HEADER_LENGTH, type, flags, sourceHigh, sourceLow, destinationHigh,
+                destinationLow, targetHigh, targetLow, mac);
+        commitPadded(tx, t, Ethernet.HEADER_LENGTH + length);
+        return true;
+    }
+
+    /**
+     * Solicits {@code high:low}: to its solicited-node multicast group (RFC 4861 §7.2.2) or, to refresh a known
+     * neighbour, to its own address and MAC; from the interface's IPv6 address on the target's prefix (else the
+     * first). An interface without IPv6 addresses cannot solicit.
+     */
+    @Override
+    public void sendNeighbourSolicitation(long high, long low, long destinationMac) {
+        if (ipv6Addresses.length == 0) {
+            return;
+        }
+        int from = 0;
+        for (int i = 0; i < ipv6Addresses.length; i += 4) {
+            if (((high ^ ipv6Addresses[i]) & ipv6Addresses[i + 2]) == 0
+                    && ((low ^ ipv6Addresses[i + 1]) & ipv6Addresses[i + 3]) == 0) {
+                from = i;
+                break;
+            }
+        }
+        boolean multicast = destinationMac == Ethernet.BROADCAST;
+        long toHigh = multicast ? Ndp.SOLICITED_NODE_HIGH : high;
+        long toLow = multicast ? Ndp.solicitedNodeLow(low) : low;
+        long toMac = multicast ? Ethernet.ipv6MulticastMac(toLow) : destinationMac;
+        if (writeNdp(toMac, Ndp.TYPE_NEIGHBOUR_SOLICITATION, 0, ipv6Addresses[from], ipv6Addresses[from + 1],
+                toHigh, toLow, high, low)) {
+            ndpSolicitationsSent++;
+        }
+    }
+
+    /**
+     * Sends the IPv6 packet {@code [offset, offset + length)} to {@code nextHighHigh:nextHopLow}: framed at once
+     * when the neighbour is known (or the next hop is multicast), else held while neighbour discovery resolves it.
+     */
+    void transmitIpv6(MemorySegment segment, long offset, int length, long nextHopHigh, long nextHopLow,
+            long nowNanos) {
+        if (length > port.mtu() || length + Ethernet.HEADER_LENGTH > port.transmitCapacity()) {
+            drops[FrameDropReason.EXCEEDS_MTU.ordinal()]++;
+            return;
+        }
+        long destination = nextHopHigh >>> 56 == 0xff ? Ethernet.ipv6MulticastMac(nextHopLow)
+                : neighbours6.resolve6(nextHopHigh, nextHopLow, segment, offset, length, nowNanos);
+        if (destination != NeighbourTable.NO_MAC) {
+            transmitHeld(destination, segment, offset, length);
+        }
     }
 
     /** Handles the ARP packet {@code [from, to)}: learns the sender (RFC 826 merge) and answers requests for us. */
@@ -159,6 +325,9 @@ final class BoundInterface implements NeighbourTable.Output {
 
     /** Sends one ARP announcement (RFC 5227 §3: a request with sender = target = the address) per address given. */
     void announce(int[] announced) {
+        if (!port.isEthernet()) {
+            return;
+        }
         for (int address : announced) {
             if (writeArpRequest(Ethernet.BROADCAST, address, address)) {
                 arpAnnouncementsSent++;
@@ -215,6 +384,10 @@ final class BoundInterface implements NeighbourTable.Output {
             drops[FrameDropReason.EXCEEDS_MTU.ordinal()]++;
             return;
         }
+        if (!port.isEthernet()) {
+            transmitHeld(0, segment, offset, length);
+            return;
+        }
         long destination = groupMac(nextHop);
         if (destination == NeighbourTable.NO_MAC) {
             destination = neighbours.resolve(nextHop, segment, offset, length, nowNanos);
@@ -233,7 +406,10 @@ final class BoundInterface implements NeighbourTable.Output {
             return;
         }
         MemorySegment tx = port.transmitBuffer();
-        Ethernet.writeHeader(tx, t, destinationMac, mac, Ethernet.TYPE_IPV4);
+        // The neighbour tables hold both families' packets; the version nibble says which one this is.
+        int type = (segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, offset) & 0xf0) == 0x60
+                ? Ethernet.TYPE_IPV6 : Ethernet.TYPE_IPV4;
+        Ethernet.writeHeader(tx, t, destinationMac, mac, type);
         MemorySegment.copy(segment, offset, tx, t + Ethernet.HEADER_LENGTH, length);
         int frameLength = Ethernet.HEADER_LENGTH + length;
         port.commitTransmit(frameLength);
@@ -265,7 +441,8 @@ final class BoundInterface implements NeighbourTable.Output {
     PortCounters counters() {
         return new PortCounters(name, port.device(), rxFrames, rxBytes, txFrames, txBytes, kernelDrops,
                 checksumsCompleted, arpRepliesSent, arpRequestsSent, arpAnnouncementsSent, addressConflicts,
-                neighbours.size(), neighbours.heldPackets(), txFlushFailures, socketErrors);
+                neighbours.size() + neighbours6.size(), neighbours.heldPackets() + neighbours6.heldPackets(),
+                txFlushFailures, socketErrors);
     }
 
     private static boolean contains(int[] values, int value) {

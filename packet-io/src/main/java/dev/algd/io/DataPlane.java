@@ -51,7 +51,8 @@ import java.util.function.Supplier;
  * <p>
  * One worker turn: take up to {@value #BATCH_FRAMES} frames from each port (IPv4 to the engine in place in the RX
  * frame, then copied into a TX frame of the egress port; ARP to the interface's L2 adapter), kick every TX ring
- * once, run queued management calls, and about every 100 ms expire sessions and age neighbours. When a turn found
+ * once, run queued management calls, and about every 100 ms expire sessions and age neighbours (expiry again in
+ * each turn while the engine says more sessions are due than one call removes). When a turn found
  * no frame the worker sleeps in {@code poll} on all RX sockets and a wake-up eventfd, at most 100 ms.
  * Nothing in a turn allocates or logs per packet.
  */
@@ -95,6 +96,8 @@ public final class DataPlane implements AutoCloseable {
     private MemorySegment pollFds = MemorySegment.NULL;
     private int pollCount;
     private long lastTickNanos;
+    /** The last {@code Engine.expire} hit its removal bound: call it again next turn rather than in 100 ms. */
+    private boolean expiryBacklog;
     private final Map<String, Long> distinctErrors = new HashMap<>();
 
     /** A data plane of AF_PACKET ports with the default ring size. */
@@ -265,6 +268,7 @@ public final class DataPlane implements AutoCloseable {
             }
             for (BoundInterface b : interfaces) {
                 b.neighbours.clear(FrameDropReason.INTERFACE_REMOVED);
+                b.neighbours6.clear(FrameDropReason.INTERFACE_REMOVED);
             }
             for (PacketPort port : openPorts.values()) {
                 port.close();
@@ -336,6 +340,11 @@ public final class DataPlane implements AutoCloseable {
         if (engine.config() != next) {
             engine.apply(next);
         }
+        // Every apply resets the engine's MTUs; a DF packet too long for its egress device is the engine's to answer
+        // (ICMP fragmentation needed quotes the packet before NAT), so it must know each device's MTU.
+        for (int i = 0; i < configured.size(); i++) {
+            engine.interfaceMtu(i, nextInterfaces[i].port.mtu());
+        }
         List<int[]> announcements = new ArrayList<>();
         for (int i = 0; i < configured.size(); i++) {
             announcements.add(nextInterfaces[i].configure(i, configured.get(i), next));
@@ -343,6 +352,7 @@ public final class DataPlane implements AutoCloseable {
         for (Map.Entry<String, BoundInterface> old : byDevice.entrySet()) {
             if (!nextByDevice.containsKey(old.getKey())) {
                 old.getValue().neighbours.clear(FrameDropReason.INTERFACE_REMOVED);
+                old.getValue().neighbours6.clear(FrameDropReason.INTERFACE_REMOVED);
             }
         }
         interfaces = nextInterfaces;
@@ -389,7 +399,7 @@ public final class DataPlane implements AutoCloseable {
         lastTickNanos = System.nanoTime();
         while (!stopRequested) {
             int frames = turn(System.nanoTime());
-            if (frames == 0 && !stopRequested) {
+            if (frames == 0 && !expiryBacklog && !stopRequested) {
                 sleepInPoll();
             }
         }
@@ -414,6 +424,9 @@ public final class DataPlane implements AutoCloseable {
         if (now - lastTickNanos >= TICK_NANOS) {
             tick(now);
             lastTickNanos = now;
+        } else if (expiryBacklog) {
+            // Sessions falling due by the million are removed a bounded slice per turn, between batches.
+            expiryBacklog = engine.expire(now);
         }
         return frames;
     }
@@ -452,7 +465,7 @@ public final class DataPlane implements AutoCloseable {
             drop(FrameDropReason.VLAN_TAGGED);
             return;
         }
-        if (type != Ethernet.TYPE_IPV4 && type != Ethernet.TYPE_ARP) {
+        if (type != Ethernet.TYPE_IPV4 && type != Ethernet.TYPE_ARP && type != Ethernet.TYPE_IPV6) {
             drop(FrameDropReason.OTHER_ETHERTYPE);
             return;
         }
@@ -464,6 +477,9 @@ public final class DataPlane implements AutoCloseable {
         long l3 = frame.offset + Ethernet.HEADER_LENGTH;
         if (type == Ethernet.TYPE_ARP) {
             b.handleArp(segment, l3, frame.offset + frame.length, now);
+            return;
+        }
+        if (type == Ethernet.TYPE_IPV6 && b.handleNeighbourDiscovery(segment, l3, frame.offset + frame.length, now)) {
             return;
         }
         packet.segment = segment;
@@ -487,7 +503,12 @@ public final class DataPlane implements AutoCloseable {
             drop(FrameDropReason.EGRESS_UNKNOWN);
             return;
         }
-        current[egress].transmitIpv4(packet.segment, packet.offset, packet.length, packet.nextHop, now);
+        if (type == Ethernet.TYPE_IPV6) {
+            current[egress].transmitIpv6(packet.segment, packet.offset, packet.length, packet.nextHopHigh,
+                    packet.nextHopLow, now);
+        } else {
+            current[egress].transmitIpv4(packet.segment, packet.offset, packet.length, packet.nextHop, now);
+        }
     }
 
     private void drop(FrameDropReason reason) {
@@ -501,9 +522,10 @@ public final class DataPlane implements AutoCloseable {
     }
 
     private void tick(long now) {
-        engine.expire(now);
+        expiryBacklog = engine.expire(now);
         for (BoundInterface b : interfaces) {
             b.neighbours.age(now);
+            b.neighbours6.age(now);
             flush(b);
         }
     }

@@ -23,6 +23,7 @@ public final class Ethernet {
 
     public static final int TYPE_IPV4 = 0x0800;
     public static final int TYPE_ARP = 0x0806;
+    public static final int TYPE_IPV6 = 0x86DD;
     /** IEEE 802.1Q customer tag, 802.1ad service tag, and the pre-standard QinQ value. */
     public static final int TYPE_VLAN = 0x8100;
     public static final int TYPE_QINQ = 0x88a8;
@@ -31,6 +32,8 @@ public final class Ethernet {
     public static final long BROADCAST = 0xffff_ffff_ffffL;
     /** RFC 1112 §6.4: IPv4 multicast maps to 01:00:5e plus the low 23 bits of the group. */
     public static final long IPV4_MULTICAST_BASE = 0x0100_5e00_0000L;
+    /** RFC 2464 §7: IPv6 multicast goes to 33:33 followed by the group's last 32 bits. */
+    public static final long IPV6_MULTICAST_BASE = 0x3333_0000_0000L;
 
     static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -78,5 +81,10 @@ public final class Ethernet {
     /** The Ethernet group address an IPv4 multicast destination (224.0.0.0/4) is sent to. */
     public static long ipv4MulticastMac(int group) {
         return IPV4_MULTICAST_BASE | (group & 0x7f_ffff);
+    }
+
+    /** The Ethernet group address an IPv6 multicast destination (ff00::/8) is sent to (RFC 2464 §7). */
+    public static long ipv6MulticastMac(long groupLow) {
+        return IPV6_MULTICAST_BASE | (groupLow & 0xffff_ffffL);
     }
 }

@@ -15,8 +15,8 @@ public enum FrameDropReason {
     RUNT("shorter than an Ethernet header"),
     /** An 802.1Q/802.1ad tag in the frame or reported by the NIC: VLANs are not supported yet. */
     VLAN_TAGGED("VLAN-tagged (not supported yet)"),
-    /** Neither IPv4 nor ARP (IPv6, LLDP, ...): not served yet. */
-    OTHER_ETHERTYPE("neither IPv4 nor ARP"),
+    /** Neither IPv4, IPv6 nor ARP (LLDP, ...): not served. */
+    OTHER_ETHERTYPE("neither IPv4, IPv6 nor ARP"),
     /** An IPv4 frame to another host's Ethernet address (the device is promiscuous or bridged). */
     NOT_FOR_THIS_HOST("IPv4 frame to another host's Ethernet address"),
     /** An ARP packet {@link Arp#parse} refused. */
@@ -25,7 +25,10 @@ public enum FrameDropReason {
     ENGINE_VERDICT("dropped by the engine"),
     /** The engine chose an egress interface that has no port. */
     EGRESS_UNKNOWN("egress interface has no port"),
-    /** The packet is longer than the egress device's MTU or than a TX frame (no fragmentation yet). */
+    /**
+     * Longer than the egress device's MTU or a TX frame after the engine forwarded it: an ALG grew it (the engine
+     * itself answers packets too long for their egress MTU with ICMP fragmentation needed, or drops them).
+     */
     EXCEEDS_MTU("longer than the egress MTU"),
     /** Every TX frame of the egress port was still in flight. */
     TX_RING_FULL("egress TX ring full"),
@@ -40,7 +43,9 @@ public enum FrameDropReason {
     /** Held for a next hop on an interface that was removed from the config. */
     INTERFACE_REMOVED("interface removed while the packet waited for ARP"),
     /** An unexpected exception while processing; logged once per distinct error. */
-    INTERNAL_ERROR("internal error (see the log)");
+    INTERNAL_ERROR("internal error (see the log)"),
+    /** A neighbour solicitation or advertisement {@link Ndp#parse} refused (RFC 4861 §7.1). */
+    NDP_MALFORMED("malformed IPv6 neighbour discovery");
 
     private final String description;
 

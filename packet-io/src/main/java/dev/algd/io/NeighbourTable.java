@@ -3,7 +3,8 @@ package dev.algd.io;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The IPv4 neighbours of one interface: next hop to Ethernet address, learned through ARP (RFC 826), with the few
+ * The IPv4 neighbours of one interface (or, built with {@link #forIpv6}, its IPv6 neighbours, learned through
+ * neighbour discovery, RFC 4861 §7, with the same timers): next hop to Ethernet address, learned through ARP (RFC 826), with the few
  * packets that wait while an address is being resolved (RFC 1122 §2.3.2.2: keep at least one, drop the oldest or
  * the newest beyond that). Pure: it never touches a socket, it tells an {@link Output} what to send, and time
  * comes in as an argument. Single-threaded (the data-plane worker); nothing is allocated after construction.
@@ -28,8 +29,15 @@ final class NeighbourTable {
         /** Send an ARP request for {@code address} to {@code destinationMac} ({@link Ethernet#BROADCAST} or unicast). */
         void sendArpRequest(int address, long destinationMac);
 
-        /** Send a held IPv4 packet (L3 bytes) to {@code mac} now that its next hop is resolved. */
+        /** Send a held IP packet (L3 bytes, IPv4 or IPv6) to {@code mac} now that its next hop is resolved. */
         void transmitHeld(long mac, MemorySegment segment, long offset, int length);
+
+        /**
+         * Send a neighbour solicitation for the IPv6 address {@code high:low} to {@code destinationMac}
+         * ({@link Ethernet#BROADCAST} asks for the solicited-node multicast, RFC 4861 §7.2.2). Only IPv6 tables
+         * call it.
+         */
+        void sendNeighbourSolicitation(long high, long low, long destinationMac);
     }
 
     static final long NO_MAC = -1;
@@ -53,7 +61,10 @@ final class NeighbourTable {
     private final int capacity;
     private final int mask;
     private final int shift;
-    private final int[] addresses;
+    /** Per slot: the address, as high and low 64 bits; an IPv4 address is 0 and its unsigned value. */
+    private final long[] highs;
+    private final long[] lows;
+    private final boolean isIpv6;
     private final long[] macs;
     private final byte[] states;
     private final long[] confirmedAt;
@@ -72,7 +83,16 @@ final class NeighbourTable {
     private int heldTotal;
 
     NeighbourTable(Output output, long[] drops) {
-        this(output, drops, DEFAULT_CAPACITY, DEFAULT_HOLD_SLOTS, DEFAULT_HOLD_SLOT_BYTES);
+        this(output, drops, DEFAULT_CAPACITY, DEFAULT_HOLD_SLOTS, DEFAULT_HOLD_SLOT_BYTES, false);
+    }
+
+    /** A table of IPv6 neighbours: use the {@code ...6} methods; requests go out as neighbour solicitations. */
+    static NeighbourTable forIpv6(Output output, long[] drops) {
+        return new NeighbourTable(output, drops, DEFAULT_CAPACITY, DEFAULT_HOLD_SLOTS, DEFAULT_HOLD_SLOT_BYTES, true);
+    }
+
+    NeighbourTable(Output output, long[] drops, int capacity, int holdSlots, int holdSlotBytes) {
+        this(output, drops, capacity, holdSlots, holdSlotBytes, false);
     }
 
     /**
@@ -81,7 +101,8 @@ final class NeighbourTable {
      * @param holdSlots packets that may wait for ARP across all neighbours
      * @param holdSlotBytes the largest packet that may wait
      */
-    NeighbourTable(Output output, long[] drops, int capacity, int holdSlots, int holdSlotBytes) {
+    private NeighbourTable(Output output, long[] drops, int capacity, int holdSlots, int holdSlotBytes,
+            boolean isIpv6) {
         if (capacity < 1 || capacity > 1 << 20 || holdSlots < 0 || holdSlotBytes < 20) {
             throw new IllegalArgumentException("neighbour table of " + capacity + " entries and " + holdSlots
                     + " hold slots of " + holdSlotBytes + " bytes");
@@ -92,7 +113,9 @@ final class NeighbourTable {
         int slots = Integer.highestOneBit(capacity) << 1;   // load factor at most 1/2
         this.mask = slots - 1;
         this.shift = 32 - Integer.numberOfTrailingZeros(slots);
-        addresses = new int[slots];
+        highs = new long[slots];
+        lows = new long[slots];
+        this.isIpv6 = isIpv6;
         macs = new long[slots];
         states = new byte[slots];
         confirmedAt = new long[slots];
@@ -116,7 +139,12 @@ final class NeighbourTable {
      * offset + length)} is copied and held (or dropped and counted) and the first request goes out.
      */
     long resolve(int address, MemorySegment segment, long offset, int length, long nowNanos) {
-        int slot = find(address);
+        return resolve6(0, address & 0xffff_ffffL, segment, offset, length, nowNanos);
+    }
+
+    /** {@link #resolve} in an IPv6 table ({@link #forIpv6}). */
+    long resolve6(long high, long low, MemorySegment segment, long offset, int length, long nowNanos) {
+        int slot = find(high, low);
         if (slot >= 0 && states[slot] == RESOLVED) {
             if (nowNanos - confirmedAt[slot] >= REACHABLE_NANOS) {
                 refresh(slot, nowNanos);
@@ -124,7 +152,7 @@ final class NeighbourTable {
             return macs[slot];
         }
         if (slot < 0) {
-            slot = insert(address);
+            slot = insert(high, low);
             if (slot < 0) {
                 drops[FrameDropReason.NEIGHBOUR_TABLE_FULL.ordinal()]++;
                 return NO_MAC;
@@ -133,7 +161,7 @@ final class NeighbourTable {
             macs[slot] = NO_MAC;
             requests[slot] = 1;
             lastRequestAt[slot] = nowNanos;
-            output.sendArpRequest(address, Ethernet.BROADCAST);
+            request(slot, Ethernet.BROADCAST);
         }
         hold(slot, segment, offset, length);
         return NO_MAC;
@@ -144,12 +172,17 @@ final class NeighbourTable {
      * (algd was the ARP target) and otherwise only updates one. Sends the packets held for it.
      */
     void learn(int address, long mac, boolean create, long nowNanos) {
-        int slot = find(address);
+        learn6(0, address & 0xffff_ffffL, mac, create, nowNanos);
+    }
+
+    /** {@link #learn} in an IPv6 table (from a neighbour advertisement or a solicitation's source option). */
+    void learn6(long high, long low, long mac, boolean create, long nowNanos) {
+        int slot = find(high, low);
         if (slot < 0) {
             if (!create) {
                 return;
             }
-            slot = insert(address);
+            slot = insert(high, low);
             if (slot < 0) {
                 return;
             }
@@ -174,7 +207,7 @@ final class NeighbourTable {
                 if (requests[i] < MAX_REQUESTS) {
                     requests[i]++;
                     lastRequestAt[i] = nowNanos;
-                    output.sendArpRequest(addresses[i], Ethernet.BROADCAST);
+                    request(i, Ethernet.BROADCAST);
                 } else {
                     dropHeld(i, FrameDropReason.NEIGHBOUR_UNREACHABLE);
                     delete(i);
@@ -205,7 +238,12 @@ final class NeighbourTable {
 
     /** The known Ethernet address of {@code address}, or {@link #NO_MAC} (no side effects). */
     long lookup(int address) {
-        int slot = find(address);
+        return lookup6(0, address & 0xffff_ffffL);
+    }
+
+    /** {@link #lookup} in an IPv6 table. */
+    long lookup6(long high, long low) {
+        int slot = find(high, low);
         return slot >= 0 && states[slot] == RESOLVED ? macs[slot] : NO_MAC;
     }
 
@@ -224,7 +262,16 @@ final class NeighbourTable {
                 && (requests[slot] == 0 || nowNanos - lastRequestAt[slot] >= RETRANSMIT_NANOS)) {
             requests[slot]++;
             lastRequestAt[slot] = nowNanos;
-            output.sendArpRequest(addresses[slot], macs[slot]);
+            request(slot, macs[slot]);
+        }
+    }
+
+    /** Asks for the address in {@code slot}: an ARP request, or in an IPv6 table a neighbour solicitation. */
+    private void request(int slot, long destinationMac) {
+        if (isIpv6) {
+            output.sendNeighbourSolicitation(highs[slot], lows[slot], destinationMac);
+        } else {
+            output.sendArpRequest((int) lows[slot], destinationMac);
         }
     }
 
@@ -279,17 +326,19 @@ final class NeighbourTable {
         }
     }
 
-    private int home(int address) {
-        return (address * 0x9E37_79B1) >>> shift;
+    private int home(long high, long low) {
+        long folded = high * 0x9E37_79B9_7F4A_7C15L ^ low;
+        int key = isIpv6 ? (int) (folded ^ folded >>> 32) : (int) low;
+        return (key * 0x9E37_79B1) >>> shift;
     }
 
-    private int find(int address) {
-        int i = home(address);
+    private int find(long high, long low) {
+        int i = home(high, low);
         for (int probes = 0; probes <= mask; probes++) {
             if (states[i] == EMPTY) {
                 return -1;
             }
-            if (addresses[i] == address) {
+            if (lows[i] == low && highs[i] == high) {
                 return i;
             }
             i = (i + 1) & mask;
@@ -298,15 +347,16 @@ final class NeighbourTable {
     }
 
     /** Claims a slot for an address known to be absent; -1 when the table holds {@link #capacity} entries. */
-    private int insert(int address) {
+    private int insert(long high, long low) {
         if (size >= capacity) {
             return -1;
         }
-        int i = home(address);
+        int i = home(high, low);
         while (states[i] != EMPTY) {
             i = (i + 1) & mask;   // terminates: at most half the slots are used
         }
-        addresses[i] = address;
+        highs[i] = high;
+        lows[i] = low;
         states[i] = INCOMPLETE;
         macs[i] = NO_MAC;
         confirmedAt[i] = 0;
@@ -330,10 +380,11 @@ final class NeighbourTable {
             if (states[j] == EMPTY) {
                 return;
             }
-            int home = home(addresses[j]);
+            int home = home(highs[j], lows[j]);
             // The entry at j may fill the hole if the hole lies on its probe path, i.e. in [home, j) cyclically.
             if (((j - home) & mask) >= ((j - hole) & mask)) {
-                addresses[hole] = addresses[j];
+                highs[hole] = highs[j];
+                lows[hole] = lows[j];
                 macs[hole] = macs[j];
                 states[hole] = states[j];
                 confirmedAt[hole] = confirmedAt[j];

@@ -20,6 +20,14 @@ public interface PacketPort extends AutoCloseable {
     /** The device's Ethernet address (48 bits, first octet most significant). */
     long macAddress();
 
+    /**
+     * Whether the device has an Ethernet link layer (AF_PACKET ports). A port without one (TUN) still frames what it
+     * hands over with a synthetic Ethernet header, but its interface sends no ARP and resolves no next hop.
+     */
+    default boolean isEthernet() {
+        return true;
+    }
+
     /** The largest IP packet the device sends, without the Ethernet header. */
     int mtu();
 

@@ -2,6 +2,7 @@ package dev.algd.io;
 
 import dev.algd.io.linux.Netns;
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * Opens the {@link PacketPort} of a Linux device; the data plane calls it from {@link DataPlane#prepare} for every
@@ -16,6 +17,16 @@ public interface PortOpener {
     /** AF_PACKET ports with TPACKET_V2 rings of {@code geometry}, opened in the calling thread's network namespace. */
     static PortOpener afPacket(RingGeometry geometry) {
         return device -> AfPacketPort.open(device, geometry);
+    }
+
+    /**
+     * {@link TunPort}s for the named devices, this opener for every other device: the daemon's {@code --tun} flag.
+     * A device's port type is fixed for the daemon's life, so that config alone never turns a TUN into AF_PACKET.
+     */
+    default PortOpener withTunDevices(Set<String> tunDevices) {
+        Set<String> tun = Set.copyOf(tunDevices);
+        PortOpener others = this;
+        return tun.isEmpty() ? this : device -> tun.contains(device) ? TunPort.open(device) : others.open(device);
     }
 
     /**

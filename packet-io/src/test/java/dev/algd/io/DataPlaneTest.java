@@ -186,10 +186,10 @@ class DataPlaneTest {
         tagged[12] = (byte) 0x81;
         tagged[13] = 0;
         in0.receive(tagged);
-        byte[] ipv6 = ping.clone();
-        ipv6[12] = (byte) 0x86;
-        ipv6[13] = (byte) 0xdd;
-        in0.receive(ipv6);
+        byte[] lldp = ping.clone();
+        lldp[12] = (byte) 0x88;
+        lldp[13] = (byte) 0xcc;
+        in0.receive(lldp);
         in0.receive(new byte[10]);
         byte[] toAlgdTcp = ethernet(IN_MAC, CLIENT_MAC, Ethernet.TYPE_IPV4, ipv4(TestFrames.TCP, CLIENT,
                 INSIDE_ADDRESS, 64, TestFrames.tcp(CLIENT, INSIDE_ADDRESS, 40000, 22, TestFrames.TCP_SYN, new byte[0], false)));
@@ -299,5 +299,38 @@ class DataPlaneTest {
             }
         }
         assertEquals(30_000, out0.sentCount - sentBefore);
+    }
+
+    @Test
+    void dfPacketTooLongForTheOutsideDeviceComesBackAsFragmentationNeededWithItsMtu() {
+        FakePort narrowOut = new FakePort("out0", OUT_MAC, 1280, 64);
+        DataPlane narrow = new DataPlane(engine, device -> device.equals("in0") ? in0 : narrowOut);
+        try {
+            narrow.apply(CONFIG);
+            in0.receive(ethernet(Ethernet.BROADCAST, CLIENT_MAC, Ethernet.TYPE_ARP,
+                    arp(Arp.OPERATION_REQUEST, CLIENT_MAC, CLIENT, 0, INSIDE_ADDRESS)));
+            narrow.turn(now += MS);
+            in0.takeSent();
+            narrowOut.takeSent();
+            byte[] segment = TestFrames.tcp(CLIENT, SERVER, 41000, 80, 0x10, new byte[1400 - 40], false);
+            in0.receive(ethernet(IN_MAC, CLIENT_MAC, Ethernet.TYPE_IPV4, ipv4(TestFrames.TCP, CLIENT, SERVER, 64,
+                    segment)));
+
+            narrow.turn(now += MS);
+
+            assertTrue(narrowOut.takeSent().isEmpty(), "nothing leaves on the narrow side, not even an ARP request");
+            List<byte[]> back = in0.takeSent();
+            assertEquals(1, back.size());
+            byte[] error = back.get(0);
+            assertEquals(CLIENT_MAC, macAt(error, 0), "straight back to the client");
+            assertEquals(INSIDE_ADDRESS, u32(error, 14 + 12));
+            assertEquals(CLIENT, u32(error, 14 + 16));
+            assertEquals(0x0304, u16(error, 14 + 20), "destination unreachable, fragmentation needed");
+            assertEquals(1280, u16(error, 14 + 26));
+            assertEquals(CLIENT, u32(error, 14 + 28 + 12), "quotes the client's packet as sent");
+            assertEquals(1, engine.fragmentationNeededSent());
+        } finally {
+            narrow.close();
+        }
     }
 }

@@ -31,6 +31,12 @@ class NeighbourTableTest {
         }
 
         @Override
+        public void sendNeighbourSolicitation(long high, long low, long destinationMac) {
+            requests.add("ns " + new dev.algd.engine.config.Ipv6Address(high, low) + " to "
+                    + (destinationMac == Ethernet.BROADCAST ? "solicited-node" : Long.toHexString(destinationMac)));
+        }
+
+        @Override
         public void transmitHeld(long mac, MemorySegment segment, long offset, int length) {
             transmitted.add(Long.toHexString(mac) + ":" + new String(
                     segment.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.US_ASCII));
@@ -229,5 +235,25 @@ class NeighbourTableTest {
             }
             assertEquals(model.size(), small.size());
         }
+    }
+
+    @Test
+    void ipv6NeighbourIsSolicitedAndItsAdvertisementReleasesTheHeldPackets() {
+        NeighbourTable table6 = NeighbourTable.forIpv6(output, drops);
+        var gateway = dev.algd.engine.config.Ipv6Address.parse("2001:db8:2::fe");
+        long now = 1_000_000_000L;
+
+        assertEquals(NeighbourTable.NO_MAC, table6.resolve6(gateway.high(), gateway.low(), packet("one"), 0, 3, now));
+        assertEquals(NeighbourTable.NO_MAC, table6.resolve6(gateway.high(), gateway.low(), packet("two"), 0, 3, now));
+        assertEquals(List.of("ns 2001:db8:2::fe to solicited-node"), requests);
+
+        table6.learn6(gateway.high(), gateway.low(), GATEWAY_MAC, false, now + 1000);
+
+        assertEquals(List.of(Long.toHexString(GATEWAY_MAC) + ":one", Long.toHexString(GATEWAY_MAC) + ":two"),
+                transmitted);
+        assertEquals(GATEWAY_MAC, table6.lookup6(gateway.high(), gateway.low()));
+        assertEquals(NeighbourTable.NO_MAC, table6.lookup6(0, gateway.low()), "all 128 bits are the key");
+        table6.age(now + NeighbourTable.REACHABLE_NANOS + NeighbourTable.STALE_NANOS + 1000);
+        assertEquals(0, table6.size(), "an unconfirmed IPv6 neighbour ages out too");
     }
 }

@@ -18,6 +18,7 @@ public final class AlgPacket {
     private final ExpectationTable expectations;
     private final PayloadRewriter rewriter;
     private final LineReassembly reassembly;
+    private final AlgSessionTable algSessions;
 
     private MemorySegment segment;
     private long payloadOffset;
@@ -25,6 +26,8 @@ public final class AlgPacket {
     private int protocol;
     private int direction;
     private long sessionId;
+    private long parentSessionId;
+    private int parentAlgSlot = AlgSessionTable.NONE;
     private int algSlot;
     private int algId;
     private AlgPolicy policy;
@@ -51,6 +54,7 @@ public final class AlgPacket {
         this.statistics = statistics;
         this.rewriter = new PayloadRewriter(algSessions, counters);
         this.reassembly = reassembly;
+        this.algSessions = algSessions;
     }
 
     /** The control-line reassembly behind {@link #holdFrom}. */
@@ -91,13 +95,16 @@ public final class AlgPacket {
 
     /** For the engine: points this view at the packet about to be inspected. */
     public AlgPacket bind(MemorySegment segment, long payloadOffset, int payloadLength, int protocol, int direction,
-            long sessionId, int algSlot, int algId, AlgPolicy policy, long nowNanos) {
+            long sessionId, long parentSessionId, int parentAlgSlot, int algSlot, int algId, AlgPolicy policy,
+            long nowNanos) {
         this.segment = segment;
         this.payloadOffset = payloadOffset;
         this.payloadLength = payloadLength;
         this.protocol = protocol;
         this.direction = direction;
         this.sessionId = sessionId;
+        this.parentSessionId = parentSessionId;
+        this.parentAlgSlot = parentAlgSlot;
         this.algSlot = algSlot;
         this.algId = algId;
         this.policy = policy;
@@ -150,6 +157,39 @@ public final class AlgPacket {
 
     public long sessionId() {
         return sessionId;
+    }
+
+    /**
+     * The control session whose expectation admitted this session, when the ALG asked to inspect that child
+     * ({@link Expectation#inspectChild()}); 0 for a session the ALG was assigned by its control port.
+     */
+    public long parentSessionId() {
+        return parentSessionId;
+    }
+
+    /**
+     * Word {@code word} (0 .. {@link AlgSessionTable#STATE_WORDS} - 1) of this ALG's own state for this session: kept
+     * between packets, zero in a new session, gone with the session. What the words mean is the ALG's business.
+     */
+    public long state(int word) {
+        return algSessions.state(algSlot, word);
+    }
+
+    public void state(int word, long value) {
+        algSessions.state(algSlot, word, value);
+    }
+
+    /** Whether {@link #parentState} can be read: an inspected child whose parent is still there. */
+    public boolean hasParentState() {
+        return parentAlgSlot != AlgSessionTable.NONE;
+    }
+
+    /** Word {@code word} of the parent's state, for an inspected child ({@link #hasParentState}); read only. */
+    public long parentState(int word) {
+        if (parentAlgSlot == AlgSessionTable.NONE) {
+            throw new IllegalStateException("no parent state: check hasParentState()");
+        }
+        return algSessions.state(parentAlgSlot, word);
     }
 
     public long nowNanos() {

@@ -1,8 +1,11 @@
 package dev.algd.engine.alg;
 
+import java.util.Objects;
+
 /**
  * Per-session ALG state for the sessions an ALG was assigned to, in a fixed number of slots allocated at start:
- * the ALG, the session it belongs to, and (used by {@link PayloadRewriter}) each direction's TCP sequence delta.
+ * the ALG, the session it belongs to, (used by {@link PayloadRewriter}) each direction's TCP sequence delta, and
+ * {@link #STATE_WORDS} words the ALG itself keeps for the session.
  * Kept apart from the session table because only control sessions need it: a 2^20-session table carries a few
  * thousand of these, not a million. A session holds the index of its slot; the slot and the expectations whose
  * parent it is are released together when the session ends.
@@ -12,6 +15,8 @@ package dev.algd.engine.alg;
  */
 public final class AlgSessionTable {
     public static final int NONE = -1;
+    /** Words of state each slot keeps for its ALG ({@link AlgPacket#state}), zero when the slot is allocated. */
+    public static final int STATE_WORDS = 2;
 
     private final int capacity;
     private final boolean[] inUse;
@@ -23,6 +28,7 @@ public final class AlgSessionTable {
     private final int[] correctionPositions;
     private final int[] offsetsBefore;
     private final int[] offsetsAfter;
+    private final long[] stateWords;
     private final int[] freeSlots;
     private int freeCount;
 
@@ -39,6 +45,7 @@ public final class AlgSessionTable {
         correctionPositions = new int[capacity * 2];
         offsetsBefore = new int[capacity * 2];
         offsetsAfter = new int[capacity * 2];
+        stateWords = new long[capacity * STATE_WORDS];
         freeSlots = new int[capacity];
         for (int i = 0; i < capacity; i++) {
             freeSlots[i] = capacity - 1 - i;
@@ -70,6 +77,9 @@ public final class AlgSessionTable {
             offsetsBefore[slot * 2 + d] = 0;
             offsetsAfter[slot * 2 + d] = 0;
         }
+        for (int w = 0; w < STATE_WORDS; w++) {
+            stateWords[slot * STATE_WORDS + w] = 0;
+        }
         return slot;
     }
 
@@ -90,6 +100,15 @@ public final class AlgSessionTable {
 
     public int sessionSlot(int slot) {
         return sessionSlots[slot];
+    }
+
+    /** Word {@code word} (0 .. {@link #STATE_WORDS} - 1) of the ALG's own state for the session in {@code slot}. */
+    public long state(int slot, int word) {
+        return stateWords[slot * STATE_WORDS + Objects.checkIndex(word, STATE_WORDS)];
+    }
+
+    public void state(int slot, int word, long value) {
+        stateWords[slot * STATE_WORDS + Objects.checkIndex(word, STATE_WORDS)] = value;
     }
 
     /** Whether the payload length of {@code direction} has changed at some point. */

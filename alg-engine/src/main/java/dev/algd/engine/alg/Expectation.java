@@ -30,6 +30,7 @@ public final class Expectation {
     int newDestinationPort;
     long timeoutSeconds;
     boolean oneShot;
+    boolean inspectsChild;
 
     /** Forgets every field: any source, no translation, the ALG's default timeout, consumed by its first flow. */
     public Expectation clear() {
@@ -48,6 +49,7 @@ public final class Expectation {
         newDestinationPort = KEEP_PORT;
         timeoutSeconds = 0;
         oneShot = true;
+        inspectsChild = false;
         return this;
     }
 
@@ -109,6 +111,15 @@ public final class Expectation {
     /** Wait this long instead of the ALG's {@link AlgPolicy#expectationTimeoutSeconds()}. */
     public Expectation timeoutSeconds(long seconds) {
         timeoutSeconds = seconds;
+        return this;
+    }
+
+    /**
+     * Have the parent's ALG inspect the child flow too, with {@link AlgPacket#parentSessionId()} telling it whose
+     * child it is: for a child whose payload names the parent's ports (the IDENT query of an rsh control session).
+     */
+    public Expectation inspectChild() {
+        inspectsChild = true;
         return this;
     }
 

@@ -51,6 +51,7 @@ public final class ExpectationTable {
     private final int[] newDestinationPorts;
     private final long[] expiresAtNanos;
     private final boolean[] oneShot;
+    private final boolean[] inspectsChild;
     private final int[] parents;
     private final long[] parentSessionIds;
     private final byte[] algIds;
@@ -103,6 +104,7 @@ public final class ExpectationTable {
         newDestinationPorts = new int[capacity];
         expiresAtNanos = new long[capacity];
         oneShot = new boolean[capacity];
+        inspectsChild = new boolean[capacity];
         this.parents = new int[capacity];
         parentSessionIds = new long[capacity];
         algIds = new byte[capacity];
@@ -210,6 +212,7 @@ public final class ExpectationTable {
         newDestinationPorts[entry] = request.newDestinationPort;
         expiresAtNanos[entry] = nowNanos + timeoutNanos;
         oneShot[entry] = request.oneShot;
+        inspectsChild[entry] = request.inspectsChild;
     }
 
     /**
@@ -311,6 +314,11 @@ public final class ExpectationTable {
 
     public int algId(int entry) {
         return algIds[entry];
+    }
+
+    /** Whether the parent's ALG inspects the child this entry admits ({@link Expectation#inspectChild()}). */
+    public boolean inspectsChild(int entry) {
+        return inspectsChild[entry];
     }
 
     public long expiresAtNanos(int entry) {

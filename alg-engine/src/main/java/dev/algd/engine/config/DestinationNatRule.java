@@ -21,4 +21,9 @@ public record DestinationNatRule(
         boolean exclude,
         AddressRange translationAddress,
         PortRange translationPort) {
+
+    /** The family of the addresses this rule names ({@link AddressFamily#MIXED} is refused by the validator). */
+    public AddressFamily addressFamily() {
+        return AddressFamily.of(sourceAddress, destinationAddress, translationAddress);
+    }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param destinationNatRules sorted by ascending rule id
  * @param firewallRuleSets by name
  * @param firewallAttachments which rule set filters which interface, in or out
+ * @param ipv6StaticRoutes IPv6 static routes; added after the first release, so it comes last
  */
 public record EngineConfig(
         Map<AlgId, AlgSettings> algs,
@@ -22,7 +23,8 @@ public record EngineConfig(
         List<SourceNatRule> sourceNatRules,
         List<DestinationNatRule> destinationNatRules,
         Map<String, FirewallRuleSet> firewallRuleSets,
-        List<FirewallAttachment> firewallAttachments) {
+        List<FirewallAttachment> firewallAttachments,
+        List<Ipv6Route> ipv6StaticRoutes) {
 
     public EngineConfig {
         var complete = new EnumMap<AlgId, AlgSettings>(AlgId.class);
@@ -37,6 +39,16 @@ public record EngineConfig(
                 .sorted(Comparator.comparingLong(DestinationNatRule::id)).toList();
         firewallRuleSets = Map.copyOf(firewallRuleSets);
         firewallAttachments = List.copyOf(firewallAttachments);
+        ipv6StaticRoutes = List.copyOf(ipv6StaticRoutes);
+    }
+
+    /** Without IPv6 static routes (the record's shape before IPv6). */
+    public EngineConfig(Map<AlgId, AlgSettings> algs, List<InterfaceConfig> interfaces,
+            List<StaticRoute> staticRoutes, List<SourceNatRule> sourceNatRules,
+            List<DestinationNatRule> destinationNatRules, Map<String, FirewallRuleSet> firewallRuleSets,
+            List<FirewallAttachment> firewallAttachments) {
+        this(algs, interfaces, staticRoutes, sourceNatRules, destinationNatRules, firewallRuleSets,
+                firewallAttachments, List.of());
     }
 
     /** Interfaces, routes and source NAT only: no destination NAT, no firewall. */

@@ -25,6 +25,8 @@ public final class EngineConfigValidator {
     public static final String INTERFACE_DUPLICATE_DEVICE = "interface-duplicate-device";
     public static final String ROUTE_NEXT_HOP_UNREACHABLE = "route-next-hop-unreachable";
     public static final String FIREWALL_UNKNOWN_RULE_SET = "firewall-unknown-rule-set";
+    public static final String NAT_ADDRESS_FAMILY_MISMATCH = "nat-address-family-mismatch";
+    public static final String FIREWALL_ADDRESS_FAMILY_MISMATCH = "firewall-address-family-mismatch";
 
     public List<Violation> validate(EngineConfig config) {
         List<Violation> violations = new ArrayList<>();
@@ -32,6 +34,7 @@ public final class EngineConfigValidator {
         checkAlgTimeouts(config, violations);
         checkInterfaces(config, violations);
         checkRoutes(config, violations);
+        checkIpv6Routes(config, violations);
         checkSourceNat(config, violations);
         checkDestinationNat(config, violations);
         checkFirewall(config, violations);
@@ -143,8 +146,42 @@ public final class EngineConfigValidator {
         }
     }
 
+    private static void checkIpv6Routes(EngineConfig config, List<Violation> out) {
+        for (Ipv6Route route : config.ipv6StaticRoutes()) {
+            boolean onLink = config.interfaces().stream()
+                    .flatMap(i -> i.ipv6Addresses().stream())
+                    .anyMatch(p -> p.contains(route.nextHop()));
+            if (!onLink) {
+                String path = "/routing/static-route[prefix='" + route.prefix() + "']/next-hop";
+                out.add(new Violation(path, ROUTE_NEXT_HOP_UNREACHABLE, path + ": next hop " + route.nextHop()
+                        + " is on no interface's IPv6 subnet; use a neighbour on a connected network"));
+            }
+        }
+    }
+
+    /**
+     * A NAT rule translates within one family (NAT66, not NAT64): its match addresses and its translation must all
+     * be IPv4 or all IPv6.
+     */
+    private static void checkNatFamily(String base, AddressRange source, AddressRange destination,
+            AddressRange translation, List<Violation> out) {
+        if (AddressFamily.of(source, destination, translation) != AddressFamily.MIXED) {
+            return;
+        }
+        out.add(new Violation(base, NAT_ADDRESS_FAMILY_MISMATCH, base + ": source " + text(source)
+                + ", destination " + text(destination) + " and translation " + text(translation)
+                + " mix IPv4 and IPv6; a rule translates within one family, so use IPv4 or IPv6 addresses"
+                + " throughout (one rule per family)"));
+    }
+
+    private static String text(AddressRange range) {
+        return range == null ? "any" : range.toString();
+    }
+
     private static void checkDestinationNat(EngineConfig config, List<Violation> out) {
         for (DestinationNatRule rule : config.destinationNatRules()) {
+            checkNatFamily("/service/nat/destination/rule[id='" + rule.id() + "']", rule.sourceAddress(),
+                    rule.destinationAddress(), rule.translationAddress(), out);
             if (config.interfaceIndex(rule.inboundInterface()) < 0) {
                 String path = "/service/nat/destination/rule[id='" + rule.id() + "']/inbound-interface";
                 out.add(new Violation(path, NAT_UNKNOWN_INTERFACE, path + ": interface '" + rule.inboundInterface()
@@ -154,6 +191,17 @@ public final class EngineConfigValidator {
     }
 
     private static void checkFirewall(EngineConfig config, List<Violation> out) {
+        for (FirewallRuleSet ruleSet : config.firewallRuleSets().values()) {
+            for (FirewallRule rule : ruleSet.rules()) {
+                if (rule.addressFamily() == AddressFamily.MIXED) {
+                    String path = "/firewall/name[name='" + ruleSet.name() + "']/rule[id='" + rule.id() + "']";
+                    out.add(new Violation(path, FIREWALL_ADDRESS_FAMILY_MISMATCH, path + ": source "
+                            + text(rule.sourceAddress()) + " and destination " + text(rule.destinationAddress())
+                            + " mix IPv4 and IPv6; a packet has addresses of one family, so the rule could never"
+                            + " match: use one family (one rule per family)"));
+                }
+            }
+        }
         for (FirewallAttachment attachment : config.firewallAttachments()) {
             if (!config.firewallRuleSets().containsKey(attachment.ruleSet())) {
                 String path = "/interfaces/interface[name='" + attachment.interfaceName() + "']/firewall/"
@@ -167,17 +215,29 @@ public final class EngineConfigValidator {
     private static void checkSourceNat(EngineConfig config, List<Violation> out) {
         for (SourceNatRule rule : config.sourceNatRules()) {
             String base = "/service/nat/source/rule[id='" + rule.id() + "']";
+            checkNatFamily(base, rule.sourceAddress(), rule.destinationAddress(), rule.translationAddress(), out);
+            AddressFamily family = rule.addressFamily();
             int index = config.interfaceIndex(rule.outboundInterface());
             if (index < 0) {
                 out.add(new Violation(base + "/outbound-interface", NAT_UNKNOWN_INTERFACE,
                         base + "/outbound-interface: interface '" + rule.outboundInterface()
                                 + "' is not configured under /interfaces; name a configured interface"));
             } else if (rule.isMasquerade() && !rule.exclude() && !rule.disabled()
-                    && config.interfaces().get(index).addresses().isEmpty()) {
+                    && lacksMasqueradeAddress(config.interfaces().get(index), family)) {
+                String kind = family == AddressFamily.IPV6 ? "an IPv6 address" : "an IPv4 address";
                 out.add(new Violation(base + "/translation/address", NAT_MASQUERADE_WITHOUT_ADDRESS,
-                        base + "/translation/address: masquerade needs an address on interface '"
+                        base + "/translation/address: masquerade needs " + kind + " on interface '"
                                 + rule.outboundInterface() + "', which has none; configure one or translate to an address"));
             }
         }
+    }
+
+    /** A masquerade rule of {@code family} has no address of its own family on {@code itf} to translate to. */
+    private static boolean lacksMasqueradeAddress(InterfaceConfig itf, AddressFamily family) {
+        return switch (family) {
+            case IPV6 -> itf.ipv6Addresses().isEmpty();
+            case IPV4 -> itf.addresses().isEmpty();
+            default -> itf.addresses().isEmpty() && itf.ipv6Addresses().isEmpty();
+        };
     }
 }

@@ -23,4 +23,9 @@ public record FirewallRule(
     }
 
     public enum ConnectionState { NEW, ESTABLISHED, RELATED }
+
+    /** The family of the addresses this rule names ({@link AddressFamily#MIXED} is refused by the validator). */
+    public AddressFamily addressFamily() {
+        return AddressFamily.of(sourceAddress, destinationAddress);
+    }
 }

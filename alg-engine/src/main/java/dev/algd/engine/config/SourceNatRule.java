@@ -28,4 +28,9 @@ public record SourceNatRule(
     public boolean isMasquerade() {
         return translationAddress == null;
     }
+
+    /** The family of the addresses this rule names ({@link AddressFamily#MIXED} is refused by the validator). */
+    public AddressFamily addressFamily() {
+        return AddressFamily.of(sourceAddress, destinationAddress, translationAddress);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.algd.engine.firewall;
 
+import dev.algd.engine.config.AddressFamily;
 import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.FirewallAttachment;
@@ -49,6 +50,10 @@ public final class FirewallPolicy {
     /** Per rule: source first, source last, destination first, destination last (ports). */
     private final int[] portRanges;
     private final boolean[] needsPorts;
+    /** Per rule: the {@link AddressFamily} it applies to (a rule without addresses applies to both). */
+    private final AddressFamily[] families;
+    /** Per IPv6 rule: source first, source last, destination first, destination last, each as high and low. */
+    private final long[] ipv6Ranges;
 
     private FirewallPolicy(EngineConfig config) {
         List<FirewallRuleSet> sets = new ArrayList<>(config.firewallRuleSets().values());
@@ -67,6 +72,8 @@ public final class FirewallPolicy {
         addressRanges = new int[ruleCount * 4];
         portRanges = new int[ruleCount * 4];
         needsPorts = new boolean[ruleCount];
+        families = new AddressFamily[ruleCount];
+        ipv6Ranges = new long[ruleCount * 8];
         int r = 0;
         for (int s = 0; s < sets.size(); s++) {
             ruleStart[s] = r;
@@ -80,6 +87,9 @@ public final class FirewallPolicy {
                 setPorts(r, 0, rule.sourcePort());
                 setPorts(r, 2, rule.destinationPort());
                 needsPorts[r] = rule.sourcePort() != null || rule.destinationPort() != null;
+                families[r] = rule.addressFamily();
+                AddressRange.storeIpv6(rule.sourceAddress(), ipv6Ranges, r * 8);
+                AddressRange.storeIpv6(rule.destinationAddress(), ipv6Ranges, r * 8 + 4);
                 r++;
             }
         }
@@ -150,21 +160,49 @@ public final class FirewallPolicy {
         }
         boolean related = state == STATE_RELATED;
         for (int r = ruleStart[ruleSet]; r < ruleStart[ruleSet + 1]; r++) {
-            int ruleStates = related || states[r] != 0 ? states[r] : ALL_STATES;
-            if ((ruleStates & state) == 0
-                    || protocols[r] != SourceNatRule.ANY_PROTOCOL && protocols[r] != protocol
+            if (!families[r].coversIpv4()
                     || !inRange(sourceAddress, addressRanges[r * 4], addressRanges[r * 4 + 1])
-                    || !inRange(destinationAddress, addressRanges[r * 4 + 2], addressRanges[r * 4 + 3])) {
-                continue;
-            }
-            if (needsPorts[r] && (!hasPorts
-                    || sourcePort < portRanges[r * 4] || sourcePort > portRanges[r * 4 + 1]
-                    || destinationPort < portRanges[r * 4 + 2] || destinationPort > portRanges[r * 4 + 3])) {
+                    || !inRange(destinationAddress, addressRanges[r * 4 + 2], addressRanges[r * 4 + 3])
+                    || !matchesBeyondAddresses(r, state, protocol, sourcePort, destinationPort, hasPorts)) {
                 continue;
             }
             return accepts[r];
         }
         return related || defaultAccepts[ruleSet];
+    }
+
+    /** {@link #isAccepted} for an IPv6 packet; rules with IPv4 addresses never match it. */
+    public boolean isAccepted6(int ruleSet, int state, int protocol, long sourceHigh, long sourceLow, int sourcePort,
+            long destinationHigh, long destinationLow, int destinationPort, boolean hasPorts) {
+        if (ruleSet == NONE) {
+            return true;
+        }
+        boolean related = state == STATE_RELATED;
+        for (int r = ruleStart[ruleSet]; r < ruleStart[ruleSet + 1]; r++) {
+            int at = r * 8;
+            if (!families[r].coversIpv6()
+                    || !AddressRange.contains6(ipv6Ranges[at], ipv6Ranges[at + 1], ipv6Ranges[at + 2],
+                            ipv6Ranges[at + 3], sourceHigh, sourceLow)
+                    || !AddressRange.contains6(ipv6Ranges[at + 4], ipv6Ranges[at + 5], ipv6Ranges[at + 6],
+                            ipv6Ranges[at + 7], destinationHigh, destinationLow)
+                    || !matchesBeyondAddresses(r, state, protocol, sourcePort, destinationPort, hasPorts)) {
+                continue;
+            }
+            return accepts[r];
+        }
+        return related || defaultAccepts[ruleSet];
+    }
+
+    /** Whether rule {@code r} matches the state, protocol and ports (its addresses are checked by the caller). */
+    private boolean matchesBeyondAddresses(int r, int state, int protocol, int sourcePort, int destinationPort,
+            boolean hasPorts) {
+        int ruleStates = state == STATE_RELATED || states[r] != 0 ? states[r] : ALL_STATES;
+        if ((ruleStates & state) == 0 || protocols[r] != SourceNatRule.ANY_PROTOCOL && protocols[r] != protocol) {
+            return false;
+        }
+        return !needsPorts[r] || hasPorts
+                && sourcePort >= portRanges[r * 4] && sourcePort <= portRanges[r * 4 + 1]
+                && destinationPort >= portRanges[r * 4 + 2] && destinationPort <= portRanges[r * 4 + 3];
     }
 
     private static boolean inRange(int address, int first, int last) {

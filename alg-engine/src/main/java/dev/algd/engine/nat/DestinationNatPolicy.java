@@ -89,7 +89,8 @@ public final class DestinationNatPolicy {
     public static DestinationNatPolicy compile(EngineConfig config) {
         List<DestinationNatRule> enabled = new ArrayList<>();
         for (DestinationNatRule rule : config.destinationNatRules()) {
-            if (!rule.disabled()) {
+            // IPv6 rules (destination NAT66) are not implemented yet; the IPv4 path must never see their ranges.
+            if (!rule.disabled() && rule.addressFamily().coversIpv4()) {
                 enabled.add(rule);
             }
         }

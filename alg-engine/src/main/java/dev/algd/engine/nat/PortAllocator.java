@@ -20,6 +20,14 @@ public final class PortAllocator {
     static final int MAX_PROBES = 1024;
 
     private final SessionTable sessions;
+    // The flow being allocated for, set by allocate or allocate6 (one worker: no sharing).
+    private boolean isIpv6;
+    private int remoteAddress;
+    private int translatedAddress;
+    private long remoteHigh;
+    private long remoteLow;
+    private long translatedHigh;
+    private long translatedLow;
 
     public PortAllocator(SessionTable sessions) {
         this.sessions = sessions;
@@ -32,25 +40,52 @@ public final class PortAllocator {
      */
     public int allocate(int protocol, int insideAddress, int originalPort, int translatedAddress,
             int remoteAddress, int remotePort, int first, int last, boolean keepsAnyOriginalPort, long nowNanos) {
+        isIpv6 = false;
+        this.remoteAddress = remoteAddress;
+        this.translatedAddress = translatedAddress;
+        return allocate(protocol, mix(insideAddress, originalPort), originalPort, remotePort, first, last,
+                keepsAnyOriginalPort, nowNanos);
+    }
+
+    /** {@link #allocate} for an IPv6 flow (NAPT66), against a session table that holds IPv6 keys. */
+    public int allocate6(int protocol, long insideHigh, long insideLow, int originalPort, long translatedHigh,
+            long translatedLow, long remoteHigh, long remoteLow, int remotePort, int first, int last,
+            boolean keepsAnyOriginalPort, long nowNanos) {
+        isIpv6 = true;
+        this.remoteHigh = remoteHigh;
+        this.remoteLow = remoteLow;
+        this.translatedHigh = translatedHigh;
+        this.translatedLow = translatedLow;
+        int inside = (int) (insideHigh ^ insideHigh >>> 32 ^ insideLow ^ insideLow >>> 32);
+        return allocate(protocol, mix(inside, originalPort), originalPort, remotePort, first, last,
+                keepsAnyOriginalPort, nowNanos);
+    }
+
+    private int allocate(int protocol, int insideHash, int originalPort, int remotePort, int first, int last,
+            boolean keepsAnyOriginalPort, long nowNanos) {
         boolean originalAllowed = keepsAnyOriginalPort || originalPort >= first && originalPort <= last;
-        if (originalAllowed && isFree(protocol, remoteAddress, remotePort, translatedAddress, originalPort, nowNanos)) {
+        if (originalAllowed && isFree(protocol, remotePort, originalPort, nowNanos)) {
             return originalPort;
         }
         int size = last - first + 1;
-        int start = Math.floorMod(mix(insideAddress, originalPort), size);
+        int start = Math.floorMod(insideHash, size);
         int probes = Math.min(size, MAX_PROBES);
         for (int n = 0; n < probes; n++) {
             int offset = start + n;
             int port = first + (offset >= size ? offset - size : offset);
-            if (isFree(protocol, remoteAddress, remotePort, translatedAddress, port, nowNanos)) {
+            if (isFree(protocol, remotePort, port, nowNanos)) {
                 return port;
             }
         }
         return NO_FREE_PORT;
     }
 
-    private boolean isFree(int protocol, int remoteAddress, int remotePort, int translatedAddress, int port,
-            long nowNanos) {
+    /** Whether no session's key is the reply from the remote end to the translated address and {@code port}. */
+    private boolean isFree(int protocol, int remotePort, int port, long nowNanos) {
+        if (isIpv6) {
+            return !sessions.isKeyInUse6(protocol, remoteHigh, remoteLow, remotePort, translatedHigh, translatedLow,
+                    port, nowNanos);
+        }
         return !sessions.isKeyInUse(protocol, remoteAddress, remotePort, translatedAddress, port, nowNanos);
     }
 

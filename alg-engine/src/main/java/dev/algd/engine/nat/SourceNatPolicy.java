@@ -2,6 +2,7 @@ package dev.algd.engine.nat;
 
 import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.EngineConfig;
+import dev.algd.engine.config.Ipv6Address;
 import dev.algd.engine.config.PortRange;
 import dev.algd.engine.config.SourceNatRule;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ public final class SourceNatPolicy {
     public static final int DEFAULT_PORT_FIRST = 1024;
     public static final int DEFAULT_PORT_LAST = 65535;
 
-    private static final SourceNatPolicy EMPTY = new SourceNatPolicy(List.of(), EngineConfig.empty());
+    private static final SourceNatPolicy EMPTY = new SourceNatPolicy(List.of(), EngineConfig.empty(), false);
 
     private final int count;
     private final long[] ids;
@@ -44,9 +45,15 @@ public final class SourceNatPolicy {
     private final int[] translationPortFirst;
     private final int[] translationPortLast;
     private final boolean[] keepsAnyOriginalPort;
+    /**
+     * IPv6 policies only, per rule: source and destination ranges (first high, first low, last high, last low each)
+     * and the translation range, the same way; the translation address is the range's first.
+     */
+    private final long[] ipv6Ranges;
 
-    private SourceNatPolicy(List<SourceNatRule> rules, EngineConfig config) {
+    private SourceNatPolicy(List<SourceNatRule> rules, EngineConfig config, boolean isIpv6) {
         count = rules.size();
+        ipv6Ranges = new long[isIpv6 ? count * 12 : 0];
         ids = new long[count];
         outboundInterfaces = new int[count];
         protocols = new int[count];
@@ -94,6 +101,25 @@ public final class SourceNatPolicy {
             translationPortFirst[r] = ports == null ? DEFAULT_PORT_FIRST : ports.first();
             translationPortLast[r] = ports == null ? DEFAULT_PORT_LAST : ports.last();
             keepsAnyOriginalPort[r] = ports == null;
+            if (isIpv6) {
+                compileIpv6(r, rule, outbound, config);
+            }
+        }
+    }
+
+    /** The IPv6 ranges of rule {@code r}; masquerade translates to the outbound interface's first IPv6 address. */
+    private void compileIpv6(int r, SourceNatRule rule, int outbound, EngineConfig config) {
+        AddressRange.storeIpv6(rule.sourceAddress(), ipv6Ranges, r * 12);
+        AddressRange.storeIpv6(rule.destinationAddress(), ipv6Ranges, r * 12 + 4);
+        AddressRange pool = rule.translationAddress();
+        hasTranslationAddress[r] = false;
+        if (pool != null) {
+            hasTranslationAddress[r] = true;
+            AddressRange.storeIpv6(pool, ipv6Ranges, r * 12 + 8);
+        } else if (outbound >= 0 && !config.interfaces().get(outbound).ipv6Addresses().isEmpty()) {
+            hasTranslationAddress[r] = true;
+            Ipv6Address own = config.interfaces().get(outbound).ipv6Addresses().get(0).address();
+            AddressRange.storeIpv6(AddressRange.ofIpv6(own, own), ipv6Ranges, r * 12 + 8);
         }
     }
 
@@ -102,15 +128,30 @@ public final class SourceNatPolicy {
         portRanges[rule * 4 + at + 1] = range == null ? 65535 : range.last();
     }
 
-    /** Compiles the enabled rules of {@code config}, keeping its ascending-id order. */
+    /** Compiles the enabled rules of {@code config} that apply to IPv4, keeping its ascending-id order. */
     public static SourceNatPolicy compile(EngineConfig config) {
         List<SourceNatRule> enabled = new ArrayList<>();
         for (SourceNatRule rule : config.sourceNatRules()) {
-            if (!rule.disabled()) {
+            if (!rule.disabled() && rule.addressFamily().coversIpv4()) {
                 enabled.add(rule);
             }
         }
-        return new SourceNatPolicy(enabled, config);
+        return new SourceNatPolicy(enabled, config, false);
+    }
+
+    /**
+     * Compiles the enabled rules of {@code config} that apply to IPv6 (stateful NAPT66), keeping its ascending-id
+     * order: use {@link #match6}, {@link #translationAddressHigh}, {@link #translationAddressLow} and
+     * {@link #isTranslationAddress6} on it.
+     */
+    public static SourceNatPolicy compile6(EngineConfig config) {
+        List<SourceNatRule> enabled = new ArrayList<>();
+        for (SourceNatRule rule : config.sourceNatRules()) {
+            if (!rule.disabled() && rule.addressFamily().coversIpv6()) {
+                enabled.add(rule);
+            }
+        }
+        return new SourceNatPolicy(enabled, config, true);
     }
 
     public static SourceNatPolicy empty() {
@@ -130,14 +171,60 @@ public final class SourceNatPolicy {
                     || !inRange(destinationAddress, destinationFirst[r], destinationLast[r])) {
                 continue;
             }
-            if (needsPorts[r] && (!hasPorts
-                    || sourcePort < portRanges[r * 4] || sourcePort > portRanges[r * 4 + 1]
-                    || destinationPort < portRanges[r * 4 + 2] || destinationPort > portRanges[r * 4 + 3])) {
-                continue;
+            if (matchesPorts(r, sourcePort, destinationPort, hasPorts)) {
+                return r;
             }
-            return r;
         }
         return NO_MATCH;
+    }
+
+    /** Whether rule {@code r}'s port criteria, if any, hold (they never hold for a protocol without ports). */
+    private boolean matchesPorts(int r, int sourcePort, int destinationPort, boolean hasPorts) {
+        return !needsPorts[r] || hasPorts
+                && sourcePort >= portRanges[r * 4] && sourcePort <= portRanges[r * 4 + 1]
+                && destinationPort >= portRanges[r * 4 + 2] && destinationPort <= portRanges[r * 4 + 3];
+    }
+
+    /** {@link #match} for an IPv6 flow, on a policy from {@link #compile6}. */
+    public int match6(int outboundInterface, int protocol, long sourceHigh, long sourceLow, int sourcePort,
+            long destinationHigh, long destinationLow, int destinationPort, boolean hasPorts) {
+        for (int r = 0; r < count; r++) {
+            int at = r * 12;
+            if (outboundInterfaces[r] != outboundInterface
+                    || protocols[r] != SourceNatRule.ANY_PROTOCOL && protocols[r] != protocol
+                    || !AddressRange.contains6(ipv6Ranges[at], ipv6Ranges[at + 1], ipv6Ranges[at + 2],
+                            ipv6Ranges[at + 3], sourceHigh, sourceLow)
+                    || !AddressRange.contains6(ipv6Ranges[at + 4], ipv6Ranges[at + 5], ipv6Ranges[at + 6],
+                            ipv6Ranges[at + 7], destinationHigh, destinationLow)) {
+                continue;
+            }
+            if (matchesPorts(r, sourcePort, destinationPort, hasPorts)) {
+                return r;
+            }
+        }
+        return NO_MATCH;
+    }
+
+    /** The high 64 bits of an IPv6 rule's translation address. */
+    public long translationAddressHigh(int rule) {
+        return ipv6Ranges[rule * 12 + 8];
+    }
+
+    /** The low 64 bits of an IPv6 rule's translation address. */
+    public long translationAddressLow(int rule) {
+        return ipv6Ranges[rule * 12 + 9];
+    }
+
+    /** {@link #isTranslationAddress} for an IPv6 address, on a policy from {@link #compile6}. */
+    public boolean isTranslationAddress6(long high, long low) {
+        for (int r = 0; r < count; r++) {
+            int at = r * 12 + 8;
+            if (!excludes[r] && hasTranslationAddress[r] && AddressRange.contains6(ipv6Ranges[at],
+                    ipv6Ranges[at + 1], ipv6Ranges[at + 2], ipv6Ranges[at + 3], high, low)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public long ruleId(int rule) {

@@ -60,6 +60,27 @@ public final class Checksums {
     }
 
     /**
+     * The sum of the upper-layer pseudo-header over IPv6 (RFC 8200 §8.1): source, destination, upper-layer packet
+     * length and next header. ICMPv6 includes it too (RFC 4443 §2.3), unlike ICMP over IPv4.
+     */
+    public static long pseudoHeaderSum6(long sourceHigh, long sourceLow, long destinationHigh, long destinationLow,
+            int protocol, int upperLayerLength) {
+        return words(sourceHigh) + words(sourceLow) + words(destinationHigh) + words(destinationLow)
+                + (protocol & 0xff) + (upperLayerLength >>> 16) + (upperLayerLength & 0xffff);
+    }
+
+    /** The four 16-bit words of {@code value}, added. */
+    private static long words(long value) {
+        return (value >>> 48) + (value >>> 32 & 0xffff) + (value >>> 16 & 0xffff) + (value & 0xffff);
+    }
+
+    /** {@link #update16} for a 128-bit field (an IPv6 address), as its eight 16-bit words. */
+    public static int update128(int checksum, long oldHigh, long oldLow, long newHigh, long newLow) {
+        long sum = (~checksum & 0xffff) + words(~oldHigh) + words(~oldLow) + words(newHigh) + words(newLow);
+        return ~fold(sum) & 0xffff;
+    }
+
+    /**
      * RFC 1624 eqn. 3, {@code HC' = ~(~HC + ~m + m')}: the checksum after the 16-bit word {@code oldWord} became
      * {@code newWord}. Eqn. 3 rather than eqn. 2 because it never turns a correct checksum into 0x0000 from 0xFFFF
      * wrongly (RFC 1624 §3).

@@ -17,7 +17,7 @@ import java.lang.foreign.ValueLayout;
  * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  * |     Data ...
  * </pre>
- * The IPv4 ICMP checksum covers the ICMP message only, with no pseudo-header. RFC 5508 §3.1: a NAT treats
+ * The IPv4 ICMP checksum covers the ICMP message only, with no pseudo-header; the ICMPv6 one includes it. RFC 5508 §3.1: a NAT treats
  * the echo identifier like a transport port.
  */
 public final class IcmpHeader {
@@ -28,6 +28,16 @@ public final class IcmpHeader {
     public static final int TYPE_DESTINATION_UNREACHABLE = 3;
     public static final int TYPE_TIME_EXCEEDED = 11;
     public static final int TYPE_PARAMETER_PROBLEM = 12;
+    /**
+     * ICMPv6 (RFC 4443) has the same layout with other type numbers, and its checksum covers the IPv6
+     * pseudo-header. Errors are types 0..127, informational messages 128..255 (§2.1).
+     */
+    public static final int V6_TYPE_DESTINATION_UNREACHABLE = 1;
+    public static final int V6_TYPE_PACKET_TOO_BIG = 2;
+    public static final int V6_TYPE_TIME_EXCEEDED = 3;
+    public static final int V6_TYPE_PARAMETER_PROBLEM = 4;
+    public static final int V6_TYPE_ECHO_REQUEST = 128;
+    public static final int V6_TYPE_ECHO_REPLY = 129;
     /** RFC 792: type, code, checksum and 4 bytes (unused, pointer, or the next-hop MTU of RFC 1191), then the quote. */
     public static final int ERROR_HEADER_LENGTH = 8;
     public static final int TYPE_OFFSET = 0;

@@ -23,10 +23,18 @@ public final class SessionTable {
     public static final int TABLE_FULL = -1;
     /** {@link #create}: one of the two keys already belongs to a live session. */
     public static final int KEY_IN_USE = -2;
+    /** {@link #create}: the source already holds as many sessions as {@link #limitSessionsPerSource} allows. */
+    public static final int SOURCE_LIMIT = -3;
+    /** Slots {@link #evictUnreplied} looks at for a session to give up when the table is full. */
+    static final int EVICTION_SLOTS = 128;
     /** {@link #algSlot}: the session has no per-session ALG state. */
     public static final int NO_ALG_SLOT = -1;
 
-    /** Told when a session holding an ALG slot is removed, so that the slot and its expectations go with it. */
+    /**
+     * Told when a session with an ALG is removed (a control session holding an ALG slot, or a child with
+     * {@link #NO_ALG_SLOT}), so that the slot and its expectations go with it. The slot's key, ids and state are
+     * still readable during the call.
+     */
     @FunctionalInterface
     public interface RemovalListener {
         void sessionRemoved(int slot, int algSlot);
@@ -56,8 +64,12 @@ public final class SessionTable {
 
     private final boolean[] inUse;
     private final byte[] protocols;
-    /** Per slot: original source, original destination, reply source, reply destination. */
+    /** Per slot: original source, original destination, reply source, reply destination (IPv4 tables). */
     private final int[] addresses;
+    /** Per slot: the same four addresses as high and low 64 bits each (IPv6 tables only, else empty). */
+    private final long[] addresses6;
+    /** Whether the keys are IPv6: then the session ids carry {@link #IPV6_ID_BIT}. */
+    private final boolean isIpv6;
     /** Per slot and direction: {@code sourcePort << 16 | destinationPort}. */
     private final int[] ports;
     private final int[] keyHashes;
@@ -80,6 +92,9 @@ public final class SessionTable {
 
     private final int[] freeSlots;
     private int freeCount;
+    private SourceCounts sourceCounts;
+    private int maxPerSource;
+    private long evictedCount;
     private int sweepCursor;
     private int size;
     private long nextId = 1;
@@ -88,11 +103,26 @@ public final class SessionTable {
     private long createdCount;
     private long expiredCount;
 
+    /**
+     * Set in the ids of an IPv6 table's sessions, so that an engine with one table per family finds a session by id
+     * in the right one.
+     */
+    public static final long IPV6_ID_BIT = 1L << 62;
+
     public SessionTable(int capacity, Timeouts timeouts) {
         this(capacity, timeouts, new SecureRandom().nextLong());
     }
 
     public SessionTable(int capacity, Timeouts timeouts, long hashSeed) {
+        this(capacity, timeouts, hashSeed, false);
+    }
+
+    /** A table whose keys are IPv6 addresses: use the {@code find6}/{@code create6} family of methods on it. */
+    public static SessionTable forIpv6(int capacity, Timeouts timeouts) {
+        return new SessionTable(capacity, timeouts, new SecureRandom().nextLong(), true);
+    }
+
+    public SessionTable(int capacity, Timeouts timeouts, long hashSeed, boolean isIpv6) {
         if (capacity < 1 || capacity > 1 << 28) {
             throw new IllegalArgumentException("session capacity " + capacity + " is outside 1.." + (1 << 28));
         }
@@ -107,7 +137,9 @@ public final class SessionTable {
         indexHashes = new int[indexSize];
         inUse = new boolean[capacity];
         protocols = new byte[capacity];
-        addresses = new int[capacity * 4];
+        this.isIpv6 = isIpv6;
+        addresses = new int[isIpv6 ? 0 : capacity * 4];
+        addresses6 = new long[isIpv6 ? capacity * 8 : 0];
         ports = new int[capacity * 2];
         keyHashes = new int[capacity * 2];
         ids = new long[capacity];
@@ -206,6 +238,98 @@ public final class SessionTable {
         return find(protocol, sourceAddress, sourcePort, destinationAddress, destinationPort, nowNanos) != NOT_FOUND;
     }
 
+    /** {@link #find} in an IPv6 table: addresses as high and low 64 bits. */
+    public int find6(int protocol, long sourceHigh, long sourceLow, int sourcePort, long destinationHigh,
+            long destinationLow, int destinationPort, long nowNanos) {
+        int packedPorts = sourcePort << 16 | destinationPort & 0xffff;
+        int hash = hash(protocol, fold(sourceHigh, sourceLow), fold(destinationHigh, destinationLow), packedPorts);
+        int i = hash & indexMask;
+        while (true) {
+            int entry = indexEntries[i];
+            if (entry == 0) {
+                return NOT_FOUND;
+            }
+            if (indexHashes[i] == hash) {
+                int found = entry - 1;
+                int slot = found >>> 1;
+                int at = slot * 8 + (found & 1) * 4;
+                if ((protocols[slot] & 0xff) == protocol && ports[found] == packedPorts
+                        && addresses6[at] == sourceHigh && addresses6[at + 1] == sourceLow
+                        && addresses6[at + 2] == destinationHigh && addresses6[at + 3] == destinationLow) {
+                    if (nowNanos - expiresAtNanos[slot] >= 0) {
+                        remove(slot);
+                        expiredCount++;
+                        return NOT_FOUND;
+                    }
+                    return found;
+                }
+            }
+            i = (i + 1) & indexMask;
+        }
+    }
+
+    /** {@link #isKeyInUse} in an IPv6 table. */
+    public boolean isKeyInUse6(int protocol, long sourceHigh, long sourceLow, int sourcePort, long destinationHigh,
+            long destinationLow, int destinationPort, long nowNanos) {
+        return find6(protocol, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow, destinationPort,
+                nowNanos) != NOT_FOUND;
+    }
+
+    /**
+     * {@link #create} in an IPv6 table: the original key (source, destination) and the reply key (reply source,
+     * reply destination), addresses as high and low 64 bits.
+     */
+    public int create6(int protocol,
+            long sourceHigh, long sourceLow, int sourcePort, long destinationHigh, long destinationLow,
+            int destinationPort,
+            long replySourceHigh, long replySourceLow, int replySourcePort,
+            long replyDestinationHigh, long replyDestinationLow, int replyDestinationPort,
+            int tcpFlags, String interfaceName, long parentId, long nowNanos) {
+        int originalPorts = sourcePort << 16 | destinationPort & 0xffff;
+        int replyPorts = replySourcePort << 16 | replyDestinationPort & 0xffff;
+        if (sourceHigh == replySourceHigh && sourceLow == replySourceLow && destinationHigh == replyDestinationHigh
+                && destinationLow == replyDestinationLow && originalPorts == replyPorts) {
+            return KEY_IN_USE;
+        }
+        if (isKeyInUse6(protocol, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow,
+                destinationPort, nowNanos)
+                || isKeyInUse6(protocol, replySourceHigh, replySourceLow, replySourcePort, replyDestinationHigh,
+                        replyDestinationLow, replyDestinationPort, nowNanos)) {
+            return KEY_IN_USE;
+        }
+        if (sourceCounts != null && sourceCounts.count(sourceHigh) >= maxPerSource) {
+            return SOURCE_LIMIT;
+        }
+        if (freeCount == 0 && !makeRoom(nowNanos)) {
+            return TABLE_FULL;
+        }
+        int slot = freeSlots[--freeCount];
+        int at = slot * 8;
+        addresses6[at] = sourceHigh;
+        addresses6[at + 1] = sourceLow;
+        addresses6[at + 2] = destinationHigh;
+        addresses6[at + 3] = destinationLow;
+        addresses6[at + 4] = replySourceHigh;
+        addresses6[at + 5] = replySourceLow;
+        addresses6[at + 6] = replyDestinationHigh;
+        addresses6[at + 7] = replyDestinationLow;
+        occupy(slot, protocol, originalPorts, replyPorts,
+                hash(protocol, fold(sourceHigh, sourceLow), fold(destinationHigh, destinationLow), originalPorts),
+                hash(protocol, fold(replySourceHigh, replySourceLow), fold(replyDestinationHigh, replyDestinationLow),
+                        replyPorts),
+                tcpFlags, interfaceName, parentId, nowNanos);
+        if (sourceCounts != null) {
+            sourceCounts.increment(sourceHigh);
+        }
+        return slot;
+    }
+
+    /** An IPv6 address folded to 32 bits for the key hash (the seeded mix in {@link #hash} follows). */
+    private static int fold(long high, long low) {
+        long x = high * 0x9E37_79B9_7F4A_7C15L ^ low;
+        return (int) (x ^ x >>> 32);
+    }
+
     /**
      * Creates a session from its original key and its reply key, in state SS/ES (TCP, from {@code tcpFlags}) or
      * NEW, expiring one state timeout from now. Returns the slot, {@link #KEY_IN_USE} or {@link #TABLE_FULL}.
@@ -226,19 +350,83 @@ public final class SessionTable {
                         replyDestinationPort, nowNanos)) {
             return KEY_IN_USE;
         }
-        if (freeCount == 0 && expire(nowNanos, RECLAIM_SLOTS) == 0) {
+        if (sourceCounts != null && sourceCounts.count(sourceAddress & 0xFFFF_FFFFL) >= maxPerSource) {
+            return SOURCE_LIMIT;
+        }
+        if (freeCount == 0 && !makeRoom(nowNanos)) {
             return TABLE_FULL;
         }
         int slot = freeSlots[--freeCount];
-        inUse[slot] = true;
-        protocols[slot] = (byte) protocol;
         addresses[slot * 4] = sourceAddress;
         addresses[slot * 4 + 1] = destinationAddress;
         addresses[slot * 4 + 2] = replySourceAddress;
         addresses[slot * 4 + 3] = replyDestinationAddress;
+        occupy(slot, protocol, originalPorts, replyPorts,
+                hash(protocol, sourceAddress, destinationAddress, originalPorts),
+                hash(protocol, replySourceAddress, replyDestinationAddress, replyPorts),
+                tcpFlags, interfaceName, parentId, nowNanos);
+        if (sourceCounts != null) {
+            sourceCounts.increment(sourceAddress & 0xFFFF_FFFFL);
+        }
+        return slot;
+    }
+
+    /**
+     * At most {@code max} live sessions per source (an IPv4 address; the /64 of an IPv6 one), counted in original
+     * direction; a new flow beyond it is refused ({@link #SOURCE_LIMIT}). Call once, before the first session.
+     */
+    public void limitSessionsPerSource(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("per-source session limit " + max + " is below 1");
+        }
+        sourceCounts = new SourceCounts(capacity);
+        maxPerSource = max;
+    }
+
+    /** The source key of the session in {@code slot}, as {@link SourceCounts} counts it. */
+    private long sourceKey(int slot) {
+        return isIpv6 ? addresses6[slot * 8] : addresses[slot * 4] & 0xFFFF_FFFFL;
+    }
+
+    /**
+     * A full table: reclaim an expired session, else give up one that never saw a reply (Linux conntrack's early
+     * drop of connections not yet assured): a flood of unanswered SYNs or probes cannot lock out flows that work.
+     * Sessions that saw a reply are never evicted; then the new flow is refused.
+     */
+    private boolean makeRoom(long nowNanos) {
+        if (expire(nowNanos, RECLAIM_SLOTS, RECLAIM_SLOTS) > 0) {
+            return true;
+        }
+        return evictUnreplied();
+    }
+
+    /** Removes the first session without reply packets among {@link #EVICTION_SLOTS} slots from the sweep cursor. */
+    private boolean evictUnreplied() {
+        for (int n = 0; n < Math.min(EVICTION_SLOTS, capacity); n++) {
+            int slot = sweepCursor;
+            sweepCursor = slot + 1 == capacity ? 0 : slot + 1;
+            if (inUse[slot] && counters[slot * 4 + Direction.REPLY * 2] == 0) {
+                remove(slot);
+                evictedCount++;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Sessions given up to make room for a new flow ({@link #evictUnreplied}). */
+    public long evictedCount() {
+        return evictedCount;
+    }
+
+    /** Fills the family-independent columns of a freshly taken slot and indexes both its keys. */
+    private void occupy(int slot, int protocol, int originalPorts, int replyPorts, int originalHash, int replyHash,
+            int tcpFlags, String interfaceName, long parentId, long nowNanos) {
+        inUse[slot] = true;
+        protocols[slot] = (byte) protocol;
         ports[slot * 2] = originalPorts;
         ports[slot * 2 + 1] = replyPorts;
-        ids[slot] = nextId++ << slotBits | slot;
+        ids[slot] = nextId++ << slotBits | slot | (isIpv6 ? IPV6_ID_BIT : 0);
         parentIds[slot] = parentId;
         int state = protocol == PROTOCOL_TCP ? TcpStateMachine.initialState(tcpFlags) : NEW;
         states[slot] = (byte) state;
@@ -254,13 +442,12 @@ public final class SessionTable {
         interfaceNames[slot] = interfaceName;
         routeGenerations[slot * 2] = 0;
         routeGenerations[slot * 2 + 1] = 0;
-        keyHashes[slot * 2] = hash(protocol, sourceAddress, destinationAddress, originalPorts);
-        keyHashes[slot * 2 + 1] = hash(protocol, replySourceAddress, replyDestinationAddress, replyPorts);
-        insertIndex(keyHashes[slot * 2], (slot << 1 | Direction.ORIGINAL) + 1);
-        insertIndex(keyHashes[slot * 2 + 1], (slot << 1 | Direction.REPLY) + 1);
+        keyHashes[slot * 2] = originalHash;
+        keyHashes[slot * 2 + 1] = replyHash;
+        insertIndex(originalHash, (slot << 1 | Direction.ORIGINAL) + 1);
+        insertIndex(replyHash, (slot << 1 | Direction.REPLY) + 1);
         size++;
         createdCount++;
-        return slot;
     }
 
     /**
@@ -292,7 +479,10 @@ public final class SessionTable {
         removeIndex(keyHashes[slot * 2 + 1], (slot << 1 | Direction.REPLY) + 1);
         inUse[slot] = false;
         interfaceNames[slot] = null;
-        if (algSlots[slot] != NO_ALG_SLOT) {
+        if (sourceCounts != null) {
+            sourceCounts.decrement(sourceKey(slot));
+        }
+        if (algIds[slot] != 0 || algSlots[slot] != NO_ALG_SLOT) {
             int algSlot = algSlots[slot];
             algSlots[slot] = NO_ALG_SLOT;
             if (removalListener != null) {
@@ -305,13 +495,14 @@ public final class SessionTable {
 
     /**
      * Examines at most {@code maxSlots} slots, continuing where the previous call stopped, and removes the expired
-     * sessions among them. A full round over the table takes {@code capacity / maxSlots} calls. Returns how many
-     * sessions were removed.
+     * sessions among them, stopping early once {@code maxRemovals} were removed (a removal costs far more than a
+     * look at a slot, so this bounds the call's time when many sessions are due at once). A full round over the
+     * table takes at least {@code capacity / maxSlots} calls. Returns how many sessions were removed.
      */
-    public int expire(long nowNanos, int maxSlots) {
+    public int expire(long nowNanos, int maxSlots, int maxRemovals) {
         int removed = 0;
         int budget = Math.min(maxSlots, capacity);
-        for (int n = 0; n < budget; n++) {
+        for (int n = 0; n < budget && removed < maxRemovals; n++) {
             int slot = sweepCursor;
             sweepCursor = slot + 1 == capacity ? 0 : slot + 1;
             if (inUse[slot] && nowNanos - expiresAtNanos[slot] >= 0) {
@@ -337,7 +528,7 @@ public final class SessionTable {
             return NOT_FOUND;
         }
         long slot = id & ((1L << slotBits) - 1);
-        if (slot >= capacity || ids[(int) slot] != id || !isLive((int) slot, nowNanos)) {
+        if ((id & IPV6_ID_BIT) != 0 != isIpv6 || slot >= capacity || ids[(int) slot] != id || !isLive((int) slot, nowNanos)) {
             return NOT_FOUND;
         }
         return (int) slot;
@@ -364,6 +555,28 @@ public final class SessionTable {
         return addresses[slot * 4 + direction * 2 + 1];
     }
 
+    /** The high 64 bits of the source address of packets travelling in {@code direction} (IPv6 tables). */
+    public long sourceHigh(int slot, int direction) {
+        return addresses6[slot * 8 + direction * 4];
+    }
+
+    public long sourceLow(int slot, int direction) {
+        return addresses6[slot * 8 + direction * 4 + 1];
+    }
+
+    public long destinationHigh(int slot, int direction) {
+        return addresses6[slot * 8 + direction * 4 + 2];
+    }
+
+    public long destinationLow(int slot, int direction) {
+        return addresses6[slot * 8 + direction * 4 + 3];
+    }
+
+    /** Whether this table's keys are IPv6 ({@link #forIpv6}). */
+    public boolean isIpv6() {
+        return isIpv6;
+    }
+
     /** The source port (ICMP echo: the identifier of requests, 0 for replies) of packets in {@code direction}. */
     public int sourcePort(int slot, int direction) {
         return ports[slot * 2 + direction] >>> 16;
@@ -373,7 +586,7 @@ public final class SessionTable {
         return ports[slot * 2 + direction] & 0xffff;
     }
 
-    /** Set once by the engine: called from {@link #remove} (lookups, sweeps) for sessions with an ALG slot. */
+    /** Set once by the engine: called from {@link #remove} (lookups, sweeps) for sessions with an ALG. */
     public void removalListener(RemovalListener listener) {
         this.removalListener = listener;
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class AlgTimeoutsTest {
     @Test
     void defaultExpectationTimeoutIsTheOneEachAlgWasWrittenWith() {
-        for (Alg alg : List.of(new FtpAlg(), new TftpAlg(), new RshAlg(4), new RpcAlg())) {
+        for (Alg alg : List.of(new FtpAlg(), new TftpAlg(), new RshAlg(), new RpcAlg())) {
             assertEquals(alg.policy().expectationTimeoutSeconds(),
                     AlgTimeouts.defaults(alg.id()).expectationSeconds(), alg.id().yangName());
         }

@@ -119,4 +119,67 @@ class EngineConfigValidatorTest {
         var config = new EngineConfig(Map.of(), List.of(), List.of(), List.of(), List.of(rule), Map.of(), List.of());
         assertEquals(List.of(EngineConfigValidator.NAT_UNKNOWN_INTERFACE), tags(config));
     }
+
+    private static EngineConfig withIpv6Interface(List<SourceNatRule> rules, List<Ipv6Prefix> outsideIpv6) {
+        return new EngineConfig(Map.of(), List.of(new InterfaceConfig("outside", "eth1",
+                List.of(Ipv4Prefix.parse("203.0.113.1/24")), outsideIpv6)), List.of(), rules);
+    }
+
+    private static SourceNatRule natRule(String source, String translation) {
+        return new SourceNatRule(10, "", false, "outside", SourceNatRule.ANY_PROTOCOL,
+                source == null ? null : AddressRange.parse(source), null, null, null, false,
+                translation == null ? null : AddressRange.parse(translation), null);
+    }
+
+    @Test
+    void natRuleMatchingIpv6ButTranslatingToIpv4IsRefusedNamingBoth() {
+        List<Violation> violations = validator.validate(withIpv6Interface(
+                List.of(natRule("2001:db8:1::/64", "203.0.113.9")), List.of(Ipv6Prefix.parse("2001:db8:2::1/64"))));
+
+        assertEquals(1, violations.size());
+        Violation v = violations.getFirst();
+        assertEquals(EngineConfigValidator.NAT_ADDRESS_FAMILY_MISMATCH, v.appTag());
+        assertEquals("/service/nat/source/rule[id='10']", v.path());
+        assertTrue(v.message().contains("source 2001:db8:1::/64")
+                && v.message().contains("203.0.113.9"), v.message());
+    }
+
+    @Test
+    void natRulesOfOneFamilyEachAreAccepted() {
+        assertEquals(List.of(), tags(withIpv6Interface(List.of(natRule("2001:db8:1::/64", "2001:db8:2::9")),
+                List.of())));
+        assertEquals(List.of(), tags(withIpv6Interface(List.of(natRule("2001:db8:1::/64", null)),
+                List.of(Ipv6Prefix.parse("2001:db8:2::1/64")))));
+    }
+
+    @Test
+    void ipv6MasqueradeNeedsAnIpv6AddressOnTheInterface() {
+        List<Violation> violations = validator.validate(withIpv6Interface(
+                List.of(natRule("2001:db8:1::/64", null)), List.of()));
+
+        assertEquals(List.of(EngineConfigValidator.NAT_MASQUERADE_WITHOUT_ADDRESS),
+                violations.stream().map(Violation::appTag).toList());
+        assertTrue(violations.getFirst().message().contains("an IPv6 address"), violations.getFirst().message());
+    }
+
+    @Test
+    void firewallRuleMixingFamiliesIsRefused() {
+        FirewallRule mixed = new FirewallRule(5, true, SourceNatRule.ANY_PROTOCOL,
+                AddressRange.parse("2001:db8:1::/64"), null, AddressRange.parse("198.51.100.0/24"), null,
+                java.util.Set.of());
+        EngineConfig config = new EngineConfig(Map.of(), List.of(), List.of(), List.of(), List.of(),
+                Map.of("in", new FirewallRuleSet("in", true, List.of(mixed))), List.of());
+
+        assertEquals(List.of(EngineConfigValidator.FIREWALL_ADDRESS_FAMILY_MISMATCH), tags(config));
+    }
+
+    @Test
+    void ipv6RouteNextHopMustBeOnAConnectedIpv6Prefix() {
+        EngineConfig config = new EngineConfig(Map.of(), List.of(new InterfaceConfig("outside", "eth1", List.of(),
+                List.of(Ipv6Prefix.parse("2001:db8:2::1/64")))), List.of(), List.of(), List.of(), Map.of(),
+                List.of(), List.of(new Ipv6Route(Ipv6Prefix.parse("::/0"), Ipv6Address.parse("2001:db8:9::1")),
+                        new Ipv6Route(Ipv6Prefix.parse("2001:db8:7::/48"), Ipv6Address.parse("2001:db8:2::fe"))));
+
+        assertEquals(List.of(EngineConfigValidator.ROUTE_NEXT_HOP_UNREACHABLE), tags(config));
+    }
 }

@@ -111,22 +111,38 @@ class SessionTableTest {
             createUdp(1000 + i, 1000 + i, 0);
         }
         long later = 31 * SECOND;
-        assertEquals(3, table.expire(later, 3));
+        assertEquals(3, table.expire(later, 3, 3));
         assertEquals(5, table.size());
-        assertEquals(3, table.expire(later, 3));
-        assertEquals(2, table.expire(later, 3));
+        assertEquals(3, table.expire(later, 3, 3));
+        assertEquals(2, table.expire(later, 3, 3));
         assertEquals(0, table.size());
     }
 
     @Test
-    void fullTableRefusesNewSessionsUntilOneExpires() {
+    void expireStopsAtItsRemovalBoundAndTheNextCallGoesOn() {
         for (int i = 0; i < 8; i++) {
-            assertTrue(createUdp(1000 + i, 1000 + i, i * SECOND) >= 0);
+            createUdp(1000 + i, 1000 + i, 0);
+        }
+        long later = 31 * SECOND;
+        assertEquals(2, table.expire(later, 8, 2));
+        assertEquals(6, table.size());
+        assertEquals(2, table.expire(later, 8, 2));
+        assertEquals(4, table.expire(later, 8, 8));
+        assertEquals(0, table.size());
+    }
+
+    @Test
+    void fullTableOfAnsweredSessionsRefusesNewSessionsUntilOneExpires() {
+        for (int i = 0; i < 8; i++) {
+            int slot = createUdp(1000 + i, 1000 + i, i * SECOND);
+            assertTrue(slot >= 0);
+            table.track(slot, Direction.REPLY, 0, 100, i * SECOND);
         }
         assertEquals(SessionTable.TABLE_FULL, createUdp(2000, 2000, 10 * SECOND));
-        // The first session (created at 0) has expired at 30 s: creation reclaims its slot without a sweep call.
-        assertTrue(createUdp(2000, 2000, 30 * SECOND) >= 0);
-        assertEquals(8, table.size());
+        assertEquals(0, table.evictedCount(), "answered sessions are never given up");
+        // Long after, the sessions have expired: creation reclaims a slot without a sweep call.
+        assertTrue(createUdp(2000, 2000, 3600 * SECOND) >= 0);
+        assertEquals(1, table.size(), "the reclaim slice removed every expired session it met");
     }
 
     @Test
@@ -201,5 +217,53 @@ class SessionTableTest {
             }
         }
         assertEquals(model.size(), crowded.size());
+    }
+
+    @Test
+    void fullTableGivesUpASessionThatNeverSawAReplyForANewFlow() {
+        int unanswered = -1;
+        for (int i = 0; i < 8; i++) {
+            int slot = createUdp(1000 + i, 1000 + i, 0);
+            if (i == 5) {
+                unanswered = slot;
+            } else {
+                table.track(slot, Direction.REPLY, 0, 100, 0);
+            }
+        }
+        int created = createUdp(2000, 2000, SECOND);
+        assertEquals(unanswered, created, "the new flow takes the unanswered session's slot");
+        assertEquals(1, table.evictedCount());
+        assertEquals(SessionTable.NOT_FOUND, table.find(UDP, INSIDE, 1005, REMOTE, 53, SECOND));
+        assertTrue(createUdp(2001, 2001, SECOND) >= 0, "a flood of unanswered flows only evicts its own kind");
+        assertEquals(2, table.evictedCount());
+        assertTrue(table.find(UDP, INSIDE, 1004, REMOTE, 53, SECOND) >= 0, "answered sessions stay");
+    }
+
+    @Test
+    void sourceBeyondItsLimitIsRefusedUntilOneOfItsSessionsEnds() {
+        SessionTable limited = new SessionTable(16, Timeouts.defaults(), 3);
+        limited.limitSessionsPerSource(2);
+        int first = limited.create(UDP, INSIDE, 1, REMOTE, 53, REMOTE, 53, NAT, 1, 0, "inside", 0, 0);
+        limited.create(UDP, INSIDE, 2, REMOTE, 53, REMOTE, 53, NAT, 2, 0, "inside", 0, 0);
+        assertEquals(SessionTable.SOURCE_LIMIT,
+                limited.create(UDP, INSIDE, 3, REMOTE, 53, REMOTE, 53, NAT, 3, 0, "inside", 0, 0));
+        assertTrue(limited.create(UDP, INSIDE + 1, 3, REMOTE, 53, REMOTE, 53, NAT, 3, 0, "inside", 0, 0) >= 0,
+                "another source has its own count");
+        limited.remove(first);
+        assertTrue(limited.create(UDP, INSIDE, 3, REMOTE, 53, REMOTE, 53, NAT, 4, 0, "inside", 0, 0) >= 0);
+    }
+
+    @Test
+    void ipv6SourcesAreLimitedPerSlash64() {
+        SessionTable limited = new SessionTable(16, Timeouts.defaults(), 3, true);
+        limited.limitSessionsPerSource(1);
+        long prefix = 0x2001_0db8_0001_0000L;
+        long remote = 0x2001_0db8_00ff_0000L;
+        assertTrue(limited.create6(UDP, prefix, 1, 1000, remote, 1, 53, remote, 1, 53, prefix, 1, 1000, 0, "in", 0,
+                0) >= 0);
+        assertEquals(SessionTable.SOURCE_LIMIT, limited.create6(UDP, prefix, 2, 1000, remote, 1, 53, remote, 1, 53,
+                prefix, 2, 1000, 0, "in", 0, 0), "another address of the same /64");
+        assertTrue(limited.create6(UDP, prefix + 1, 1, 1000, remote, 1, 53, remote, 1, 53, prefix + 1, 1, 1000, 0,
+                "in", 0, 0) >= 0, "another /64");
     }
 }

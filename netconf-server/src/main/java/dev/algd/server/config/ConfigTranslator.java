@@ -12,6 +12,9 @@ import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.InterfaceConfig;
 import dev.algd.engine.config.Ipv4Addresses;
 import dev.algd.engine.config.Ipv4Prefix;
+import dev.algd.engine.config.Ipv6Address;
+import dev.algd.engine.config.Ipv6Prefix;
+import dev.algd.engine.config.Ipv6Route;
 import dev.algd.engine.config.PortRange;
 import dev.algd.engine.config.SourceNatRule;
 import dev.algd.engine.config.StaticRoute;
@@ -58,6 +61,7 @@ public final class ConfigTranslator {
         Map<AlgId, AlgSettings> algs = translateAlgs(child(root, SystemAlg.SYSTEM).flatMap(s -> child(s, SystemAlg.ALG)));
         List<InterfaceConfig> interfaces = translateInterfaces(child(root, Interfaces.INTERFACES), violations);
         List<StaticRoute> routes = translateRoutes(child(root, Interfaces.ROUTING), violations);
+        List<Ipv6Route> ipv6Routes = translateIpv6Routes(child(root, Interfaces.ROUTING), violations);
         Optional<DataContainerNode> nat = child(root, Nat.SERVICE).flatMap(s -> child(s, Nat.NAT));
         List<SourceNatRule> snat = translateSourceNat(nat.flatMap(n -> child(n, Nat.SOURCE)), violations);
         List<DestinationNatRule> dnat = translateDestinationNat(nat.flatMap(n -> child(n, Nat.DESTINATION)),
@@ -67,7 +71,7 @@ public final class ConfigTranslator {
         if (!violations.isEmpty()) {
             return new Result(null, List.copyOf(violations));
         }
-        return new Result(new EngineConfig(algs, interfaces, routes, snat, dnat, ruleSets, attachments), List.of());
+        return new Result(new EngineConfig(algs, interfaces, routes, snat, dnat, ruleSets, attachments, ipv6Routes), List.of());
     }
 
     /*
@@ -106,7 +110,7 @@ public final class ConfigTranslator {
 
     /*
      * interfaces
-     *  +-- interface* [name]  { device?, address* (ipv4-prefix) }
+     *  +-- interface* [name]  { device?, address* (ip-prefix: IPv4 and IPv6, each family keeps its order) }
      */
     private static List<InterfaceConfig> translateInterfaces(Optional<DataContainerNode> interfaces,
             List<Violation> violations) {
@@ -115,30 +119,67 @@ public final class ConfigTranslator {
             String name = leaf(entry, Interfaces.NAME).map(Object::toString).orElseThrow();
             String device = leaf(entry, Interfaces.DEVICE).map(Object::toString).orElse(name);
             List<Ipv4Prefix> addresses = new ArrayList<>();
+            List<Ipv6Prefix> ipv6Addresses = new ArrayList<>();
             for (String text : leafList(entry, Interfaces.ADDRESS, Object::toString)) {
-                parse(() -> Ipv4Prefix.parse(text), "/interfaces/interface[name='" + name + "']/address[.='" + text + "']",
-                        violations).ifPresent(addresses::add);
+                String path = "/interfaces/interface[name='" + name + "']/address[.='" + text + "']";
+                if (isIpv6(text)) {
+                    parse(() -> Ipv6Prefix.parse(text), path, violations).ifPresent(ipv6Addresses::add);
+                } else {
+                    parse(() -> Ipv4Prefix.parse(text), path, violations).ifPresent(addresses::add);
+                }
             }
-            result.add(new InterfaceConfig(name, device, addresses));
+            result.add(new InterfaceConfig(name, device, addresses, ipv6Addresses));
         }
         result.sort((a, b) -> a.name().compareTo(b.name()));
         return result;
     }
 
+    /** The text of an IPv6 address or prefix (IPv4 text never holds a colon). */
+    private static boolean isIpv6(String text) {
+        return text.indexOf(':') >= 0;
+    }
+
     /*
      * routing
-     *  +-- static-route* [prefix]  { next-hop }
+     *  +-- static-route* [prefix]  { next-hop }   (IPv4 prefixes; the IPv6 ones: translateIpv6Routes)
      */
     private static List<StaticRoute> translateRoutes(Optional<DataContainerNode> routing, List<Violation> violations) {
         List<StaticRoute> result = new ArrayList<>();
         for (MapEntryNode entry : entries(routing, Interfaces.STATIC_ROUTE)) {
             String prefix = leaf(entry, Interfaces.PREFIX).map(Object::toString).orElseThrow();
+            if (isIpv6(prefix)) {
+                continue;
+            }
             String path = "/routing/static-route[prefix='" + prefix + "']";
             Optional<Ipv4Prefix> destination = parse(() -> Ipv4Prefix.parse(prefix), path + "/prefix", violations);
             Optional<Integer> nextHop = parse(() -> Ipv4Addresses.parse(leaf(entry, Interfaces.NEXT_HOP)
                     .map(Object::toString).orElseThrow()), path + "/next-hop", violations);
             if (destination.isPresent() && nextHop.isPresent()) {
                 result.add(new StaticRoute(destination.get(), nextHop.get()));
+            }
+        }
+        return result;
+    }
+
+    /*
+     * routing
+     *  +-- static-route* [prefix]  { next-hop }   (IPv6 prefixes: the next hop must be IPv6 too)
+     */
+    private static List<Ipv6Route> translateIpv6Routes(Optional<DataContainerNode> routing,
+            List<Violation> violations) {
+        List<Ipv6Route> result = new ArrayList<>();
+        for (MapEntryNode entry : entries(routing, Interfaces.STATIC_ROUTE)) {
+            String prefix = leaf(entry, Interfaces.PREFIX).map(Object::toString).orElseThrow();
+            if (!isIpv6(prefix)) {
+                continue;
+            }
+            String path = "/routing/static-route[prefix='" + prefix + "']";
+            String nextHopText = leaf(entry, Interfaces.NEXT_HOP).map(Object::toString).orElseThrow();
+            Optional<Ipv6Prefix> destination = parse(() -> Ipv6Prefix.parse(prefix), path + "/prefix", violations);
+            Optional<Ipv6Address> nextHop = parse(() -> Ipv6Address.parse(nextHopText), path + "/next-hop",
+                    violations);
+            if (destination.isPresent() && nextHop.isPresent()) {
+                result.add(new Ipv6Route(destination.get(), nextHop.get()));
             }
         }
         return result;
@@ -281,6 +322,7 @@ public final class ConfigTranslator {
             case "tcp" -> 6;
             case "udp" -> 17;
             case "icmp" -> 1;
+            case "ipv6-icmp" -> 58;
             default -> Integer.parseInt(value.toString());
         };
     }

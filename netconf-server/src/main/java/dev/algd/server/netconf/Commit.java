@@ -66,7 +66,7 @@ final class Commit extends DatastoreOperation {
             return unreadableCandidate(request, e);
         }
         try {
-            committer.commit(root, transactions::commitTransaction);
+            committer.commit(root, transactions::commitTransaction, session);
             datastores.candidateCommittedOrDiscarded();
             return settle(request, options);
         } catch (ConfigCommitter.CommitRefused refused) {

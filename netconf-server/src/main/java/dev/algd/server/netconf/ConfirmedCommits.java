@@ -70,7 +70,7 @@ final class ConfirmedCommits {
         if (timeout != null) {
             timeout.cancel(false);
         }
-        timeout = timer.schedule(() -> rollBack("confirm-timeout expired"), timeoutSeconds, TimeUnit.SECONDS);
+        timeout = timer.schedule(() -> rollBack("confirm-timeout expired", ConfigCommitter.SERVER), timeoutSeconds, TimeUnit.SECONDS);
     }
 
     /** A confirming commit arrived: the new running stays. */
@@ -86,17 +86,18 @@ final class ConfirmedCommits {
         if (rollbackTo == null || !mayConfirm(session, givenPersistId)) {
             return false;
         }
-        rollBack("cancel-commit");
+        rollBack("cancel-commit", session);
         return true;
     }
 
     synchronized void sessionEnded(long session) {
         if (rollbackTo != null && persistId == null && owner == session) {
-            rollBack("the session of the confirmed commit ended");
+            rollBack("the session of the confirmed commit ended", ConfigCommitter.SERVER);
         }
     }
 
-    private synchronized void rollBack(String why) {
+    /** Puts running back; {@code author} is the session that asked for it, or the server itself. */
+    private synchronized void rollBack(String why, long author) {
         if (rollbackTo == null) {
             return;
         }
@@ -119,7 +120,7 @@ final class ConfirmedCommits {
                     tx.delete(LogicalDatastoreType.CONFIGURATION, YangInstanceIdentifier.of(child.name()));
                 }
             }
-            committer.commit(target, () -> tx.commit().get());
+            committer.commit(target, () -> tx.commit().get(), author);
             if (datastores.candidate().getCandidateTransaction().isPresent()) {
                 datastores.candidate().abortTransaction();
             }

@@ -88,7 +88,7 @@ final class EditConfig implements NetconfOperation {
             return edited;
         }
         try {
-            running.committer().commit(Commit.candidateRoot(tx.get()), transactions::commitTransaction);
+            running.committer().commit(Commit.candidateRoot(tx.get()), transactions::commitTransaction, session);
             return RpcReplies.ok(request);
         } catch (ConfigCommitter.CommitRefused refused) {
             transactions.abortTransaction();

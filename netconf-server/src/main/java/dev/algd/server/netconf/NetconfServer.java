@@ -55,6 +55,7 @@ public final class NetconfServer implements AutoCloseable {
                 return thread;
             });
     private SSHServer sshServer;
+    private final SessionEventNotifications sessionEvents;
 
     public NetconfServer(AlgdModel model, dev.algd.io.DataPlane dataPlane, ConfigCommitter committer) {
         var executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "algd-datastore"));
@@ -68,7 +69,11 @@ public final class NetconfServer implements AutoCloseable {
         broker = new LiveStateBroker(stores, dataPlane);
         operations.onAddNetconfOperationServiceFactory(new AlgdOperationServiceFactory(model, broker, committer,
                 timers, dataPlane));
+        NotificationStream notifications = new NotificationStream();
+        operations.onAddNetconfOperationServiceFactory(new NotificationOperationServiceFactory(notifications, model));
+        sessionEvents = new SessionEventNotifications(dataPlane, notifications);
         monitoring = new NetconfMonitoringServiceImpl(operations);
+        committer.changeListener(new ConfigChangeNotifications(notifications, monitoring, model.modelContext()));
         monitoringOperations = new MdsalMonitoringMapperFactory(operations, monitoring);
     }
 
@@ -91,8 +96,8 @@ public final class NetconfServer implements AutoCloseable {
                 .setIdProvider(new DefaultSessionIdProvider())
                 .setConnectionTimeoutMillis(20_000)
                 .setMonitoringService(new AdvertisedCapabilities(monitoring))
-                // OpenDaylight's defaults also claim :exi, :interleave and :notification, which algd does not
-                // implement; the hello lists only what works (the operation factory adds candidate, validate).
+                // OpenDaylight's defaults also claim :exi, which algd does not implement; the hello lists only
+                // what works (the operation factories add candidate, validate, notification, interleave).
                 .setBaseCapabilities(java.util.Set.of(org.opendaylight.netconf.api.CapabilityURN.BASE,
                         org.opendaylight.netconf.api.CapabilityURN.BASE_1_1))
                 .build();
@@ -105,6 +110,7 @@ public final class NetconfServer implements AutoCloseable {
         sshServer = transportFactory.listenServer(TransportConstants.SSH_SUBSYSTEM,
                 new ServerTransportInitializer(negotiators), listenParams, null,
                 factory -> access.configure(factory, timers)).get();
+        sessionEvents.start(timers);
         return new InetSocketAddress(address, port);
     }
 

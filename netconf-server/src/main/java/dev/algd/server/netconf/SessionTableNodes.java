@@ -1,7 +1,6 @@
 package dev.algd.server.netconf;
 
 import dev.algd.engine.SessionView;
-import dev.algd.engine.config.Ipv4Addresses;
 import dev.algd.server.model.Nodes.SessionTable;
 import java.util.Collection;
 import java.util.List;
@@ -102,16 +101,16 @@ final class SessionTableNodes {
         out.leaf("id", Uint64.fromLongBits(s.id()));
         out.leaf("protocol", protocolName(s.protocol()) + " [" + s.protocol() + "]");
         out.leaf("protocol-number", Uint8.valueOf(s.protocol()));
-        out.leaf("source-address", Ipv4Addresses.format(s.sourceAddress()));
+        out.leaf("source-address", s.sourceAddressText());
         out.leaf("source-port", Uint16.valueOf(s.sourcePort()));
-        out.leaf("destination-address", Ipv4Addresses.format(s.destinationAddress()));
+        out.leaf("destination-address", s.destinationAddressText());
         out.leaf("destination-port", Uint16.valueOf(s.destinationPort()));
         if (s.features().contains("snat")) {
-            out.leaf("translated-address", Ipv4Addresses.format(s.translatedAddress()));
+            out.leaf("translated-address", s.translatedAddressText());
             out.leaf("translated-port", Uint16.valueOf(s.translatedPort()));
         }
         if (s.features().contains("dnat")) {
-            out.leaf("translated-destination-address", Ipv4Addresses.format(s.translatedDestinationAddress()));
+            out.leaf("translated-destination-address", s.translatedDestinationAddressText());
             out.leaf("translated-destination-port", Uint16.valueOf(s.translatedDestinationPort()));
         }
         out.leaf("state", s.state());

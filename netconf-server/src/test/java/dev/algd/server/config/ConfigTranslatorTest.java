@@ -171,4 +171,44 @@ class ConfigTranslatorTest {
                 </rule></destination></nat></service>""");
         assertEquals(ConfigTranslator.MISSING_VALUE, result.violations().getFirst().appTag());
     }
+
+    @Test
+    void ipv6AddressesRoutesAndANat66RuleAreTranslated() throws Exception {
+        EngineConfig config = translate("""
+                <interfaces xmlns="urn:algd:yang:algd-interfaces">
+                  <interface><name>outside</name><address>198.51.100.1/24</address>
+                    <address>2001:db8:2::1/64</address><address>2001:db8:2::2/64</address></interface></interfaces>
+                <routing xmlns="urn:algd:yang:algd-interfaces">
+                  <static-route><prefix>0.0.0.0/0</prefix><next-hop>198.51.100.254</next-hop></static-route>
+                  <static-route><prefix>::/0</prefix><next-hop>2001:db8:2::fe</next-hop></static-route>
+                </routing>
+                <service xmlns="urn:algd:yang:algd-nat"><nat><source><rule>
+                  <id>20</id><outbound-interface>outside</outbound-interface><protocol>ipv6-icmp</protocol>
+                  <source><address>2001:db8:1::/64</address></source>
+                </rule></source></nat></service>""").config();
+
+        var outside = config.interfaces().getFirst();
+        assertEquals(List.of("198.51.100.1/24"), outside.addresses().stream().map(Object::toString).toList());
+        assertEquals(List.of("2001:db8:2::1/64", "2001:db8:2::2/64"),
+                outside.ipv6Addresses().stream().map(Object::toString).toList());
+        assertEquals(1, config.staticRoutes().size());
+        assertEquals("::/0", config.ipv6StaticRoutes().getFirst().prefix().toString());
+        assertEquals("2001:db8:2::fe", config.ipv6StaticRoutes().getFirst().nextHop().toString());
+        SourceNatRule rule = config.sourceNatRules().getFirst();
+        assertEquals(58, rule.protocol());
+        assertEquals("2001:db8:1::/64", rule.sourceAddress().toString());
+        assertTrue(rule.isMasquerade());
+    }
+
+    @Test
+    void ipv6RouteWithAnIpv4NextHopIsReportedAtItsPath() throws Exception {
+        var result = translate("""
+                <routing xmlns="urn:algd:yang:algd-interfaces">
+                  <static-route><prefix>2001:db8:7::/48</prefix><next-hop>198.51.100.254</next-hop></static-route>
+                </routing>""");
+
+        assertNull(result.config());
+        assertEquals("/routing/static-route[prefix='2001:db8:7::/48']/next-hop",
+                result.violations().getFirst().path());
+    }
 }

@@ -65,6 +65,8 @@ public final class LibC {
     public static final long POLLFD_REVENTS = 6;
     // <fcntl.h>, <sched.h>, <sys/eventfd.h>
     public static final int O_RDONLY = 0;
+    public static final int O_RDWR = 2;
+    public static final int O_NONBLOCK = 0x800;
     public static final int O_CLOEXEC = 0x80000;
     public static final int CLONE_NEWNET = 0x40000000;
     public static final int EFD_NONBLOCK = 0x800;
@@ -77,6 +79,7 @@ public final class LibC {
     public static final int EACCES = 13;
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
+    public static final int EBUSY = 16;
     public static final int ENETDOWN = 100;
     public static final int ENXIO = 6;
 

@@ -32,8 +32,10 @@ public record NetDevice(String name, int index, long macAddress, int mtu) {
     private static final long IFR_UNION = 16;
     private static final long IFR_HWADDR_DATA = 18;
     private static final short IFF_UP = 0x1;
-    /** {@code <linux/if_arp.h>}: Ethernet (veth, physical NICs, bridges). A TUN device reports ARPHRD_NONE (0xFFFE). */
-    private static final int ARPHRD_ETHER = 1;
+    /** {@code <linux/if_arp.h>}: Ethernet (veth, physical NICs, bridges). */
+    public static final int ARPHRD_ETHER = 1;
+    /** {@code <linux/if_arp.h>}: no link-layer header, what a TUN device (IFF_TUN) reports. */
+    public static final int ARPHRD_NONE = 0xFFFE;
 
     /**
      * Looks up {@code name} through the socket {@code fd} (any socket of the right namespace) and brings the device
@@ -42,6 +44,14 @@ public record NetDevice(String name, int index, long macAddress, int mtu) {
      * @return the device; throws an exception that names the device and the reason when it cannot be used
      */
     public static NetDevice inspect(int fd, String name, System.Logger log) throws LinuxException {
+        return inspect(fd, name, ARPHRD_ETHER, log);
+    }
+
+    /**
+     * As {@link #inspect(int, String, System.Logger)}, for a device of {@code hardwareType}: {@link #ARPHRD_ETHER}
+     * or {@link #ARPHRD_NONE} (a TUN device, whose Ethernet address is then 0).
+     */
+    public static NetDevice inspect(int fd, String name, int hardwareType, System.Logger log) throws LinuxException {
         checkName(name);
         int index = LibC.ifNameToIndex(name);
         if (index == 0) {
@@ -51,13 +61,17 @@ public record NetDevice(String name, int index, long macAddress, int mtu) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ifreq = ifreq(arena, name);
             ioctl(fd, SIOCGIFHWADDR, ifreq, "SIOCGIFHWADDR", name);
-            int hardwareType = ifreq.get(ValueLayout.JAVA_SHORT, IFR_UNION) & 0xffff;
-            if (hardwareType != ARPHRD_ETHER) {
-                throw new LinuxException("interface '" + name + "' is not an Ethernet device (ARPHRD " + hardwareType
-                        + "); AF_PACKET ports need Ethernet framing", "ioctl(SIOCGIFHWADDR)", LibC.EINVAL);
+            int actualType = ifreq.get(ValueLayout.JAVA_SHORT, IFR_UNION) & 0xffff;
+            if (actualType != hardwareType) {
+                throw new LinuxException(hardwareType == ARPHRD_ETHER
+                        ? "interface '" + name + "' is not an Ethernet device (ARPHRD " + actualType
+                                + "); AF_PACKET ports need Ethernet framing"
+                                + (actualType == ARPHRD_NONE ? " (a TUN device: give it to algd with --tun " + name + ")" : "")
+                        : "interface '" + name + "' is not a TUN device (ARPHRD " + actualType + ")",
+                        "ioctl(SIOCGIFHWADDR)", LibC.EINVAL);
             }
             long mac = 0;
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; hardwareType == ARPHRD_ETHER && i < 6; i++) {
                 mac = mac << 8 | (ifreq.get(ValueLayout.JAVA_BYTE, IFR_HWADDR_DATA + i) & 0xff);
             }
             ifreq = ifreq(arena, name);

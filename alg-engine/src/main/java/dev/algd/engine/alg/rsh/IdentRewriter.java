@@ -12,8 +12,7 @@ import java.lang.foreign.MemorySegment;
  * port; the reply names the own port, which the querying server must see translated. An unfinished line is held back
  * ({@link AlgPacket#holdFrom}); malformed lines pass untouched.
  * <p>
- * Not called by {@link RshAlg}: the IDENT connection is a child of the rsh control session and the framework
- * inspects no child (see the package comment). It is ready, and tested through the engine, for when it does.
+ * {@link RshAlg} calls it on the IDENT child of an rsh control session.
  */
 final class IdentRewriter {
     private final IdentLine line = new IdentLine();

@@ -27,17 +27,18 @@ import java.lang.foreign.MemorySegment;
  *   <li>{@code ""} or {@code "0"}: no stderr channel, nothing expected for it.</li>
  *   <li>Either way the server may ask the client's IDENT server (RFC 1413, tcp/113) who the user is: that
  *   connection is expected too, from the server's address to the client as the server sees it, port 113, sent on
- *   to the client's port 113. Its query and reply name the control connection's ports as the server sees them;
- *   they are not translated, see the package comment ({@code in.rshd} of rsh-redone does not ask IDENT).</li>
+ *   to the client's port 113. That child is inspected too ({@link Expectation#inspectChild()}): its query names the
+ *   control connection's ports as the server sees them, which the client's IDENT server knows only as its own, so
+ *   they are translated there and back in the reply ({@link IdentRewriter}), from the ports remembered for the
+ *   control session.</li>
  * </ul>
  * Both children are linked to the control session, one-shot, and wait {@link #POLICY}'s timeout. A malformed
  * first string is dropped (AlgOutcome: malformed messages are refused); an unfinished one is held back by the
  * framework ({@link AlgPacket#holdFrom}) and seen whole in front of the next segment.
  * <p>
  * Only the first string of a session is inspected: the rest of the client's stream ({@code locuser}, {@code
- * remuser}, the command, then standard input) and all the server's output pass untouched. The framework has no
- * per-session ALG state, so the ALG remembers the sessions it has decided in a bounded table of session ids of its
- * own ({@link RshSessionMemory}); a session is remembered once its first string was parsed whole (or could not be
+ * remuser}, the command, then standard input) and all the server's output pass untouched. The session's words of
+ * ALG state ({@link AlgPacket#state}) say it was decided, once its first string was parsed whole (or could not be
  * held), not after a drop, so a retransmitted malformed string is dropped again.
  * <p>
  * A client resending a first string whose port was moved (the segment lost after algd) has it rewritten again:
@@ -52,8 +53,15 @@ public final class RshAlg implements Alg {
     static final AlgPolicy POLICY = new AlgPolicy(2, 10);
     /** How many ports above P a moved stderr port may take when another control session expects P. */
     static final int MAX_PORT_TRIES = 16;
-    /** How many control sessions one ALG instance remembers (16 bytes each: 1 MiB). */
-    public static final int DEFAULT_REMEMBERED_SESSIONS = 1 << 16;
+    /**
+     * The framework's per-session words ({@link AlgPacket#state}). DECISION: zero until the first string is decided,
+     * then {@link #DECIDED} with, for a moved stderr port, the port asked for (bits 16..31) and the port given (0..15).
+     * PORTS: the control connection's client port as it is and as the server sees it, the server's port as the client
+     * sees it and as it is (16 bits each, high to low), for the IDENT child.
+     */
+    private static final int DECISION = 0;
+    private static final int PORTS = 1;
+    private static final long DECIDED = 1L << 32;
     /** RFC 1413: the IDENT server listens on tcp/113. */
     static final int IDENT_PORT = 113;
     /** rresvport(3): reserved ports are 512..1023 (below 1024, IPPORT_RESERVED; rcmd starts at 1023 going down). */
@@ -64,19 +72,9 @@ public final class RshAlg implements Alg {
 
     private final RshStderrPort stderr = new RshStderrPort();
     private final RshStderrPortWriter writer = new RshStderrPortWriter();
-    private final RshSessionMemory sessions;
+    private final IdentRewriter ident = new IdentRewriter();
     private final long[] reasonCounters = new long[RshReason.values().length];
     private final long[] eventCounters = new long[RshEvent.values().length];
-
-    /** An RSH ALG remembering {@link #DEFAULT_REMEMBERED_SESSIONS} control sessions. */
-    public RshAlg() {
-        this(DEFAULT_REMEMBERED_SESSIONS);
-    }
-
-    /** @param rememberedSessions how many control sessions' first strings are remembered: a power of two, >= 4 */
-    public RshAlg(int rememberedSessions) {
-        sessions = new RshSessionMemory(rememberedSessions);
-    }
 
     @Override
     public AlgId id() {
@@ -90,15 +88,22 @@ public final class RshAlg implements Alg {
 
     @Override
     public AlgOutcome inspect(AlgPacket packet) {
-        if (packet.protocol() != PROTOCOL_TCP || packet.direction() != Direction.ORIGINAL) {
+        if (packet.protocol() != PROTOCOL_TCP) {
+            return AlgOutcome.PASS;
+        }
+        if (packet.parentSessionId() != 0) {
+            translateIdent(packet);
+            return AlgOutcome.PASS;
+        }
+        if (packet.direction() != Direction.ORIGINAL) {
             return AlgOutcome.PASS;
         }
         MemorySegment segment = packet.segment();
         long from = packet.payloadOffset();
         long end = from + packet.payloadLength();
-        int entry = sessions.indexOf(packet.sessionId());
-        if (entry != RshSessionMemory.ABSENT) {
-            rewriteAgainIfResent(packet, entry, from, end);
+        long decision = packet.state(DECISION);
+        if (decision != 0) {
+            rewriteAgainIfResent(packet, decision, from, end);
             return AlgOutcome.PASS;
         }
         RshReason reason = RshStderrPortParser.parse(segment, from, end, stderr);
@@ -124,22 +129,43 @@ public final class RshAlg implements Alg {
                 return AlgOutcome.PASS;
             }
             default -> {
-                expectStderr(packet, remember(packet));
+                remember(packet);
+                expectStderr(packet);
                 expectIdent(packet);
                 return AlgOutcome.PASS;
             }
         }
     }
 
-    private int remember(AlgPacket packet) {
-        long evictions = sessions.evictions();
-        int entry = sessions.add(packet.sessionId());
-        long forgotten = sessions.evictions() - evictions;
-        eventCounters[RshEvent.SESSION_FORGOTTEN.ordinal()] += forgotten;
-        if (forgotten > 0) {
-            packet.countLimitHit();
+    /** The first string is decided: later segments are not parsed, and the IDENT child will need the ports. */
+    private static void remember(AlgPacket packet) {
+        packet.state(DECISION, DECIDED);
+        packet.state(PORTS, (long) packet.arrivedSourcePort() << 48 | (long) packet.leavingSourcePort() << 32
+                | (long) packet.arrivedDestinationPort() << 16 | packet.leavingDestinationPort());
+    }
+
+    /**
+     * An IDENT line on the child the server opened to the client's tcp/113 (RFC 1413: {@code <port-on-server> ,
+     * <port-on-client>}, the server being the IDENT server, i.e. the rsh client). The query (the child's original
+     * direction) names the control connection's ports as the rsh server sees them, which the client's IDENT server
+     * must see as its own; the reply names them as the client sees them, translated back for the rsh server.
+     */
+    private void translateIdent(AlgPacket packet) {
+        if (!packet.hasParentState()) {
+            eventCounters[RshEvent.IDENT_PARENT_GONE.ordinal()]++;
+            return;
         }
-        return entry;
+        long ports = packet.parentState(PORTS);
+        int clientOwn = (int) (ports >>> 48);
+        int clientSeen = (int) (ports >>> 32) & 0xFFFF;
+        int serverSeen = (int) (ports >>> 16) & 0xFFFF;
+        int serverOwn = (int) ports & 0xFFFF;
+        int replaced = packet.direction() == Direction.ORIGINAL
+                ? ident.rewrite(packet, clientSeen, clientOwn, serverOwn, serverSeen)
+                : ident.rewrite(packet, clientOwn, clientSeen, serverSeen, serverOwn);
+        if (replaced > 0) {
+            eventCounters[RshEvent.IDENT_TRANSLATED.ordinal()]++;
+        }
     }
 
     /**
@@ -147,20 +173,20 @@ public final class RshAlg implements Alg {
      * it, lost after algd) is rewritten as the first time, so that the server connects to the port expected. The
      * framework keeps the sequence shift of the first time (a retransmission changes no delta).
      */
-    private void rewriteAgainIfResent(AlgPacket packet, int entry, long from, long end) {
-        int moved = sessions.movedPort(entry);
+    private void rewriteAgainIfResent(AlgPacket packet, long decision, long from, long end) {
+        int moved = (int) decision & 0xFFFF;
         if (moved == 0) {
             return;
         }
         RshReason reason = RshStderrPortParser.parse(packet.segment(), from, end, stderr);
-        if (reason == RshReason.OK && stderr.end == end && stderr.port == sessions.wantedPort(entry)) {
+        if (reason == RshReason.OK && stderr.end == end && stderr.port == ((int) (decision >>> 16) & 0xFFFF)) {
             eventCounters[RshEvent.RESENT_STRING_REWRITTEN.ordinal()]++;
             rewrite(packet, writer.writePort(moved));
         }
     }
 
     /** The server's connection to the client's stderr port. */
-    private void expectStderr(AlgPacket packet, int entry) {
+    private void expectStderr(AlgPacket packet) {
         int client = packet.arrivedSourceAddress();
         int clientAsSeen = packet.leavingSourceAddress();
         boolean isTranslated = clientAsSeen != client;
@@ -176,7 +202,7 @@ public final class RshAlg implements Alg {
             if (stored == ExpectationReason.CREATED || stored == ExpectationReason.REFRESHED) {
                 eventCounters[RshEvent.STDERR_EXPECTED.ordinal()]++;
                 if (port != wanted) {
-                    sessions.moved(entry, wanted, port);
+                    packet.state(DECISION, DECIDED | (long) wanted << 16 | port);
                     rewrite(packet, writer.writePort(port));
                 }
                 return;
@@ -191,7 +217,7 @@ public final class RshAlg implements Alg {
 
     /** The server's IDENT query to the client's tcp/113 (RFC 1413). */
     private void expectIdent(AlgPacket packet) {
-        Expectation child = childTo(packet, IDENT_PORT);
+        Expectation child = childTo(packet, IDENT_PORT).inspectChild();
         if (packet.leavingSourceAddress() != packet.arrivedSourceAddress()) {
             child.translateDestinationTo(packet.arrivedSourceAddress(), IDENT_PORT);
         }
@@ -232,6 +258,11 @@ public final class RshAlg implements Alg {
     /** How many first strings the parser answered with {@code reason}, on this engine's worker. */
     public long count(RshReason reason) {
         return reasonCounters[reason.ordinal()];
+    }
+
+    /** How many IDENT lines the parser answered with {@code reason}, on this engine's worker. */
+    public long count(IdentReason reason) {
+        return ident.count(reason);
     }
 
     /** How often the ALG decided {@code event}, on this engine's worker. */

@@ -18,8 +18,10 @@ public enum RshEvent {
     DROPPED,
     /** An unfinished first string could not be held for the next segment: it passed unparsed. */
     NOT_HELD,
-    /** A remembered session was pushed out of {@link RshSessionMemory} by a newer one. */
-    SESSION_FORGOTTEN,
     /** A resent first string whose port was moved was rewritten again. */
-    RESENT_STRING_REWRITTEN
+    RESENT_STRING_REWRITTEN,
+    /** An IDENT query or reply on a control session's IDENT child had its ports translated. */
+    IDENT_TRANSLATED,
+    /** An IDENT child whose control session had ended: its lines passed untouched. */
+    IDENT_PARENT_GONE
 }

@@ -34,9 +34,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link IdentRewriter} through the engine's rewriter. The framework runs no ALG on a child session, so a stand-in
- * ALG (FTP's id, configured on tcp/113) calls it on an IDENT connection from 1.1.1.11 to 2.2.2.11:113, as RshAlg
- * would on its IDENT child: the query's port-on-server 1000 (the client's translated control port) becomes 999
+ * {@link IdentRewriter} through the engine's rewriter, apart from RshAlg (whose IDENT child is tested in
+ * RshAlgTest): a stand-in ALG (FTP's id, configured on tcp/113) calls it on an IDENT connection from 1.1.1.11 to
+ * 2.2.2.11:113: the query's port-on-server 1000 (the client's translated control port) becomes 999
  * (its own), the reply's 999 becomes 1000 again; lengths change, so sequence numbers shift.
  */
 class IdentRewriterTest {

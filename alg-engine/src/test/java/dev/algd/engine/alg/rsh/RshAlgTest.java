@@ -11,6 +11,7 @@ import dev.algd.engine.DropReason;
 import dev.algd.engine.Engine;
 import dev.algd.engine.EngineLimits;
 import dev.algd.engine.Packet;
+import dev.algd.engine.SessionFilter;
 import dev.algd.engine.SessionView;
 import dev.algd.engine.Verdict;
 import dev.algd.engine.alg.AlgStatistic;
@@ -307,6 +308,65 @@ class RshAlgTest {
         assertEquals(address(CLIENT), ip(ident).destinationAddress());
         assertEquals(RshAlg.IDENT_PORT, tcp(ident).destinationPort());
         assertChildOfTheControlSession(CLIENT, 1020);
+    }
+
+    @Test
+    void identQueryAndReplyNameTheClientsOwnPortInsideAndItsTranslatedPortOutside() {
+        sourceNat();
+        // The other client's control connection takes a new port: 1023 is taken on the public address.
+        int otherPortAsSeen = connect(OTHER_CLIENT, CLIENT_PORT);
+        assertTrue(otherPortAsSeen != CLIENT_PORT, "port " + otherPortAsSeen);
+        send(fromClient(OTHER_CLIENT, 1000, "0\0"), INSIDE);
+
+        MemorySegment syn = serverConnects(1020, RshAlg.IDENT_PORT);
+        assertEquals(address(OTHER_CLIENT), ip(syn).destinationAddress());
+        send(TestPackets.tcp().from(OTHER_CLIENT, RshAlg.IDENT_PORT).to(SERVER, 1020).seq(300).ack(7001)
+                .flags(SYN | ACK), INSIDE);
+        String query = otherPortAsSeen + " , 514\r\n";
+        MemorySegment asked = send(TestPackets.tcp().from(SERVER, 1020).to(PUBLIC, RshAlg.IDENT_PORT).seq(7001)
+                .ack(301).flags(ACK | PSH).payload(query), OUTSIDE);
+        assertEquals(CLIENT_PORT + " , 514\r\n", payload(asked));
+        assertTrue(ReferenceChecksum.areAllChecksumsValid(asked, 0));
+
+        String reply = CLIENT_PORT + " , 514 : USERID : UNIX : alice\r\n";
+        MemorySegment answered = send(TestPackets.tcp().from(OTHER_CLIENT, RshAlg.IDENT_PORT).to(SERVER, 1020)
+                .seq(301).ack(7001 + (CLIENT_PORT + " , 514\r\n").length()).flags(ACK | PSH).payload(reply), INSIDE);
+        assertEquals(otherPortAsSeen + " , 514 : USERID : UNIX : alice\r\n", payload(answered));
+        assertEquals(7001 + query.length(), tcp(answered).acknowledgmentNumber(),
+                "the acknowledgement covers the query as the server sent it");
+        assertTrue(ReferenceChecksum.areAllChecksumsValid(answered, 0));
+        assertEquals(2, alg.count(RshEvent.IDENT_TRANSLATED));
+    }
+
+    @Test
+    void identLinesPassUntouchedOnceTheControlSessionEnded() {
+        sourceNat();
+        int otherPortAsSeen = connect(OTHER_CLIENT, CLIENT_PORT);
+        send(fromClient(OTHER_CLIENT, 1000, "0\0"), INSIDE);
+        serverConnects(1020, RshAlg.IDENT_PORT);
+        send(TestPackets.tcp().from(OTHER_CLIENT, RshAlg.IDENT_PORT).to(SERVER, 1020).seq(300).ack(7001)
+                .flags(SYN | ACK), INSIDE);
+        long control = sessionFrom(OTHER_CLIENT, CLIENT_PORT).id();
+        assertEquals(1, engine.clearSessions(new SessionFilter(control, null, null, null, null), now));
+        String query = otherPortAsSeen + " , 514\r\n";
+        MemorySegment asked = send(TestPackets.tcp().from(SERVER, 1020).to(PUBLIC, RshAlg.IDENT_PORT).seq(7001)
+                .ack(301).flags(ACK | PSH).payload(query), OUTSIDE);
+        assertEquals(query, payload(asked));
+        assertEquals(1, alg.count(RshEvent.IDENT_PARENT_GONE));
+    }
+
+    @Test
+    void identLinesOfAClientWhosePortWasKeptPassUntouched() {
+        sourceNat();
+        fromClient(1000, "0\0");
+        serverConnects(1020, RshAlg.IDENT_PORT);
+        send(TestPackets.tcp().from(CLIENT, RshAlg.IDENT_PORT).to(SERVER, 1020).seq(300).ack(7001)
+                .flags(SYN | ACK), INSIDE);
+        String query = clientPortAsSeen + " , 514\r\n";
+        MemorySegment asked = send(TestPackets.tcp().from(SERVER, 1020).to(PUBLIC, RshAlg.IDENT_PORT).seq(7001)
+                .ack(301).flags(ACK | PSH).payload(query), OUTSIDE);
+        assertEquals(query, payload(asked));
+        assertEquals(0, alg.count(RshEvent.IDENT_TRANSLATED));
     }
 
     @Test
