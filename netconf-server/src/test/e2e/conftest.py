@@ -14,6 +14,7 @@ import shutil
 import signal
 import string
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 
@@ -32,8 +33,10 @@ from algd_e2e import (ALGD, CONFIGS, DEMO_STARTUP, NETCONF_PORT, PASSWORD, READY
 
 def pytest_configure(config):
     # A SIGTERM (e.g. from run-tests' timeout) becomes KeyboardInterrupt, so that pytest still runs the
-    # fixtures' finalizers and removes the namespaces and processes.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    # fixtures' finalizers and removes the namespaces and processes. A pytest-xdist worker may run this outside
+    # the main thread, where Python refuses signal handlers; its controller gets the SIGTERM and ends it.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def pytest_sessionstart(session):
