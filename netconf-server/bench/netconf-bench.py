@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""Management-path benchmark of algd (not part of the test suite): commit latency for a one-leaf change, and
-<get> of a session table with many sessions. Builds its own namespaces (examples/demo/topology.sh, prefix
+"""Management-path benchmark of algd (not part of the test suite): NETCONF session setup, commit latency for a
+one-leaf change (alone, and inside locks of running and candidate), and <get> of a session table with many sessions. Builds its own namespaces (examples/demo/topology.sh, prefix
 'algdb', management 203.0.113.248/30), starts algd, measures, and removes everything it made.
 
-  sudo netconf-server/bench/netconf-bench.py [--commits 200] [--sessions 100000]
+  sudo netconf-server/bench/netconf-bench.py [--commits 200] [--sessions 100000] [--setups 20]
 
 Traffic stays inside the namespaces it creates; every loop is bounded in count and time.
 """
@@ -95,6 +95,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--commits", type=int, default=200)
     parser.add_argument("--sessions", type=int, default=100_000)
+    parser.add_argument("--setups", type=int, default=20)
     args = parser.parse_args()
     sh(ALGD, "build", timeout=900)
     work = Path(tempfile.mkdtemp(prefix="algd-bench-"))
@@ -114,8 +115,18 @@ def main():
             if time.monotonic() > deadline or daemon.poll() is not None:
                 sys.exit("algd did not start:\n" + (work / "algd.log").read_text())
             time.sleep(0.2)
-        nc = manager.connect(host=MGMT, port=830, username="bench", password="bench", hostkey_verify=False,
-                             allow_agent=False, look_for_keys=False, timeout=60)
+        def connect():
+            return manager.connect(host=MGMT, port=830, username="bench", password="bench", hostkey_verify=False,
+                                   allow_agent=False, look_for_keys=False, timeout=60)
+
+        # Session setup: SSH (key exchange, password) and the hello exchange, closed again each time.
+        setups = []
+        for _ in range(args.setups):
+            started = time.perf_counter()
+            session = connect()
+            setups.append((time.perf_counter() - started) * 1000)
+            session.close_session()
+        nc = connect()
 
         round_trips = []
         for i in range(args.commits):
@@ -131,6 +142,16 @@ def main():
             nc.commit()
         server = [int(m) / 1000 for m in re.findall(rb"commit applied in (\d+) ", (work / "algd.log").read_bytes())]
         server = server[-2 * args.commits:]
+
+        # What a careful script does: lock candidate and running, edit, commit, unlock both.
+        locked = []
+        for i in range(args.commits // 2):
+            started = time.perf_counter()
+            with nc.locked("running"), nc.locked("candidate"):
+                nc.edit_config(target="candidate", config=f'<config><system xmlns="{SYS}"><alg><ftp><port>'
+                               f'{3000 + i % 2}</port></ftp></alg></system></config>')
+                nc.commit()
+            locked.append((time.perf_counter() - started) * 1000)
 
         rss_before = rss_kib(daemon.pid)
         flood = subprocess.run(["ip", "netns", "exec", f"{PREFIX}-client", "/usr/bin/python3", "-c", FLOOD,
@@ -154,6 +175,9 @@ def main():
         print(f"commit, one-leaf change, server side (translate+validate+apply+persist): {quantiles(server)}"
               f" over {len(server)} commits")
         print(f"edit-config + commit, ncclient round trip: {quantiles(round_trips)} over {len(round_trips)}")
+        print(f"lock running + lock candidate + edit-config + commit + unlock both, ncclient: {quantiles(locked)}"
+              f" over {len(locked)}")
+        print(f"NETCONF session setup (SSH, password, hello), ncclient: {quantiles(setups)} over {len(setups)}")
         print(f"<get> session-table: {listed} sessions listed ({sent} UDP flows sent) in {get_seconds:.2f} s,"
               f" {len(xml) / 1e6:.1f} MB of XML")
         print(f"<get> session-table over bare SSH, to the last byte, no parsing: {raw_seconds:.2f} s,"
