@@ -80,22 +80,29 @@ def _free_mgmt_bases():
             if f"203.0.113.{base + 1}" not in used and f"203.0.113.{base + 2}" not in used]
 
 
+TOPOLOGY_LOCK = "/tmp/algd-e2e-topology.lock"
+
+
 @pytest.fixture
 def topology():
     """A fresh client/router/server topology (examples/demo/topology.sh) with a unique prefix, removed after
     the test whatever its outcome."""
     last_error = None
-    for _ in range(3):  # another run may take the same /30 between our look and our "up"
-        prefix = "algdt" + "".join(random.choices(string.ascii_lowercase + string.digits, k=5))
-        bases = _free_mgmt_bases()
-        assert bases, "no free management /30 in 203.0.113.0/24"
-        topo = Topology(prefix, random.choice(bases))
-        result = run([TOPOLOGY, "up", topo.prefix, topo.mgmt_base], timeout=60, check=False)
-        if result.returncode == 0:
-            break
-        last_error = result.stderr  # "up" has removed whatever it made
-    else:
-        raise AssertionError(f"topology up failed three times: {last_error}")
+    # Tests run in parallel (pytest-xdist): looking for a free /30 and taking it happen under one lock, as Linux
+    # lets two host devices carry the same address and each daemon would then see the other's NETCONF clients.
+    with open(TOPOLOGY_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for _ in range(3):  # a run outside this lock may take the same /30 between our look and our "up"
+            prefix = "algdt" + "".join(random.choices(string.ascii_lowercase + string.digits, k=5))
+            bases = _free_mgmt_bases()
+            assert bases, "no free management /30 in 203.0.113.0/24"
+            topo = Topology(prefix, random.choice(bases))
+            result = run([TOPOLOGY, "up", topo.prefix, topo.mgmt_base], timeout=60, check=False)
+            if result.returncode == 0:
+                break
+            last_error = result.stderr  # "up" has removed whatever it made
+        else:
+            raise AssertionError(f"topology up failed three times: {last_error}")
     try:
         yield topo
     finally:
