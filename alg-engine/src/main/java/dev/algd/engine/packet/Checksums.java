@@ -2,6 +2,7 @@ package dev.algd.engine.packet;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * The Internet checksum (RFC 1071): the 16-bit one's complement of the one's complement sum of 16-bit words.
@@ -12,6 +13,7 @@ import java.lang.foreign.ValueLayout;
  * calls {@link #completeL4Checksum} on it before the engine sees it (design note packet-io.md, pitfall 1).
  */
 public final class Checksums {
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private Checksums() {
     }
 
@@ -120,7 +122,7 @@ public final class Checksums {
     }
 
     /**
-     * Computes and writes the complete TCP or UDP checksum of the IPv4 packet at {@code ipOffset}, from scratch,
+     * Computes and writes the complete TCP or UDP checksum of the IPv4 (or IPv6) packet at {@code ipOffset}, from scratch,
      * whatever the field held (packet-io calls it for frames marked TP_STATUS_CSUMNOTREADY, whose field holds only
      * the pseudo-header sum). The L4 length comes from the IPv4 total length, bounded by {@code ipLength}.
      * Other protocols, fragments and malformed headers are left untouched: the engine drops those with a reason.
@@ -131,6 +133,10 @@ public final class Checksums {
             return;
         }
         int versionIhl = segment.get(ValueLayout.JAVA_BYTE, ipOffset) & 0xff;
+        if (versionIhl >>> 4 == 6) {
+            completeL4Checksum6(segment, ipOffset, ipLength);
+            return;
+        }
         int headerLength = (versionIhl & 0x0f) << 2;
         if (versionIhl >>> 4 != 4 || headerLength < Ipv4Header.MIN_LENGTH) {
             return;
@@ -158,12 +164,45 @@ public final class Checksums {
         }
         int source = segment.get(Ipv4Header.U32, ipOffset + Ipv4Header.SOURCE_OFFSET);
         int destination = segment.get(Ipv4Header.U32, ipOffset + Ipv4Header.DESTINATION_OFFSET);
-        segment.set(Ipv4Header.U16, checksumOffset, (short) 0);
-        long sum = sum(segment, ipOffset + headerLength, l4Length,
+        writeL4Checksum(segment, ipOffset + headerLength, l4Length, protocol, checksumOffset,
                 pseudoHeaderSum(source, destination, protocol, l4Length));
-        int checksum = ~fold(sum) & 0xffff;
+    }
+
+    /**
+     * {@link #completeL4Checksum} for IPv6: TCP or UDP right after the fixed header (a virtual NIC that leaves the
+     * checksum partial does not put extension headers in front of it); anything else is left untouched. The
+     * upper-layer length is the payload length, bounded by {@code ipLength}.
+     */
+    private static void completeL4Checksum6(MemorySegment segment, long ipOffset, int ipLength) {
+        if (ipLength < Ipv6Header.LENGTH) {
+            return;
+        }
+        int payloadLength = segment.get(Ipv4Header.U16, ipOffset + Ipv6Header.PAYLOAD_LENGTH_OFFSET) & 0xffff;
+        int l4Length = Math.min(payloadLength, ipLength - Ipv6Header.LENGTH);
+        int protocol = segment.get(ValueLayout.JAVA_BYTE, ipOffset + Ipv6Header.NEXT_HEADER_OFFSET) & 0xff;
+        long l4 = ipOffset + Ipv6Header.LENGTH;
+        long checksumOffset;
+        if (protocol == Ipv4Header.PROTOCOL_TCP && l4Length >= TcpHeader.MIN_LENGTH) {
+            checksumOffset = l4 + TcpHeader.CHECKSUM_OFFSET;
+        } else if (protocol == Ipv4Header.PROTOCOL_UDP && l4Length >= UdpHeader.LENGTH) {
+            checksumOffset = l4 + UdpHeader.CHECKSUM_OFFSET;
+        } else {
+            return;
+        }
+        long source = ipOffset + Ipv6Header.SOURCE_OFFSET;
+        long destination = ipOffset + Ipv6Header.DESTINATION_OFFSET;
+        long pseudo = pseudoHeaderSum6(segment.get(U64, source), segment.get(U64, source + 8),
+                segment.get(U64, destination), segment.get(U64, destination + 8), protocol, l4Length);
+        writeL4Checksum(segment, l4, l4Length, protocol, checksumOffset, pseudo);
+    }
+
+    /** Sums {@code pseudo} and the L4 bytes with the checksum field zeroed, and writes the checksum there. */
+    private static void writeL4Checksum(MemorySegment segment, long l4, int l4Length, int protocol,
+            long checksumOffset, long pseudo) {
+        segment.set(Ipv4Header.U16, checksumOffset, (short) 0);
+        int checksum = ~fold(sum(segment, l4, l4Length, pseudo)) & 0xffff;
         if (checksum == 0 && protocol == Ipv4Header.PROTOCOL_UDP) {
-            checksum = 0xffff;
+            checksum = 0xffff;   // RFC 768; over IPv6 a zero UDP checksum is not even allowed (RFC 8200 §8.1)
         }
         segment.set(Ipv4Header.U16, checksumOffset, (short) checksum);
     }
