@@ -34,6 +34,8 @@ final class FakePort implements PacketPort {
     boolean closed;
     boolean refuseFlush;
     long kernelDrops;
+    /** False for a port without a link layer, as a TUN device. */
+    boolean ethernet = true;
 
     record Received(byte[] bytes, int wireLength, boolean checksumNotReady, boolean vlanTagStripped, int packetType,
             int gsoType, int gsoSize) {
@@ -169,6 +171,11 @@ final class FakePort implements PacketPort {
         long at = (long) committedSlots.size() * slot + TX_DATA;
         committed.add(tx.asSlice(at, length).toArray(ValueLayout.JAVA_BYTE));
         committedSlots.add(committedSlots.size());
+    }
+
+    @Override
+    public boolean isEthernet() {
+        return ethernet;
     }
 
     @Override
