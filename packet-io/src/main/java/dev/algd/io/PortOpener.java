@@ -32,9 +32,24 @@ public interface PortOpener {
      * A device's port type is fixed for the daemon's life, so that config alone never turns a TUN into AF_PACKET.
      */
     default PortOpener withTunDevices(Set<String> tunDevices) {
+        return withTun(tunDevices, false, 0);
+    }
+
+    /**
+     * As {@link #withTunDevices(Set)}, for worker {@code worker} of several: each {@link #open} of a TUN device
+     * attaches one more queue of it (IFF_MULTI_QUEUE), so that W workers, each opening its ports through its own
+     * such opener, get one queue each of the same device, as {@link TunPort#openQueues} does at once. The kernel
+     * numbers queues in attach order; {@code worker} names the queue in the log.
+     */
+    default PortOpener withTunQueues(Set<String> tunDevices, int worker) {
+        return withTun(tunDevices, true, worker);
+    }
+
+    private PortOpener withTun(Set<String> tunDevices, boolean multiQueue, int queue) {
         Set<String> tun = Set.copyOf(tunDevices);
         PortOpener others = this;
-        return tun.isEmpty() ? this : device -> tun.contains(device) ? TunPort.open(device) : others.open(device);
+        return tun.isEmpty() ? this
+                : device -> tun.contains(device) ? TunPort.open(device, multiQueue, queue) : others.open(device);
     }
 
     /**

@@ -327,6 +327,51 @@ class NamespaceEndToEndTest {
                 + " TUN device"), e.getMessage());
     }
 
+    @Test
+    @Order(8)
+    void tunQueuesAreOneDescriptorEachOfOneDeviceAndClosingThemLeavesNoDescriptorAndNoDevice() throws Exception {
+        long descriptorsBefore = openDescriptors();
+        List<TunPort> queues;
+        try (Netns ignored = Netns.enter(router)) {
+            queues = TunPort.openQueues("tunq", 3);
+        }
+        try {
+            assertEquals(List.of(0, 1, 2), queues.stream().map(TunPort::queue).toList());
+            assertEquals(3, queues.stream().mapToInt(TunPort::pollFd).distinct().count(), "a descriptor per queue");
+            assertEquals(descriptorsBefore + 3, openDescriptors());
+            String sysQueues = ok("ip", "netns", "exec", router, "ls", "/sys/class/net/tunq/queues");
+            assertEquals(3, sysQueues.lines().filter(line -> line.startsWith("tx-")).count(), sysQueues);
+            IOException single = assertThrows(IOException.class, () -> PortOpener.afPacket(RingGeometry.DEFAULT)
+                    .withTunDevices(java.util.Set.of("tunq")).inNamespace(router).open("tunq"));
+            assertTrue(single.getMessage().contains("is not a TUN device, or is one with multi_queue:"),
+                    single.getMessage());
+
+            // Every queue is a port: what the kernel routes into the device is read from the queues, whole.
+            ok("ip", "-n", router, "addr", "add", "203.0.113.249/30", "dev", "tunq");
+            run("ip", "netns", "exec", router, "ping", "-n", "-q", "-c", "4", "-i", "0.2", "-W", "1",
+                    "203.0.113.250");
+            int echoes = 0;
+            ReceivedFrame frame = new ReceivedFrame();
+            for (TunPort queue : queues) {
+                while (queue.nextReceived(frame)) {
+                    if (frame.segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, frame.offset + 12) == 0x08
+                            && frame.segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, frame.offset + 14 + 9) == 1
+                            && frame.segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, frame.offset + 14 + 19)
+                            == (byte) 250) {
+                        echoes++;
+                    }
+                    queue.releaseReceived();
+                }
+            }
+            assertEquals(4, echoes, "the four echo requests, read from the device's queues");
+        } finally {
+            queues.forEach(TunPort::close);
+        }
+        assertEquals(descriptorsBefore, openDescriptors(), "every queue's descriptor is closed");
+        assertNotEquals(0, run("ip", "-n", router, "link", "show", "dev", "tunq").exit(),
+                "the device goes with its last queue");
+    }
+
     private static long openDescriptors() throws IOException {
         try (var fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();
