@@ -19,12 +19,26 @@ public interface PortOpener {
         return device -> AfPacketPort.open(device, geometry);
     }
 
+    /** The system property that picks the RX ring of {@link #afPacketWithVnetHeaders}: {@code v2} or {@code v3}. */
+    String RX_RING_PROPERTY = "algd.packet.rx-ring";
+
     /**
      * AF_PACKET ports with PACKET_VNET_HDR and {@link RingGeometry#GSO} rings: GSO/GRO frames and partial checksums
-     * pass through whole (design note packet-io.md, pitfalls 1 and 2). The daemon's default.
+     * pass through whole (design note packet-io.md, pitfalls 1 and 2). The daemon's default. The RX ring is
+     * TPACKET_V2, or TPACKET_V3 blocks with {@code -Dalgd.packet.rx-ring=v3} (an experiment: packet-io.md says
+     * what it measured and why V2 stays the default).
+     *
+     * @throws IllegalArgumentException if the property is neither {@code v2} nor {@code v3}
      */
     static PortOpener afPacketWithVnetHeaders() {
-        return device -> AfPacketPort.open(device, RingGeometry.GSO, true);
+        String ring = System.getProperty(RX_RING_PROPERTY, "v2");
+        AfPacketPort.RxRing rx = switch (ring) {
+            case "v2" -> AfPacketPort.RxRing.FRAMES_V2;
+            case "v3" -> AfPacketPort.RxRing.BLOCKS_V3;
+            default -> throw new IllegalArgumentException("-D" + RX_RING_PROPERTY + "=" + ring
+                    + ": the RX ring is v2 or v3");
+        };
+        return device -> AfPacketPort.open(device, RingGeometry.GSO, true, rx);
     }
 
     /**
