@@ -228,6 +228,7 @@ public final class TunPort implements PacketPort {
         rx.set(U16, 12, (short) (version == 4 ? Ethernet.TYPE_IPV4 : version == 6 ? TYPE_IPV6 : 0));
         frame.segment = rx;
         frame.offset = 0;
+        frame.limit = 0;
         frame.length = Ethernet.HEADER_LENGTH + (int) n;
         frame.wireLength = frame.length;
         frame.checksumNotReady = needsChecksum;

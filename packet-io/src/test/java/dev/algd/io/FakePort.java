@@ -125,6 +125,7 @@ final class FakePort implements PacketPort {
         MemorySegment.copy(current.bytes(), 0, slot, ValueLayout.JAVA_BYTE, RX_DATA, captured);
         frame.segment = slot;
         frame.offset = RX_DATA;
+        frame.limit = 0;
         frame.length = captured;
         frame.wireLength = current.wireLength();
         frame.checksumNotReady = current.checksumNotReady();
