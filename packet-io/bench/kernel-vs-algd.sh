@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # algd's data path against the Linux kernel, measured in the same run on the same topology.
 #
-#   kernel-vs-algd.sh [--runs N] [--seconds S]      (root; N >= 3 runs per figure, S seconds per load run)
+#   kernel-vs-algd.sh [--runs N] [--seconds S] [--routers LIST] [--figures LIST] [--algd NAME=JAVA_OPTS]...
+#       (root; N >= 3 runs per figure, S seconds per load run; LIST is comma-separated; each --algd adds an algd
+#       router NAME run with ALGD_JAVA_OPTS=JAVA_OPTS, e.g. --algd v2= --algd v3=-Dalgd.packet.rx-ring=v3)
 #
 # Builds the three-namespace topology of examples/demo/topology.sh under a random prefix, then measures three
 # routers in the middle namespace, one after another:
@@ -9,8 +11,10 @@
 #   kernel-nat  the same plus an nftables masquerade of 192.0.2.0/24 out of "outside"
 #   algd        algd run on examples/demo/startup.xml (SNAT masquerade), the kernel out of the path
 # and for each: TCP throughput with GSO/TSO on (iperf3), TCP with MTU-size frames (offloads off everywhere),
-# 64-byte UDP packets per second (trafgen), new TCP connections per second (connrate.py) and the ping RTT
-# while iperf3 loads the path. Each figure is the median of N runs. The table ends with algd / kernel-nat.
+# 64-byte UDP packets per second (trafgen), new TCP connections per second (connrate.py), the ping RTT on the
+# idle path and while iperf3 loads the path. Each figure is the median of N runs. The table ends with each algd
+# router / kernel-nat. --routers (kernel,kernel-nat,algd) and --figures (tcp_gso,tcp_mtu,udp64,conn,rtt_idle,rtt)
+# measure a subset.
 # Everything runs on this machine's cores: generator, router and sink compete, so only ratios of one run
 # carry over (shared/design/packet-io.md). Not part of CI. Every load is bounded in time and count; the
 # script ends only the processes it started, by PID, and removes the topology on exit.
@@ -23,12 +27,24 @@ CONNRATE="$BENCH_DIR/connrate.py"
 
 RUNS=3
 SECONDS_PER_RUN=5
+ROUTERS=kernel,kernel-nat,algd
+FIGURES=tcp_gso,tcp_mtu,udp64,conn,rtt_idle,rtt
+algd_variants=()
 while (($#)); do
     case "$1" in
         --runs) RUNS=$2; shift 2 ;;
         --seconds) SECONDS_PER_RUN=$2; shift 2 ;;
-        *) sed -n '2,4s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
+        --routers) ROUTERS=$2; shift 2 ;;
+        --figures) FIGURES=$2; shift 2 ;;
+        --algd) [[ "$2" =~ ^[a-z0-9][a-z0-9-]*= ]] || { echo "bench: --algd takes NAME=JAVA_OPTS" >&2; exit 2; }
+            algd_variants+=("$2"); shift 2 ;;
+        *) sed -n '2,7s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
     esac
+done
+((${#algd_variants[@]})) || algd_variants=("algd=")
+wanted() { [[ ",$2," == *",$1,"* ]]; }
+for figure in ${FIGURES//,/ }; do
+    wanted "$figure" tcp_gso,tcp_mtu,udp64,conn,rtt_idle,rtt || { echo "bench: unknown figure $figure" >&2; exit 2; }
 done
 [[ "$RUNS" =~ ^[0-9]+$ ]] && ((RUNS >= 3 && RUNS <= 15)) || { echo "bench: --runs must be 3..15" >&2; exit 2; }
 [[ "$SECONDS_PER_RUN" =~ ^[0-9]+$ ]] && ((SECONDS_PER_RUN >= 2 && SECONDS_PER_RUN <= 60)) ||
@@ -42,7 +58,7 @@ CONN_PORT=8000
 UDP_SINK_PORT=9
 UDP_MAX_FRAMES=50000000      # trafgen's count bound; the time bound is SECONDS_PER_RUN + 2
 CONN_MAX=500000
-PING_COUNT=200               # at 10 ms intervals: 2 s of probes inside each loaded run
+PING_COUNT=200               # at 10 ms intervals: 2 s of probes inside each loaded run, and on the idle path
 LOAD_GRACE=15                # extra seconds a load tool may take before `timeout` ends it
 
 "$ROOT/netconf-server/bin/install-deps" --bench >/dev/null
@@ -153,10 +169,12 @@ kernel_router_off() {
 }
 
 algd_router() {
+    local java_opts=$1
     cp "$ROOT/examples/demo/startup.xml" "$work/startup.xml"
     printf 'bench:%s%s\n' "$(random_hex)" "$(random_hex)" >"$work/users"
     chmod 600 "$work/users"
-    ip netns exec "$router" env ALGD_NO_BUILD=1 "$ALGD" run --config "$work/startup.xml" --netconf-address "$mgmt_addr" \
+    ip netns exec "$router" env ALGD_NO_BUILD=1 ALGD_JAVA_OPTS="$java_opts" "$ALGD" run --config "$work/startup.xml" \
+        --netconf-address "$mgmt_addr" \
         --netconf-port 830 --users "$work/users" >"$work/algd.log" 2>&1 &
     algd_pid=$!
     local i
@@ -222,6 +240,13 @@ conn_per_second() {
     awk '{ printf "%d\n", $1 / $2 }' <<<"$out"
 }
 
+# The mean ping RTT in ms, 200 probes 10 ms apart, on the idle path: what the router's own wake-up costs.
+idle_rtt_ms() {
+    local out
+    out=$(timeout 20 ip netns exec "$client" ping -q -c "$PING_COUNT" -i 0.01 -W 1 "$SERVER_ADDR" 2>/dev/null || true)
+    sed -n 's/^rtt [^=]*= [0-9.]*\/\([0-9.]*\)\/.*/\1/p' <<<"$out" | grep . || echo "nan"
+}
+
 # The mean ping RTT in ms, 200 probes 10 ms apart, while iperf3 (MTU-size frames) loads the path.
 loaded_rtt_ms() {
     local load out
@@ -252,39 +277,64 @@ measure_all() {
     local name=$1
     reachable || { log "$name: no ping from client to server"; exit 1; }
     offloads on
-    measure "$name" tcp_gso tcp_gbits
+    ! wanted tcp_gso "$FIGURES" || measure "$name" tcp_gso tcp_gbits
     offloads off
-    measure "$name" tcp_mtu tcp_gbits
-    measure "$name" udp64 udp_kpps
-    measure "$name" conn conn_per_second
-    measure "$name" rtt loaded_rtt_ms
+    ! wanted tcp_mtu "$FIGURES" || measure "$name" tcp_mtu tcp_gbits
+    ! wanted udp64 "$FIGURES" || measure "$name" udp64 udp_kpps
+    ! wanted conn "$FIGURES" || measure "$name" conn conn_per_second
+    ! wanted rtt_idle "$FIGURES" || measure "$name" rtt_idle idle_rtt_ms
+    ! wanted rtt "$FIGURES" || measure "$name" rtt loaded_rtt_ms
 }
 
 log "prefix $prefix, $RUNS runs of ${SECONDS_PER_RUN}s per figure; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-kernel_router plain
-measure_all kernel
-kernel_router_off
-kernel_router nat
-measure_all kernel-nat
-kernel_router_off
-algd_router
-measure_all algd
-algd_router_off
+columns=()
+if wanted kernel "$ROUTERS"; then
+    kernel_router plain
+    measure_all kernel
+    kernel_router_off
+    columns+=(kernel)
+fi
+if wanted kernel-nat "$ROUTERS"; then
+    kernel_router nat
+    measure_all kernel-nat
+    kernel_router_off
+    columns+=(kernel-nat)
+fi
+algd_names=()
+if wanted algd "$ROUTERS"; then
+    for variant in "${algd_variants[@]}"; do
+        name=${variant%%=*}
+        algd_router "${variant#*=}"
+        measure_all "$name"
+        algd_router_off
+        algd_names+=("$name")
+        columns+=("$name")
+    done
+fi
 
 ratio() {
-    awk -v a="$1" -v k="$2" 'BEGIN { if (k + 0 > 0 && a != "nan") printf "%.2fx", a / k; else print "-" }'
+    awk -v a="$1" -v k="$2" 'BEGIN { if (k + 0 > 0 && a != "nan" && a != "") printf "%.2fx", a / k; else print "-" }'
 }
 echo
 echo "algd vs Linux kernel, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(uname -r), median of $RUNS runs of ${SECONDS_PER_RUN}s"
 echo "generator, router and sink share the CPUs; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-34s %10s %12s %10s %16s\n' "figure" "kernel" "kernel-nat" "algd" "algd/kernel-nat"
+printf '%-34s' "figure"
+for column in "${columns[@]}"; do printf ' %12s' "$column"; done
+for name in "${algd_names[@]}"; do printf ' %16s' "$name/kernel-nat"; done
+echo
 row() {
-    local metric=$1 label=$2
-    printf '%-34s %10s %12s %10s %16s\n' "$label" "${result[kernel,$metric]}" "${result[kernel-nat,$metric]}" \
-        "${result[algd,$metric]}" "$(ratio "${result[algd,$metric]}" "${result[kernel-nat,$metric]}")"
+    local metric=$1 label=$2 column name
+    wanted "$metric" "$FIGURES" || return 0
+    printf '%-34s' "$label"
+    for column in "${columns[@]}"; do printf ' %12s' "${result[$column,$metric]:--}"; done
+    for name in "${algd_names[@]}"; do
+        printf ' %16s' "$(ratio "${result[$name,$metric]:-}" "${result[kernel-nat,$metric]:-}")"
+    done
+    echo
 }
 row tcp_gso "TCP, GSO/TSO on (Gbit/s)"
 row tcp_mtu "TCP, MTU frames (Gbit/s)"
 row udp64 "UDP 64 B (k packets/s)"
 row conn "new TCP connections/s"
+row rtt_idle "ping RTT idle (ms, lower=better)"
 row rtt "ping RTT under load (ms, lower=better)"

@@ -512,11 +512,16 @@ public final class Engine {
     }
 
     /**
-     * ICMP fragmentation-needed errors algd sent for DF packets longer than their egress MTU (those not sent count
-     * as FRAGMENTATION_NEEDED drops).
+     * ICMP fragmentation-needed errors algd sent for DF packets longer than their egress MTU, and ICMPv6 packet-too-big
+     * errors for IPv6 packets longer than theirs (those not sent count as FRAGMENTATION_NEEDED drops).
      */
     public long fragmentationNeededSent() {
-        return fragmentationNeededSent;
+        return fragmentationNeededSent + ipv6.packetTooBigSent();
+    }
+
+    /** The MTU of the interface at data-path index {@code index}, as {@link #interfaceMtu(int, int)} set it. */
+    int interfaceMtu(int index) {
+        return interfaceMtus[index];
     }
 
     /** A snapshot of the ALG framework's counters: expectations, inspections, rewrites. */

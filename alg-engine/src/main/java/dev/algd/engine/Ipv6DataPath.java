@@ -66,6 +66,7 @@ final class Ipv6DataPath {
     private long packetsForwarded;
     private long echoRepliesSent;
     private long timeExceededSent;
+    private long packetTooBigSent;
     private long icmpErrorsTranslated;
 
     // The packet being processed, read once by readFlowKey().
@@ -131,6 +132,10 @@ final class Ipv6DataPath {
         return timeExceededSent;
     }
 
+    long packetTooBigSent() {
+        return packetTooBigSent;
+    }
+
     long icmpErrorsTranslated() {
         return icmpErrorsTranslated;
     }
@@ -181,6 +186,10 @@ final class Ipv6DataPath {
         long route = readTranslation(slot, direction);
         if (route == Fib6.NO_ROUTE) {
             return drop(DropReason.NO_ROUTE);
+        }
+        int egressMtu = engine.interfaceMtu(Fib6.egressInterface(route));
+        if (egressMtu != 0 && ip.totalLength() > egressMtu) {
+            return packetTooBig(packet, egressMtu);
         }
         rewrite();
         sessions.track(slot, direction, tcpFlags, ip.totalLength(), nowNanos);
@@ -583,15 +592,54 @@ final class Ipv6DataPath {
      * token bucket, or without an interface address or room for the header and 8 bytes of the quote.
      */
     private Verdict sendTimeExceeded(Packet packet, long nowNanos) {
-        int ingress = packet.ingressInterface;
+        if (!canSendError(packet) || !engine.takeIcmpErrorToken(nowNanos)) {
+            return drop(DropReason.TTL_EXCEEDED);
+        }
+        sendError(packet, IcmpHeader.V6_TYPE_TIME_EXCEEDED, 0);
+        timeExceededSent++;
+        packetsForwarded++;
+        return Verdict.FORWARD;
+    }
+
+    /**
+     * A packet longer than its egress interface's MTU: IPv6 routers never fragment (RFC 8200 §5), so its sender gets
+     * packet too big (type 2, code 0, RFC 4443 §3.2) with the MTU, from the ingress interface's first address; not
+     * sent, it counts as a FRAGMENTATION_NEEDED drop. Like Linux (net.ipv6.icmp.ratemask leaves out type 2), these
+     * skip the token bucket: path MTU discovery stalls without them, and there is at most one per oversized packet.
+     */
+    private Verdict packetTooBig(Packet packet, int mtu) {
+        if (!canSendError(packet)) {
+            return drop(DropReason.FRAGMENTATION_NEEDED);
+        }
+        sendError(packet, IcmpHeader.V6_TYPE_PACKET_TOO_BIG, mtu);
+        packetTooBigSent++;
+        packetsForwarded++;
+        return Verdict.FORWARD;
+    }
+
+    /** Whether the ingress interface has an address to send an error from, and the buffer room for its quote. */
+    private boolean canSendError(Packet packet) {
+        return fib.hasAddress(packet.ingressInterface)
+                && errorQuoteLength(packet) >= Ipv6Header.LENGTH + Engine.ICMP_ERROR_QUOTED_L4_BYTES;
+    }
+
+    private int errorQuoteLength(Packet packet) {
         int limit = (int) Math.min(packet.capacity > packet.length ? packet.capacity : packet.length,
                 packet.segment.byteSize() - packet.offset);
         int headers = Ipv6Header.LENGTH + ICMPV6_ERROR_HEADER_LENGTH;
-        int quote = Math.min(ip.totalLength(), Math.min(ICMPV6_ERROR_MAX_LENGTH, limit) - headers);
-        if (!fib.hasAddress(ingress) || quote < Ipv6Header.LENGTH + Engine.ICMP_ERROR_QUOTED_L4_BYTES
-                || !engine.takeIcmpErrorToken(nowNanos)) {
-            return drop(DropReason.TTL_EXCEEDED);
-        }
+        return Math.min(ip.totalLength(), Math.min(ICMPV6_ERROR_MAX_LENGTH, limit) - headers);
+    }
+
+    /**
+     * Turns {@code packet}, in place, into the ICMPv6 error {@code type} (code 0) with {@code word} as the second
+     * 32-bit word, from the ingress interface's first IPv6 address to the packet's source, quoting as much of the
+     * packet as fits in {@link #ICMPV6_ERROR_MAX_LENGTH} bytes and the buffer, sent back out of the ingress
+     * interface. The caller has checked {@link #canSendError}.
+     */
+    private void sendError(Packet packet, int type, int word) {
+        int ingress = packet.ingressInterface;
+        int headers = Ipv6Header.LENGTH + ICMPV6_ERROR_HEADER_LENGTH;
+        int quote = errorQuoteLength(packet);
         MemorySegment segment = packet.segment;
         long start = packet.offset;
         MemorySegment.copy(segment, start, segment, start + headers, quote);
@@ -606,17 +654,14 @@ final class Ipv6DataPath {
         ip.source(fromHigh, fromLow);
         ip.destination(sourceHigh, sourceLow);
         long icmpOffset = start + Ipv6Header.LENGTH;
-        segment.set(U16, icmpOffset, (short) (IcmpHeader.V6_TYPE_TIME_EXCEEDED << 8));
+        segment.set(U16, icmpOffset, (short) (type << 8));
         segment.set(U16, icmpOffset + IcmpHeader.CHECKSUM_OFFSET, (short) 0);
-        segment.set(ValueLayout.JAVA_INT_UNALIGNED, icmpOffset + 4, 0);
+        segment.set(U32, icmpOffset + 4, word);
         long sum = Checksums.sum(segment, icmpOffset, payloadLength, Checksums.pseudoHeaderSum6(fromHigh, fromLow,
                 sourceHigh, sourceLow, Ipv6Header.PROTOCOL_ICMPV6, payloadLength));
         segment.set(U16, icmpOffset + IcmpHeader.CHECKSUM_OFFSET, (short) (~Checksums.fold(sum) & 0xffff));
         packet.length = Ipv6Header.LENGTH + payloadLength;
         sendBack(packet, ingress, sourceHigh, sourceLow);
-        timeExceededSent++;
-        packetsForwarded++;
-        return Verdict.FORWARD;
     }
 
     /** Out of the ingress interface, through the gateway there that leads to the destination, if any. */

@@ -317,6 +317,38 @@ class EngineIpv6Test {
     }
 
     @Test
+    void packetOverTheEgressMtuBecomesPacketTooBigWithTheMtuAndFitsThrough() {
+        EngineHarness h = harness(masquerade6(10));
+        h.engine.interfaceMtu(OUTSIDE, 1280);
+        byte[] original = Ipv6TestPackets.tcp().from(INSIDE_HOST, 40000).to(SERVER, 80).payload(new byte[1400])
+                .bytes();
+        MemorySegment buffer = MemorySegment.ofArray(Arrays.copyOf(original, 2048));
+
+        assertEquals(Verdict.FORWARD, h.send(buffer, 0, original.length, 2048, INSIDE));
+
+        byte[] out = bytes(buffer, h.packet.length);
+        assertEquals(1280, h.packet.length, "RFC 4443 §2.4 (c): no longer than the minimum MTU");
+        assertEquals(58, out[6] & 0xff);
+        assertEquals(2, out[40] & 0xff, "packet too big");
+        assertEquals(0, out[41]);
+        assertEquals(1280, (u16(out, 44) << 16) | u16(out, 46), "the MTU");
+        assertArrayEquals(Ipv6TestPackets.address(INSIDE_ADDRESS), source(out));
+        assertArrayEquals(Ipv6TestPackets.address(INSIDE_HOST), destination(out));
+        assertArrayEquals(Arrays.copyOf(original, 1280 - 48), Arrays.copyOfRange(out, 48, 1280),
+                "the packet as it arrived, untranslated");
+        assertTrue(Ipv6TestPackets.isChecksumValid(out));
+        assertEquals(INSIDE, h.packet.egressInterface);
+        assertEquals(1, h.engine.fragmentationNeededSent());
+
+        MemorySegment fits = Ipv6TestPackets.tcp().from(INSIDE_HOST, 40000).to(SERVER, 80).payload(new byte[1220])
+                .build();
+        assertEquals(Verdict.FORWARD, h.send(fits, INSIDE));
+        assertEquals(OUTSIDE, h.packet.egressInterface);
+        assertArrayEquals(Ipv6TestPackets.address(OUTSIDE_ADDRESS), source(bytes(fits, 40)), "translated");
+        assertEquals(1, h.engine.fragmentationNeededSent());
+    }
+
+    @Test
     void packetTooBigAboutATranslatedFlowReachesTheInsideHostUntranslated() {
         EngineHarness h = harness(masquerade6(10));
         MemorySegment data = Ipv6TestPackets.tcp().from(INSIDE_HOST, 40000).to(SERVER, 80).payload(new byte[100])

@@ -25,6 +25,13 @@ import java.lang.invoke.VarHandle;
  * again, instead of stopping the ring in TP_STATUS_WRONG_FORMAT.</li>
  * </ul>
  * Frames change hands through {@code tp_status} with acquire/release ordering. Not thread-safe: one worker owns it.
+ * <p>
+ * {@link RxRing#BLOCKS_V3} (TPACKET_V3) instead fills the RX ring a block at a time: packets are packed one after
+ * another into {@link RingGeometry#V3_BLOCKS}' blocks, and a block changes hands whole, when it is full or when
+ * its retire timer ({@value #V3_RETIRE_MILLIS} ms, rounded up to a jiffy) expires. Fewer hand-overs and wake-ups
+ * per packet under load, but a packet on an idle path waits for the timer. The socket's TPACKET version applies to
+ * both rings, so the TX ring then uses {@code tpacket3_hdr} frames (status at 20, length at 16, data at 48), one
+ * packet per frame as with V2.
  *
  * <pre>
  * one ring frame (TPACKET_V2), offsets from the frame start, host byte order:
@@ -35,6 +42,12 @@ import java.lang.invoke.VarHandle;
  *  14  tp_net u16        16 tp_sec, 20 tp_nsec       24  tp_vlan_tci u16   26 tp_vlan_tpid u16
  *  32  sockaddr_ll       RX: sll_pkttype at 32 + 10 (PACKET_HOST 0 ... PACKET_OTHERHOST 3)
  *  32  TX data           TPACKET2_HDRLEN - sizeof(sockaddr_ll) = 52 - 20 (pitfall 4: not tp_mac)
+ *
+ * TPACKET_V3 RX block: struct tpacket_block_desc: version u32@0, offset_to_priv u32@4, then tpacket_hdr_v1:
+ *   8  block_status u32 (TP_STATUS_USER = ours)  12 num_pkts u32   16 offset_to_first_pkt u32 (from the block)
+ * each packet a struct tpacket3_hdr (48 bytes), packed in the block:
+ *   0  tp_next_offset u32 (to the next packet)   12 tp_snaplen u32   16 tp_len u32   20 tp_status u32
+ *  24  tp_mac u16   26 tp_net u16   32 tp_vlan_tci u32   48 sockaddr_ll (sll_pkttype at 58)
  *
  * with PACKET_VNET_HDR, struct virtio_net_hdr (10 bytes, host byte order) at tp_mac - 10 on RX and at 32 on TX,
  * the Ethernet frame after it (TX: at 42, tp_len counting the header too):
@@ -63,6 +76,28 @@ public final class AfPacketPort implements PacketPort {
     static final int TP_STATUS_SEND_REQUEST = 1;
     static final int TP_STATUS_WRONG_FORMAT = 4;
 
+    /** TPACKET_V3 offsets: tpacket_block_desc and tpacket3_hdr (see the class comment). */
+    static final long V3_BLOCK_STATUS = 8;
+    static final long V3_BLOCK_PACKETS = 12;
+    static final long V3_BLOCK_FIRST = 16;
+    static final long V3_NEXT = 0;
+    static final long V3_SNAPLEN = 12;
+    static final long V3_LEN = 16;
+    static final long V3_STATUS = 20;
+    static final long V3_MAC = 24;
+    static final long V3_PKTTYPE = 48 + 10;
+    static final long V3_TX_DATA = 48;
+    /** A V3 RX block is handed over at the latest this long after its first packet (the kernel rounds to a jiffy). */
+    static final int V3_RETIRE_MILLIS = 1;
+
+    /** How the RX ring hands frames over. */
+    public enum RxRing {
+        /** TPACKET_V2: one frame per slot, each handed over alone (the default). */
+        FRAMES_V2,
+        /** TPACKET_V3: packets packed into blocks, handed over a block at a time. */
+        BLOCKS_V3
+    }
+
     /** Design note packet-io.md pitfall 5: 8 MiB, allowed with CAP_NET_ADMIN. */
     static final int SOCKET_BUFFER_BYTES = 8 << 20;
 
@@ -77,8 +112,21 @@ public final class AfPacketPort implements PacketPort {
     private final int frameSize;
     private final int frameCount;
     private final boolean vnet;
+    private final boolean v3;
+    /** TX frame header fields, which sit elsewhere in a V3 frame. */
+    private final long txStatus;
+    private final long txLen;
+    /** Where a TX frame's vnet header or else Ethernet header starts. */
+    private final long txHeader;
     /** Where a TX frame's Ethernet header starts: after the vnet header when there is one. */
     private final long txFrameData;
+    private final int rxBlockSize;
+    private final int rxBlockCount;
+    // TPACKET_V3 RX: the block being read, its packets not yet taken, where the next one starts in rxRing.
+    private int rxBlock;
+    private int rxBlockPackets;
+    private long rxPacket;
+    private long rxTaken;
     private int nextGsoType;
     private int nextGsoSize;
     private int nextHeaderLength;
@@ -90,18 +138,24 @@ public final class AfPacketPort implements PacketPort {
     private boolean closed;
 
     private AfPacketPort(NetDevice device, int fd, Arena arena, MemorySegment rings, RingGeometry geometry,
-            boolean vnet) {
+            RingGeometry rxGeometry, boolean vnet, RxRing rx) {
         this.device = device;
         this.vnet = vnet;
-        this.txFrameData = TX_DATA + (vnet ? VNET_HEADER_LENGTH : 0);
+        this.v3 = rx == RxRing.BLOCKS_V3;
+        this.txStatus = v3 ? V3_STATUS : TP_STATUS;
+        this.txLen = v3 ? V3_LEN : TP_LEN;
+        this.txHeader = v3 ? V3_TX_DATA : TX_DATA;
+        this.txFrameData = txHeader + (vnet ? VNET_HEADER_LENGTH : 0);
         this.fd = fd;
         this.arena = arena;
         this.frameSize = geometry.frameSize();
         this.frameCount = geometry.frameCount();
-        this.rxRing = rings.asSlice(0, geometry.ringBytes());
-        this.txRing = rings.asSlice(geometry.ringBytes(), geometry.ringBytes());
-        this.rxFrames = new MemorySegment[frameCount];
-        for (int i = 0; i < frameCount; i++) {
+        this.rxBlockSize = rxGeometry.blockSize();
+        this.rxBlockCount = rxGeometry.blockCount();
+        this.rxRing = rings.asSlice(0, rxGeometry.ringBytes());
+        this.txRing = rings.asSlice(rxGeometry.ringBytes(), geometry.ringBytes());
+        this.rxFrames = new MemorySegment[v3 ? 0 : frameCount];
+        for (int i = 0; i < rxFrames.length; i++) {
             rxFrames[i] = rxRing.asSlice((long) i * frameSize, frameSize);
         }
     }
@@ -124,6 +178,16 @@ public final class AfPacketPort implements PacketPort {
      * partial checksums pass (the geometry's frames should then hold 64 KiB, as {@link RingGeometry#GSO} does).
      */
     public static AfPacketPort open(String device, RingGeometry geometry, boolean vnetHeaders) throws LinuxException {
+        return open(device, geometry, vnetHeaders, RxRing.FRAMES_V2);
+    }
+
+    /**
+     * As {@link #open(String, RingGeometry, boolean)}, with the RX ring {@code rx}: with {@link RxRing#BLOCKS_V3}
+     * the RX ring is {@link RingGeometry#V3_BLOCKS} and {@code geometry} sizes the TX ring alone.
+     */
+    public static AfPacketPort open(String device, RingGeometry geometry, boolean vnetHeaders, RxRing rx)
+            throws LinuxException {
+        RingGeometry rxGeometry = rx == RxRing.BLOCKS_V3 ? RingGeometry.V3_BLOCKS : geometry;
         int fd;
         try {
             fd = LibC.socket(LibC.AF_PACKET, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, 0, "socket(AF_PACKET, SOCK_RAW, 0)");
@@ -137,16 +201,17 @@ public final class AfPacketPort implements PacketPort {
         Arena arena = null;
         try {
             NetDevice net = NetDevice.inspect(fd, device, LOG);
-            configure(fd, net, vnetHeaders);
+            configure(fd, net, vnetHeaders, rx);
             arena = Arena.ofShared();
-            MemorySegment rings = mapRings(fd, net, geometry, arena);
+            MemorySegment rings = mapRings(fd, net, rxGeometry, geometry, rx, arena);
             bind(fd, net);
             LOG.log(System.Logger.Level.INFO, "opened AF_PACKET port on ''{0}'' (ifindex {1}, {2}, MTU {3},"
                     + " {4} x {5} B frames per ring{6})", device, Integer.toString(net.index()),
                     NetDevice.formatMac(net.macAddress()), Integer.toString(net.mtu()),
                     Integer.toString(geometry.frameCount()), Integer.toString(geometry.frameSize()),
-                    vnetHeaders ? ", vnet headers" : "");
-            return new AfPacketPort(net, fd, arena, rings, geometry, vnetHeaders);
+                    (vnetHeaders ? ", vnet headers" : "") + (rx == RxRing.BLOCKS_V3 ? ", TPACKET_V3 RX ring of "
+                    + rxGeometry.blockCount() + " x " + (rxGeometry.blockSize() >> 10) + " KiB blocks" : ""));
+            return new AfPacketPort(net, fd, arena, rings, geometry, rxGeometry, vnetHeaders, rx);
         } catch (LinuxException | RuntimeException e) {
             if (arena != null) {
                 arena.close();
@@ -156,10 +221,11 @@ public final class AfPacketPort implements PacketPort {
         }
     }
 
-    private static void configure(int fd, NetDevice net, boolean vnetHeaders) throws LinuxException {
+    private static void configure(int fd, NetDevice net, boolean vnetHeaders, RxRing rx) throws LinuxException {
         String name = net.name();
         try {
-            LibC.setsockoptInt(fd, LibC.SOL_PACKET, LibC.PACKET_VERSION, LibC.TPACKET_V2, "PACKET_VERSION");
+            LibC.setsockoptInt(fd, LibC.SOL_PACKET, LibC.PACKET_VERSION,
+                    rx == RxRing.BLOCKS_V3 ? LibC.TPACKET_V3 : LibC.TPACKET_V2, "PACKET_VERSION");
             LibC.setsockoptInt(fd, LibC.SOL_PACKET, LibC.PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
             LibC.setsockoptInt(fd, LibC.SOL_PACKET, LibC.PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS");
             LibC.setsockoptInt(fd, LibC.SOL_PACKET, LibC.PACKET_LOSS, 1, "PACKET_LOSS");
@@ -188,21 +254,23 @@ public final class AfPacketPort implements PacketPort {
         }
     }
 
-    private static MemorySegment mapRings(int fd, NetDevice net, RingGeometry geometry, Arena arena)
-            throws LinuxException {
+    private static MemorySegment mapRings(int fd, NetDevice net, RingGeometry rxGeometry, RingGeometry geometry,
+            RxRing rx, Arena arena) throws LinuxException {
         try (Arena scratch = Arena.ofConfined()) {
-            // struct tpacket_req (16 bytes): tp_block_size, tp_block_nr, tp_frame_size, tp_frame_nr (u32 each)
-            MemorySegment request = scratch.allocate(16, 4);
-            request.set(ValueLayout.JAVA_INT, 0, geometry.blockSize());
-            request.set(ValueLayout.JAVA_INT, 4, geometry.blockCount());
-            request.set(ValueLayout.JAVA_INT, 8, geometry.frameSize());
-            request.set(ValueLayout.JAVA_INT, 12, geometry.frameCount());
+            // struct tpacket_req (16 bytes): tp_block_size, tp_block_nr, tp_frame_size, tp_frame_nr (u32 each);
+            // tpacket_req3 (28 bytes) adds tp_retire_blk_tov, tp_sizeof_priv, tp_feature_req_word (all 0 for TX).
+            MemorySegment request = scratch.allocate(28, 4);
+            ringRequest(request, rxGeometry);
+            if (rx == RxRing.BLOCKS_V3) {
+                request.set(ValueLayout.JAVA_INT, 16, V3_RETIRE_MILLIS);
+            }
             LibC.setsockopt(fd, LibC.SOL_PACKET, LibC.PACKET_RX_RING, request, "PACKET_RX_RING");
+            ringRequest(request, geometry);
             LibC.setsockopt(fd, LibC.SOL_PACKET, LibC.PACKET_TX_RING, request, "PACKET_TX_RING");
         } catch (LinuxException e) {
             throw e.withContext("setting up the rings of interface '" + net.name() + "'");
         }
-        long length = 2 * geometry.ringBytes();
+        long length = rxGeometry.ringBytes() + geometry.ringBytes();
         MemorySegment address;
         try {
             address = LibC.mmap(length, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED | LibC.MAP_POPULATE, fd);
@@ -218,6 +286,14 @@ public final class AfPacketPort implements PacketPort {
                 LOG.log(System.Logger.Level.ERROR, "unmapping the rings of '" + net.name() + "' failed", e);
             }
         });
+    }
+
+    private static void ringRequest(MemorySegment request, RingGeometry geometry) {
+        request.fill((byte) 0);
+        request.set(ValueLayout.JAVA_INT, 0, geometry.blockSize());
+        request.set(ValueLayout.JAVA_INT, 4, geometry.blockCount());
+        request.set(ValueLayout.JAVA_INT, 8, geometry.frameSize());
+        request.set(ValueLayout.JAVA_INT, 12, geometry.frameCount());
     }
 
     private static void bind(int fd, NetDevice net) throws LinuxException {
@@ -260,6 +336,9 @@ public final class AfPacketPort implements PacketPort {
 
     @Override
     public boolean nextReceived(ReceivedFrame frame) {
+        if (v3) {
+            return nextReceivedInBlock(frame);
+        }
         long f = (long) rxHead * frameSize;
         int status = (int) STATUS.getAcquire(rxRing, f);
         if ((status & TP_STATUS_USER) == 0) {
@@ -282,14 +361,70 @@ public final class AfPacketPort implements PacketPort {
         }
         frame.checksumNotReady = needsChecksum || (status & TP_STATUS_CSUMNOTREADY) != 0;
         frame.vlanTagStripped = (status & TP_STATUS_VLAN_VALID) != 0;
+        frame.limit = 0;
         frame.packetType = rxRing.get(ValueLayout.JAVA_BYTE, f + SLL_PKTTYPE) & 0xff;
+        return true;
+    }
+
+    /** TPACKET_V3: the next packet of the block being read, or of the next block once the kernel retired it. */
+    private boolean nextReceivedInBlock(ReceivedFrame frame) {
+        if (rxBlockPackets == 0) {
+            long b = (long) rxBlock * rxBlockSize;
+            if (((int) STATUS.getAcquire(rxRing, b + V3_BLOCK_STATUS) & TP_STATUS_USER) == 0) {
+                return false;
+            }
+            rxBlockPackets = rxRing.get(ValueLayout.JAVA_INT, b + V3_BLOCK_PACKETS);
+            rxPacket = b + (rxRing.get(ValueLayout.JAVA_INT, b + V3_BLOCK_FIRST) & 0xffff_ffffL);
+            if (rxBlockPackets == 0) {
+                releaseBlock();
+                return false;
+            }
+        }
+        long p = rxPacket;
+        long blockEnd = (long) (rxBlock + 1) * rxBlockSize;
+        int next = rxRing.get(ValueLayout.JAVA_INT, p + V3_NEXT);
+        int status = rxRing.get(ValueLayout.JAVA_INT, p + V3_STATUS);
+        int mac = rxRing.get(ValueLayout.JAVA_SHORT, p + V3_MAC) & 0xffff;
+        frame.segment = rxRing;
+        frame.offset = p + mac;
+        // The packet may grow (an ALG rewrite) up to where the next one starts, never into it.
+        frame.limit = next != 0 && rxBlockPackets > 1 ? p + next : blockEnd;
+        frame.length = rxRing.get(ValueLayout.JAVA_INT, p + V3_SNAPLEN);
+        frame.wireLength = rxRing.get(ValueLayout.JAVA_INT, p + V3_LEN);
+        boolean needsChecksum = false;
+        if (vnet && mac >= VNET_HEADER_LENGTH) {
+            long h = p + mac - VNET_HEADER_LENGTH;
+            needsChecksum = (rxRing.get(ValueLayout.JAVA_BYTE, h) & VNET_F_NEEDS_CSUM) != 0;
+            frame.gsoType = rxRing.get(ValueLayout.JAVA_BYTE, h + 1) & 0x7f;
+            frame.gsoSize = rxRing.get(ValueLayout.JAVA_SHORT_UNALIGNED, h + 4) & 0xffff;
+        } else {
+            frame.gsoType = ReceivedFrame.GSO_NONE;
+            frame.gsoSize = 0;
+        }
+        frame.checksumNotReady = needsChecksum || (status & TP_STATUS_CSUMNOTREADY) != 0;
+        frame.vlanTagStripped = (status & TP_STATUS_VLAN_VALID) != 0;
+        frame.packetType = rxRing.get(ValueLayout.JAVA_BYTE, p + V3_PKTTYPE) & 0xff;
+        rxTaken = next;
         return true;
     }
 
     @Override
     public void releaseReceived() {
+        if (v3) {
+            // The block goes back whole once its last packet is released; until then its packets stay put.
+            rxPacket += rxTaken;
+            if (--rxBlockPackets == 0) {
+                releaseBlock();
+            }
+            return;
+        }
         STATUS.setRelease(rxRing, (long) rxHead * frameSize, TP_STATUS_KERNEL);
         rxHead = rxHead + 1 == frameCount ? 0 : rxHead + 1;
+    }
+
+    private void releaseBlock() {
+        STATUS.setRelease(rxRing, (long) rxBlock * rxBlockSize + V3_BLOCK_STATUS, TP_STATUS_KERNEL);
+        rxBlock = rxBlock + 1 == rxBlockCount ? 0 : rxBlock + 1;
     }
 
     @Override
@@ -320,7 +455,7 @@ public final class AfPacketPort implements PacketPort {
     @Override
     public long reserveTransmit() {
         long f = (long) txHead * frameSize;
-        int status = (int) STATUS.getAcquire(txRing, f);
+        int status = (int) STATUS.getAcquire(txRing, f + txStatus);
         if (status != TP_STATUS_AVAILABLE && status != TP_STATUS_WRONG_FORMAT) {
             return -1;
         }
@@ -331,7 +466,7 @@ public final class AfPacketPort implements PacketPort {
     public void commitTransmit(int length) {
         long f = (long) txHead * frameSize;
         if (vnet) {
-            long h = f + TX_DATA;
+            long h = f + txHeader;
             boolean offload = nextChecksumStart != 0;
             txRing.set(ValueLayout.JAVA_BYTE, h, (byte) (offload ? VNET_F_NEEDS_CSUM : 0));
             txRing.set(ValueLayout.JAVA_BYTE, h + 1, (byte) nextGsoType);
@@ -346,8 +481,8 @@ public final class AfPacketPort implements PacketPort {
             nextChecksumOffset = 0;
             length += VNET_HEADER_LENGTH;
         }
-        txRing.set(ValueLayout.JAVA_INT, f + TP_LEN, length);
-        STATUS.setRelease(txRing, f, TP_STATUS_SEND_REQUEST);
+        txRing.set(ValueLayout.JAVA_INT, f + txLen, length);
+        STATUS.setRelease(txRing, f + txStatus, TP_STATUS_SEND_REQUEST);
         txHead = txHead + 1 == frameCount ? 0 : txHead + 1;
         txPending++;
     }

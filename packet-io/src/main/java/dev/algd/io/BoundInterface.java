@@ -278,6 +278,10 @@ final class BoundInterface implements NeighbourTable.Output {
             drops[FrameDropReason.EXCEEDS_MTU.ordinal()]++;
             return;
         }
+        if (!port.isEthernet()) {
+            transmitHeld(0, segment, offset, length);   // no link layer (TUN): no neighbour to solicit
+            return;
+        }
         long destination = nextHopHigh >>> 56 == 0xff ? Ethernet.ipv6MulticastMac(nextHopLow)
                 : neighbours6.resolve6(nextHopHigh, nextHopLow, segment, offset, length, nowNanos);
         if (destination != NeighbourTable.NO_MAC) {

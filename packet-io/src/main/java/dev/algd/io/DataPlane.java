@@ -493,7 +493,7 @@ public final class DataPlane implements AutoCloseable {
         packet.offset = l3;
         packet.length = frame.length - Ethernet.HEADER_LENGTH;
         // An ALG rewrite may grow the packet up to the end of its RX frame slot; the engine sets the new length.
-        packet.capacity = (int) Math.min(segment.byteSize() - l3, 65_535);
+        packet.capacity = (int) Math.min((frame.limit != 0 ? frame.limit : segment.byteSize()) - l3, 65_535);
         packet.ingressInterface = b.index();
         int gsoType = frame.gsoType;
         int protocol = segment.get(ValueLayout.JAVA_BYTE, l3 + PROTOCOL_OFFSET) & 0xff;

@@ -19,12 +19,26 @@ public interface PortOpener {
         return device -> AfPacketPort.open(device, geometry);
     }
 
+    /** The system property that picks the RX ring of {@link #afPacketWithVnetHeaders}: {@code v2} or {@code v3}. */
+    String RX_RING_PROPERTY = "algd.packet.rx-ring";
+
     /**
      * AF_PACKET ports with PACKET_VNET_HDR and {@link RingGeometry#GSO} rings: GSO/GRO frames and partial checksums
-     * pass through whole (design note packet-io.md, pitfalls 1 and 2). The daemon's default.
+     * pass through whole (design note packet-io.md, pitfalls 1 and 2). The daemon's default. The RX ring is
+     * TPACKET_V2, or TPACKET_V3 blocks with {@code -Dalgd.packet.rx-ring=v3} (an experiment: packet-io.md says
+     * what it measured and why V2 stays the default).
+     *
+     * @throws IllegalArgumentException if the property is neither {@code v2} nor {@code v3}
      */
     static PortOpener afPacketWithVnetHeaders() {
-        return device -> AfPacketPort.open(device, RingGeometry.GSO, true);
+        String ring = System.getProperty(RX_RING_PROPERTY, "v2");
+        AfPacketPort.RxRing rx = switch (ring) {
+            case "v2" -> AfPacketPort.RxRing.FRAMES_V2;
+            case "v3" -> AfPacketPort.RxRing.BLOCKS_V3;
+            default -> throw new IllegalArgumentException("-D" + RX_RING_PROPERTY + "=" + ring
+                    + ": the RX ring is v2 or v3");
+        };
+        return device -> AfPacketPort.open(device, RingGeometry.GSO, true, rx);
     }
 
     /**
@@ -32,9 +46,24 @@ public interface PortOpener {
      * A device's port type is fixed for the daemon's life, so that config alone never turns a TUN into AF_PACKET.
      */
     default PortOpener withTunDevices(Set<String> tunDevices) {
+        return withTun(tunDevices, false, 0);
+    }
+
+    /**
+     * As {@link #withTunDevices(Set)}, for worker {@code worker} of several: each {@link #open} of a TUN device
+     * attaches one more queue of it (IFF_MULTI_QUEUE), so that W workers, each opening its ports through its own
+     * such opener, get one queue each of the same device, as {@link TunPort#openQueues} does at once. The kernel
+     * numbers queues in attach order; {@code worker} names the queue in the log.
+     */
+    default PortOpener withTunQueues(Set<String> tunDevices, int worker) {
+        return withTun(tunDevices, true, worker);
+    }
+
+    private PortOpener withTun(Set<String> tunDevices, boolean multiQueue, int queue) {
         Set<String> tun = Set.copyOf(tunDevices);
         PortOpener others = this;
-        return tun.isEmpty() ? this : device -> tun.contains(device) ? TunPort.open(device) : others.open(device);
+        return tun.isEmpty() ? this
+                : device -> tun.contains(device) ? TunPort.open(device, multiQueue, queue) : others.open(device);
     }
 
     /**

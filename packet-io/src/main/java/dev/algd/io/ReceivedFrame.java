@@ -5,13 +5,18 @@ import java.lang.foreign.MemorySegment;
 /**
  * A view of one received Ethernet frame, filled by {@link PacketPort#nextReceived} and reused for every frame.
  * The frame may be rewritten in place: {@link #segment} covers the whole buffer the frame sits in, so a packet may
- * grow up to {@code segment.byteSize()}.
+ * grow up to {@code segment.byteSize()}, or up to {@link #limit} when that is set.
  */
 public final class ReceivedFrame {
     /** The frame's buffer; its size bounds how far the frame may grow in place. */
     public MemorySegment segment;
     /** Where the Ethernet header starts in {@link #segment}. */
     public long offset;
+    /**
+     * Where the frame's room in {@link #segment} ends, when other frames follow it there (a TPACKET_V3 block); 0:
+     * at the segment's end.
+     */
+    public long limit;
     /** Bytes captured, from {@link #offset}. */
     public int length;
     /** Bytes the frame had on the wire; more than {@link #length} when the buffer truncated it (GSO/GRO frames). */

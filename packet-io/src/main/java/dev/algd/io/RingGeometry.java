@@ -20,6 +20,12 @@ public record RingGeometry(int blockSize, int blockCount, int frameSize) {
      * packets finds room for 256.
      */
     public static final RingGeometry GSO = new RingGeometry(68 * 1024, 256, 68 * 1024);
+    /**
+     * A TPACKET_V3 RX ring ({@link AfPacketPort.RxRing#BLOCKS_V3}): 16 blocks of 1 MiB, as much memory as
+     * {@link #GSO}. Packets are packed into a block, so one holds about 15 GSO frames of 64 KiB or 650 MTU-size
+     * ones; the frame size only satisfies the kernel's checks (block size a multiple of it).
+     */
+    public static final RingGeometry V3_BLOCKS = new RingGeometry(1 << 20, 16, 64 * 1024);
 
     public RingGeometry {
         if (frameSize < 128 || frameSize % 16 != 0) {

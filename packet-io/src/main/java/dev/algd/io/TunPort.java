@@ -32,6 +32,12 @@ import java.nio.ByteOrder;
  * <p>
  * The device is attached if it exists (a persistent device made with {@code ip tuntap add NAME mode tun}, whose
  * routes survive algd's restarts) and created otherwise; a device algd created vanishes when the port closes.
+ * <p>
+ * Multi-queue ({@link #openQueues}, IFF_MULTI_QUEUE): each queue is a descriptor of its own, attached to the same
+ * device, and each is a port of its own, for one worker each (a port is not thread-safe). The kernel spreads what
+ * it routes into the device over the queues by flow hash, and takes what is written into any of them. A device
+ * is either multi-queue or not for its whole life ({@code ip tuntap add NAME mode tun multi_queue} for a
+ * persistent one); the kernel refuses to mix the two.
  */
 public final class TunPort implements PacketPort {
     private static final System.Logger LOG = System.getLogger(TunPort.class.getName());
@@ -41,6 +47,9 @@ public final class TunPort implements PacketPort {
     static final short IFF_TUN = 0x0001;
     static final short IFF_NO_PI = 0x1000;
     static final short IFF_VNET_HDR = 0x4000;
+    static final short IFF_MULTI_QUEUE = 0x0100;
+    /** {@code MAX_TAP_QUEUES} of {@code <linux/if_tun.h>}'s driver: queues one device takes. */
+    static final int MAX_QUEUES = 256;
     /** {@code _IOW('T', 208, unsigned int)}: the offloads the reader takes; the argument is the value itself. */
     static final long TUNSETOFFLOAD = 0x400454d0L;
     static final int TUN_F_CSUM = 0x01;
@@ -58,6 +67,8 @@ public final class TunPort implements PacketPort {
 
     private final NetDevice device;
     private final int fd;
+    /** This port's queue of its device: 0, or 0 .. n-1 for one of {@link #openQueues}' n. */
+    private final int queue;
     private final Arena arena;
     private final MemorySegment rx;
     private final MemorySegment rxPacket;
@@ -71,9 +82,10 @@ public final class TunPort implements PacketPort {
     private int nextChecksumOffset;
     private boolean closed;
 
-    private TunPort(NetDevice device, int fd, Arena arena) {
+    private TunPort(NetDevice device, int fd, int queue, Arena arena) {
         this.device = device;
         this.fd = fd;
+        this.queue = queue;
         this.arena = arena;
         this.rx = arena.allocate(SLOT_BYTES, 64);
         this.rxPacket = rx.asSlice(VNET_AT);
@@ -86,6 +98,31 @@ public final class TunPort implements PacketPort {
      * names the device and what is missing: the clone device, a privilege, or a device of that name that is no TUN.
      */
     public static TunPort open(String name) throws LinuxException {
+        return open(name, false, 0);
+    }
+
+    /**
+     * Attaches {@code count} queues (IFF_MULTI_QUEUE) of the TUN device {@code name}, creating it if needed: one
+     * port per queue, for one worker each, in queue order. All or nothing: if one fails, those opened are closed.
+     */
+    public static java.util.List<TunPort> openQueues(String name, int count) throws LinuxException {
+        if (count < 1 || count > MAX_QUEUES) {
+            throw new IllegalArgumentException(count + " TUN queues: a device takes 1 to " + MAX_QUEUES);
+        }
+        java.util.List<TunPort> queues = new java.util.ArrayList<>(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                queues.add(open(name, true, i));
+            }
+            return java.util.List.copyOf(queues);
+        } catch (LinuxException | RuntimeException e) {
+            queues.forEach(TunPort::close);
+            throw e;
+        }
+    }
+
+    /** One queue, {@code queue} (for the log), of a multi-queue device; or the one descriptor of a plain one. */
+    static TunPort open(String name, boolean multiQueue, int queue) throws LinuxException {
         int fd;
         try {
             fd = LibC.open(CLONE_DEVICE, LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
@@ -97,12 +134,13 @@ public final class TunPort implements PacketPort {
         }
         Arena arena = null;
         try {
-            attach(fd, name);
+            attach(fd, name, multiQueue);
             NetDevice net = inspect(name);
             arena = Arena.ofShared();
-            LOG.log(System.Logger.Level.INFO, "opened TUN port on ''{0}'' (ifindex {1}, MTU {2})", name,
-                    Integer.toString(net.index()), Integer.toString(net.mtu()));
-            return new TunPort(net, fd, arena);
+            LOG.log(System.Logger.Level.INFO, "opened TUN port on ''{0}'' (ifindex {1}, MTU {2}{3})", name,
+                    Integer.toString(net.index()), Integer.toString(net.mtu()),
+                    multiQueue ? ", queue " + queue : "");
+            return new TunPort(net, fd, queue, arena);
         } catch (LinuxException | RuntimeException e) {
             if (arena != null) {
                 arena.close();
@@ -112,7 +150,7 @@ public final class TunPort implements PacketPort {
         }
     }
 
-    private static void attach(int fd, String name) throws LinuxException {
+    private static void attach(int fd, String name, boolean multiQueue) throws LinuxException {
         if (name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > NetDevice.MAX_NAME_BYTES) {
             throw new LinuxException("'" + name + "' cannot be a Linux interface name (1 to " + NetDevice.MAX_NAME_BYTES
                     + " bytes)", "ioctl(TUNSETIFF)", LibC.EINVAL);
@@ -122,14 +160,16 @@ public final class TunPort implements PacketPort {
             MemorySegment ifreq = scratch.allocate(40);
             byte[] bytes = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             MemorySegment.copy(bytes, 0, ifreq, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            ifreq.set(ValueLayout.JAVA_SHORT, 16, (short) (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR));
+            ifreq.set(ValueLayout.JAVA_SHORT, 16,
+                    (short) (IFF_TUN | IFF_NO_PI | IFF_VNET_HDR | (multiQueue ? IFF_MULTI_QUEUE : 0)));
             LibC.ioctl(fd, TUNSETIFF, ifreq, "TUNSETIFF");
             LibC.ioctl(fd, TUNSETOFFLOAD, MemorySegment.ofAddress(TUN_F_CSUM | TUN_F_TSO4), "TUNSETOFFLOAD");
         } catch (LinuxException e) {
             String why = switch (e.errno()) {
                 case LibC.EPERM, LibC.EACCES -> "needs CAP_NET_ADMIN (run algd as root)";
                 case LibC.EBUSY -> "another process has it open";
-                case LibC.EINVAL -> "a device of that name exists and is not a TUN device";
+                case LibC.EINVAL -> "a device of that name exists and is not a TUN device, or is one "
+                        + (multiQueue ? "without" : "with") + " multi_queue";
                 default -> "the kernel refused";
             };
             throw e.withContext("attaching TUN device '" + name + "': " + why);
@@ -188,6 +228,7 @@ public final class TunPort implements PacketPort {
         rx.set(U16, 12, (short) (version == 4 ? Ethernet.TYPE_IPV4 : version == 6 ? TYPE_IPV6 : 0));
         frame.segment = rx;
         frame.offset = 0;
+        frame.limit = 0;
         frame.length = Ethernet.HEADER_LENGTH + (int) n;
         frame.wireLength = frame.length;
         frame.checksumNotReady = needsChecksum;
@@ -287,8 +328,13 @@ public final class TunPort implements PacketPort {
         }
     }
 
+    /** This port's queue of its device (0 for a single-queue device). */
+    public int queue() {
+        return queue;
+    }
+
     @Override
     public String toString() {
-        return "TunPort[" + device.name() + ", ifindex " + device.index() + "]";
+        return "TunPort[" + device.name() + ", ifindex " + device.index() + ", queue " + queue + "]";
     }
 }

@@ -163,6 +163,22 @@ class BoundInterfaceIpv6Test {
     }
 
     @Test
+    void withoutALinkLayerAPacketIsSentAtOnceWithoutSolicitingItsNextHop() {
+        port.ethernet = false;
+        byte[] packet = new byte[48];
+        packet[0] = 0x60;
+        packet[47] = 0x5a;
+        inside.transmitIpv6(MemorySegment.ofArray(packet), 0, packet.length,
+                Ipv6Address.parse(CLIENT).high(), Ipv6Address.parse(CLIENT).low(), 0);
+        port.flushTransmit();
+        List<byte[]> sent = port.takeSent();
+        assertEquals(1, sent.size(), "the packet itself, no neighbour solicitation");
+        assertEquals(0x86DD, u16(sent.getFirst(), 12));
+        assertArrayEquals(packet, Arrays.copyOfRange(sent.getFirst(), 14, 14 + packet.length));
+        assertEquals(0, inside.ndpSolicitationsSent);
+    }
+
+    @Test
     void otherIpv6TrafficIsLeftForTheEngine() {
         byte[] echo = ndpFrame(PORT_MAC, CLIENT_MAC, 128, 0, CLIENT, OWN, OWN, 0, 0, 64);
 

@@ -34,6 +34,8 @@ final class FakePort implements PacketPort {
     boolean closed;
     boolean refuseFlush;
     long kernelDrops;
+    /** False for a port without a link layer, as a TUN device. */
+    boolean ethernet = true;
 
     record Received(byte[] bytes, int wireLength, boolean checksumNotReady, boolean vlanTagStripped, int packetType,
             int gsoType, int gsoSize) {
@@ -123,6 +125,7 @@ final class FakePort implements PacketPort {
         MemorySegment.copy(current.bytes(), 0, slot, ValueLayout.JAVA_BYTE, RX_DATA, captured);
         frame.segment = slot;
         frame.offset = RX_DATA;
+        frame.limit = 0;
         frame.length = captured;
         frame.wireLength = current.wireLength();
         frame.checksumNotReady = current.checksumNotReady();
@@ -169,6 +172,11 @@ final class FakePort implements PacketPort {
         long at = (long) committedSlots.size() * slot + TX_DATA;
         committed.add(tx.asSlice(at, length).toArray(ValueLayout.JAVA_BYTE));
         committedSlots.add(committedSlots.size());
+    }
+
+    @Override
+    public boolean isEthernet() {
+        return ethernet;
     }
 
     @Override

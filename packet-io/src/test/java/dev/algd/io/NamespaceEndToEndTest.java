@@ -327,6 +327,122 @@ class NamespaceEndToEndTest {
                 + " TUN device"), e.getMessage());
     }
 
+    @Test
+    @Order(8)
+    void tunQueuesAreOneDescriptorEachOfOneDeviceAndClosingThemLeavesNoDescriptorAndNoDevice() throws Exception {
+        long descriptorsBefore = openDescriptors();
+        List<TunPort> queues;
+        try (Netns ignored = Netns.enter(router)) {
+            queues = TunPort.openQueues("tunq", 3);
+        }
+        try {
+            assertEquals(List.of(0, 1, 2), queues.stream().map(TunPort::queue).toList());
+            assertEquals(3, queues.stream().mapToInt(TunPort::pollFd).distinct().count(), "a descriptor per queue");
+            assertEquals(descriptorsBefore + 3, openDescriptors());
+            String sysQueues = ok("ip", "netns", "exec", router, "ls", "/sys/class/net/tunq/queues");
+            assertEquals(3, sysQueues.lines().filter(line -> line.startsWith("tx-")).count(), sysQueues);
+            IOException single = assertThrows(IOException.class, () -> PortOpener.afPacket(RingGeometry.DEFAULT)
+                    .withTunDevices(java.util.Set.of("tunq")).inNamespace(router).open("tunq"));
+            assertTrue(single.getMessage().contains("is not a TUN device, or is one with multi_queue:"),
+                    single.getMessage());
+
+            // Every queue is a port: what the kernel routes into the device is read from the queues, whole.
+            ok("ip", "-n", router, "addr", "add", "203.0.113.249/30", "dev", "tunq");
+            run("ip", "netns", "exec", router, "ping", "-n", "-q", "-c", "4", "-i", "0.2", "-W", "1",
+                    "203.0.113.250");
+            int echoes = 0;
+            ReceivedFrame frame = new ReceivedFrame();
+            for (TunPort queue : queues) {
+                while (queue.nextReceived(frame)) {
+                    if (frame.segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, frame.offset + 12) == 0x08
+                            && frame.segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, frame.offset + 14 + 9) == 1
+                            && frame.segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, frame.offset + 14 + 19)
+                            == (byte) 250) {
+                        echoes++;
+                    }
+                    queue.releaseReceived();
+                }
+            }
+            assertEquals(4, echoes, "the four echo requests, read from the device's queues");
+        } finally {
+            queues.forEach(TunPort::close);
+        }
+        assertEquals(descriptorsBefore, openDescriptors(), "every queue's descriptor is closed");
+        assertNotEquals(0, run("ip", "-n", router, "link", "show", "dev", "tunq").exit(),
+                "the device goes with its last queue");
+    }
+
+    @Test
+    @Order(8)
+    void tpacketV3RingReceivesWhatArrivesBlockByBlockAndSendsWhatIsQueued() throws Exception {
+        long descriptorsBefore = openDescriptors();
+        AfPacketPort v3;
+        AfPacketPort clientTap;
+        try (Netns ignored = Netns.enter(router)) {
+            v3 = AfPacketPort.open("in0", RingGeometry.GSO, true, AfPacketPort.RxRing.BLOCKS_V3);
+        }
+        try (Netns ignored = Netns.enter(client)) {
+            clientTap = AfPacketPort.open("eth0");
+        }
+        try {
+            // RX: a tap beside the data plane's socket sees the client's pings to algd, once their block retires.
+            ok("ip", "netns", "exec", client, "ping", "-c", "5", "-i", "0.2", "-W", "2", "192.0.2.1");
+            ReceivedFrame frame = new ReceivedFrame();
+            int echoes = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (echoes < 5 && System.nanoTime() < deadline) {
+                while (v3.nextReceived(frame)) {
+                    var at = frame.segment;
+                    if (at.get(java.lang.foreign.ValueLayout.JAVA_BYTE, frame.offset + 12) == 0x08
+                            && at.get(java.lang.foreign.ValueLayout.JAVA_BYTE, frame.offset + 23) == 1
+                            && at.get(java.lang.foreign.ValueLayout.JAVA_BYTE, frame.offset + 34) == 8) {
+                        echoes++;
+                        assertEquals(98, frame.length, "14 + 20 + 8 + 56 bytes of an echo request");
+                        assertEquals(frame.length, frame.wireLength);
+                        assertEquals(ReceivedFrame.PACKET_HOST, frame.packetType);
+                        assertTrue(frame.limit >= frame.offset + frame.length
+                                && frame.limit <= frame.segment.byteSize(), "room ends before the next packet");
+                    }
+                    v3.releaseReceived();
+                }
+                Thread.sleep(10);
+            }
+            assertEquals(5, echoes, "the five echo requests, from retired blocks");
+
+            // TX: frames queued on the V3 TX ring (tpacket3_hdr frames) reach the client.
+            long clientMac = Long.parseLong(ok("ip", "netns", "exec", client, "cat", "/sys/class/net/eth0/address")
+                    .strip().replace(":", ""), 16);
+            for (int i = 0; i < 5; i++) {
+                long t = v3.reserveTransmit();
+                assertTrue(t >= 0, "a free TX frame");
+                var tx = v3.transmitBuffer();
+                Ethernet.writeHeader(tx, t, clientMac, v3.macAddress(), 0x88B5);
+                tx.asSlice(t + 14, 46).fill((byte) i);
+                v3.commitTransmit(60);
+            }
+            assertTrue(v3.flushTransmit());
+            int seen = 0;
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (seen < 5 && System.nanoTime() < deadline) {
+                while (clientTap.nextReceived(frame)) {
+                    if (Ethernet.type(frame.segment, frame.offset) == 0x88B5) {
+                        assertEquals(60, frame.length);
+                        assertEquals((byte) seen, frame.segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE,
+                                frame.offset + 59), "in order, whole");
+                        seen++;
+                    }
+                    clientTap.releaseReceived();
+                }
+                Thread.sleep(10);
+            }
+            assertEquals(5, seen, "the five frames sent through the V3 TX ring");
+        } finally {
+            v3.close();
+            clientTap.close();
+        }
+        assertEquals(descriptorsBefore, openDescriptors(), "both sockets closed");
+    }
+
     private static long openDescriptors() throws IOException {
         try (var fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.count();

@@ -48,6 +48,7 @@ public final class LibC {
     public static final int PACKET_QDISC_BYPASS = 20;
     public static final int PACKET_IGNORE_OUTGOING = 23;
     public static final int TPACKET_V2 = 1;
+    public static final int TPACKET_V3 = 2;
     public static final int MSG_DONTWAIT = 0x40;
     // <sys/mman.h>
     public static final int PROT_READ = 1;
