@@ -25,6 +25,7 @@ import dev.algd.engine.config.FirewallRuleSet;
 import dev.algd.engine.config.PortRange;
 import dev.algd.engine.config.SourceNatRule;
 import dev.algd.engine.session.Timeouts;
+import dev.algd.engine.testing.GreTestPackets;
 import dev.algd.engine.testing.TestPackets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -49,9 +50,9 @@ class EngineAllocationTest {
     private static final int FRAME = 128;
 
     private final Arena arena = Arena.ofAuto();
-    private final MemorySegment templates = arena.allocate((long) FRAME * FLOWS * 24);
-    private final int[] lengths = new int[FLOWS * 24];
-    private final int[] ingress = new int[FLOWS * 24];
+    private final MemorySegment templates = arena.allocate((long) FRAME * FLOWS * 26);
+    private final int[] lengths = new int[FLOWS * 26];
+    private final int[] ingress = new int[FLOWS * 26];
     private int count;
 
     private void add(TestPackets packet, int from) {
@@ -67,7 +68,7 @@ class EngineAllocationTest {
         count++;
     }
 
-    /** Per flow: TCP SYN, SYN-ACK, FIN; UDP out and back; ping out and back; one more packet from the mix. */
+    /** Per flow: TCP SYN, SYN-ACK, FIN; UDP out and back; ping and PPTP GRE out and back; one more from the mix. */
     private void buildTemplates() {
         for (int i = 0; i < FLOWS; i++) {
             String host = "192.168.1." + (10 + i % 100);
@@ -84,6 +85,9 @@ class EngineAllocationTest {
             add(TestPackets.udp().from(SERVER, 53).to(OUTSIDE_ADDRESS, 53000 + i % 7).payload("answer"), OUTSIDE);
             add(TestPackets.icmpEcho().from(host, 0).identifier(i).to(SERVER, 0), INSIDE);
             add(TestPackets.icmpEcho().echoReply().from(SERVER, 0).identifier(i).to(OUTSIDE_ADDRESS, 0), OUTSIDE);
+            // A PPTP GRE call and its answer, which teaches the session the client's call id.
+            add(GreTestPackets.pptp(0x1000 + i).from(host).to(SERVER).build(), INSIDE);
+            add(GreTestPackets.pptp(i + 1).from(SERVER).to(OUTSIDE_ADDRESS).build(), OUTSIDE);
             switch (i % 4) {
                 case 0 -> add(TestPackets.icmpEcho().from(host, 0).to("192.168.1.1", 0), INSIDE);
                 case 1 -> add(TestPackets.udp().from(host, 1).to(SERVER, 9).ttl(1), INSIDE);
@@ -191,5 +195,6 @@ class EngineAllocationTest {
         assertTrue(counters.echoRepliesSent() > 0);
         assertTrue(counters.sessionsExpired() > 0, "sessions expired and were created again");
         assertEquals(0, counters.drops(DropReason.NO_FREE_PORT));
+        assertEquals(0, counters.drops(DropReason.GRE_REPLY_KEY_IN_USE), "each PPTP call was answered in turn");
     }
 }
