@@ -57,8 +57,8 @@ public enum DropReason {
     /** An ICMP error too short for the embedded IPv4 header and the first 8 bytes of its payload (RFC 792). */
     ICMP_ERROR_TRUNCATED,
     /**
-     * An ICMP error whose embedded packet is not IPv4 TCP, UDP or ICMP echo, or is a non-first fragment: there is no
-     * session key to find (an error about an ICMP error is never sent, RFC 1122 §3.2.2).
+     * An ICMP error whose embedded packet is not IPv4 TCP, UDP, ICMP echo or GRE, or is a non-first fragment: there is
+     * no session key to find (an error about an ICMP error is never sent, RFC 1122 §3.2.2).
      */
     ICMP_ERROR_UNSUPPORTED_EMBEDDED,
     /**

@@ -44,12 +44,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The data path of one worker: IPv4 forwarding with source and destination NAT for TCP, UDP, ICMP echo and GRE, and a session table
+ * The data path of one worker: IPv4 forwarding with source and destination NAT for TCP, UDP and ICMP echo, and a session table
  * that both directions of a flow find. Single-threaded: only the owning worker calls it, management included
  * (packet-io runs management calls on the worker between batches).
  * <p>
  * Per packet ({@link #process}): validate the IPv4 header; find the session by the packet's 5-tuple (ICMP echo:
- * the identifier is the request's source port and the reply's destination port; GRE: see {@link #readFlowKey}); without one, match the destination
+ * the identifier is the request's source port and the reply's destination port); without one, match the destination
  * NAT rules of the ingress interface, then answer an echo request to algd's own (untranslated) address in place or
  * drop what else is addressed to algd, otherwise create a session (route lookup for the translated destination,
  * first matching SNAT rule, port allocation). Then rewrite the packet to the session's translation for its
@@ -1062,6 +1062,11 @@ public final class Engine {
             } else {
                 return drop(DropReason.ICMP_ERROR_UNSUPPORTED_EMBEDDED);
             }
+        } else if (embeddedProtocol == GreHeader.PROTOCOL) {
+            // Tunnel path MTU discovery. Only a version 0 session's reply key is its original key reversed; a PPTP
+            // session's reply key holds the other end's call id, which the quote does not show, so it is not found.
+            embeddedSourcePort = 0;
+            embeddedDestinationPort = 0;
         } else {
             return drop(DropReason.ICMP_ERROR_UNSUPPORTED_EMBEDDED);
         }
@@ -1111,14 +1116,18 @@ public final class Engine {
         } else if (embeddedProtocol == Ipv4Header.PROTOCOL_UDP) {
             l4ChecksumOffset = embeddedL4 + UdpHeader.CHECKSUM_OFFSET;
             hasL4Checksum = segment.get(U16, l4ChecksumOffset) != 0;
-        } else {
+        } else if (embeddedProtocol == Ipv4Header.PROTOCOL_ICMP) {
             l4ChecksumOffset = embeddedL4 + IcmpHeader.CHECKSUM_OFFSET;
             hasL4Checksum = true;
+        } else {
+            // GRE: its checksum does not cover the addresses (RFC 2784 §2.5), and it has no ports to restore.
+            l4ChecksumOffset = embeddedL4;
+            hasL4Checksum = false;
         }
+        boolean isUdp = embeddedProtocol == Ipv4Header.PROTOCOL_UDP;
         int l4Checksum = hasL4Checksum ? Short.toUnsignedInt(segment.get(U16, l4ChecksumOffset)) : 0;
         int oldL4Checksum = l4Checksum;
-        boolean pseudoHeader = embeddedProtocol != Ipv4Header.PROTOCOL_ICMP;
-        boolean isUdp = embeddedProtocol == Ipv4Header.PROTOCOL_UDP;
+        boolean pseudoHeader = embeddedProtocol == Ipv4Header.PROTOCOL_TCP || isUdp;
         if (newDestination != embeddedSource) {
             embeddedIp.sourceAddress(newDestination);
             embeddedChecksum = Checksums.update32(embeddedChecksum, embeddedSource, newDestination);
@@ -1148,7 +1157,7 @@ public final class Engine {
                 l4Checksum = Checksums.update16(l4Checksum, oldIdentifier, newIdentifier);
                 icmpChecksum = Checksums.update16(icmpChecksum, oldIdentifier, newIdentifier);
             }
-        } else {
+        } else if (embeddedProtocol != GreHeader.PROTOCOL) {
             if (newDestinationPort != embeddedSourcePort) {
                 segment.set(U16, embeddedL4, (short) newDestinationPort);
                 icmpChecksum = Checksums.update16(icmpChecksum, embeddedSourcePort, newDestinationPort);

@@ -8,6 +8,7 @@ import static dev.algd.engine.EngineHarness.SERVER;
 import static dev.algd.engine.EngineHarness.address;
 import static dev.algd.engine.EngineHarness.ip;
 import static dev.algd.engine.EngineHarness.masquerade;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -172,12 +173,34 @@ class EngineGreTest {
     void secondPptpCallBeforeTheFirstWasAnsweredIsDroppedUntilItIs() {
         EngineHarness h = new EngineHarness(masquerade(10));
         h.send(GreTestPackets.pptp(0x100).from(INSIDE_HOST).to(SERVER).build(), INSIDE);
-        assertEquals(Verdict.DROP, h.send(GreTestPackets.pptp(0x300).from(OTHER_INSIDE_HOST).to(SERVER).build(), INSIDE));
+        MemorySegment secondCall = GreTestPackets.pptp(0x300).from(OTHER_INSIDE_HOST).to(SERVER).build();
+        assertEquals(Verdict.DROP, h.send(secondCall, INSIDE));
         assertEquals(1, h.drops(DropReason.GRE_REPLY_KEY_IN_USE));
         h.send(GreTestPackets.pptp(0x0a).from(SERVER).to(OUTSIDE_ADDRESS).build(), OUTSIDE);
         assertEquals(Verdict.FORWARD,
                 h.send(GreTestPackets.pptp(0x300).from(OTHER_INSIDE_HOST).to(SERVER).build(), INSIDE),
                 "the client's retransmission gets through once the first call's reply key is learnt");
+    }
+
+    @Test
+    void fragmentationNeededAboutATunnelPacketReachesTheInsideHostUntranslated() {
+        EngineHarness h = new EngineHarness(masquerade(10));
+        MemorySegment tunnel = GreTestPackets.v0().from(INSIDE_HOST).to(SERVER).checksum().key(7).build();
+        MemorySegment asSent = GreTestPackets.v0().from(INSIDE_HOST).to(SERVER).checksum().key(7).ttl(63).build();
+        h.send(tunnel, INSIDE);
+        MemorySegment error = EngineIcmpErrorTest.icmpError(3, 4, 1400, "198.51.100.254", OUTSIDE_ADDRESS, tunnel,
+                (int) tunnel.byteSize());
+
+        assertEquals(Verdict.FORWARD, h.send(error, OUTSIDE));
+
+        assertEquals(INSIDE, h.packet.egressInterface);
+        assertEquals(address(INSIDE_HOST), ip(error).destinationAddress());
+        assertArrayEquals(asSent.toArray(ValueLayout.JAVA_BYTE),
+                error.asSlice(28, asSent.byteSize()).toArray(ValueLayout.JAVA_BYTE),
+                "the quote is the tunnel packet as it left the inside host, GRE checksum and key included");
+        assertTrue(ReferenceChecksum.isIpHeaderValid(error, 0));
+        assertEquals(ReferenceChecksum.icmpChecksum(error, 0), ReferenceChecksum.storedL4Checksum(error, 0),
+                "ICMP checksum over the restored quote");
     }
 
     @Test
