@@ -1345,9 +1345,11 @@ public final class Engine {
         int destination = isIpv6 ? 0 : sessions.destinationAddress(slot, original);
         int destinationPort = sessions.destinationPort(slot, original);
         int translatedAddress = isIpv6 ? 0 : sessions.destinationAddress(slot, reply);
-        int translatedPort = sessions.destinationPort(slot, reply);
+        // A GRE reply key's port is the peer's PPTP call id, no translation of the original's (GRE has no ports).
+        boolean isGre = sessions.protocol(slot) == GreHeader.PROTOCOL;
+        int translatedPort = isGre ? port : sessions.destinationPort(slot, reply);
         int translatedDestination = isIpv6 ? 0 : sessions.sourceAddress(slot, reply);
-        int translatedDestinationPort = sessions.sourcePort(slot, reply);
+        int translatedDestinationPort = isGre ? destinationPort : sessions.sourcePort(slot, reply);
         SessionView.Ipv6Tuple ipv6Addresses = null;
         boolean sourceTranslated = translatedAddress != source || translatedPort != port;
         boolean destinationTranslated = translatedDestination != destination

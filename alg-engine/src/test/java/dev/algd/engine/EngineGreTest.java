@@ -170,6 +170,22 @@ class EngineGreTest {
     }
 
     @Test
+    void pptpSessionShowsTheServersCallIdAndNoTranslationItDidNotMake() {
+        EngineHarness h = new EngineHarness(EngineHarness.config(), 64);
+        h.send(GreTestPackets.pptp(0x100).from(INSIDE_HOST).to(SERVER).build(), INSIDE);
+        MemorySegment reply = GreTestPackets.pptp(0x0a).from(SERVER).to(INSIDE_HOST).build();
+        assertEquals(Verdict.FORWARD, h.send(reply, OUTSIDE));
+
+        SessionView session = h.onlySession();
+        assertEquals(0, session.sourcePort());
+        assertEquals(0x100, session.destinationPort());
+        assertEquals(0, session.translatedPort());
+        assertEquals(0x100, session.translatedDestinationPort());
+        assertEquals(Set.of(), session.features(), "neither snat nor dnat: only the learnt call id differs");
+        assertEquals(1, session.packetsReply());
+    }
+
+    @Test
     void secondPptpCallBeforeTheFirstWasAnsweredIsDroppedUntilItIs() {
         EngineHarness h = new EngineHarness(masquerade(10));
         h.send(GreTestPackets.pptp(0x100).from(INSIDE_HOST).to(SERVER).build(), INSIDE);
