@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.algd.engine.config.AddressRange;
+import dev.algd.engine.config.DestinationNatRule;
 import dev.algd.engine.config.FirewallAttachment;
 import dev.algd.engine.config.FirewallRule;
 import dev.algd.engine.config.FirewallRule.ConnectionState;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class EngineGreTest {
     private static final String OTHER_INSIDE_HOST = "192.168.1.11";
     private static final String OTHER_SERVER = "198.51.100.8";
+    private static final String INSIDE_TUNNEL_END = "192.168.1.5";
 
     private static GreHeader gre(MemorySegment packet) {
         GreHeader header = new GreHeader().wrap(packet, 20);
@@ -91,6 +93,26 @@ class EngineGreTest {
         assertEquals(Verdict.FORWARD, h.send(reply, OUTSIDE));
         assertEquals(address(INSIDE_HOST), ip(reply).destinationAddress());
         assertEquals(2, h.onlySession().packetsOriginal());
+    }
+
+    @Test
+    void destinationNatSendsInboundGreToTheInsideTunnelEndAndItsRepliesBack() {
+        DestinationNatRule toInside = new DestinationNatRule(10, "gre", false, "outside", GreHeader.PROTOCOL, null,
+                null, AddressRange.parse(OUTSIDE_ADDRESS), null, false, AddressRange.parse(INSIDE_TUNNEL_END), null);
+        EngineHarness h = new EngineHarness(EngineFirewallTest.config(List.of(toInside), List.of(), List.of(),
+                masquerade(10)), 64);
+        MemorySegment inbound = GreTestPackets.v0().from(SERVER).to(OUTSIDE_ADDRESS).key(5).checksum().build();
+
+        assertEquals(Verdict.FORWARD, h.send(inbound, OUTSIDE));
+        assertEquals(address(INSIDE_TUNNEL_END), ip(inbound).destinationAddress());
+        assertEquals(INSIDE, h.packet.egressInterface);
+        assertTrue(ReferenceChecksum.isIpHeaderValid(inbound, 0));
+        assertEquals(GreTestPackets.greChecksum(inbound, 0), gre(inbound).checksum());
+
+        MemorySegment back = GreTestPackets.v0().from(INSIDE_TUNNEL_END).to(SERVER).key(5).build();
+        assertEquals(Verdict.FORWARD, h.send(back, INSIDE));
+        assertEquals(address(OUTSIDE_ADDRESS), ip(back).sourceAddress());
+        assertEquals(Set.of("dnat"), h.onlySession().features());
     }
 
     @Test
