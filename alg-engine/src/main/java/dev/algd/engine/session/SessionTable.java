@@ -477,11 +477,11 @@ public final class SessionTable {
      * Gives the reply key of an IPv4 session the destination port it lacked (0 until now), for flows whose reply
      * "port" is learnt from the first reply: a PPTP GRE reply carries the originator's call id, which no packet of
      * the original direction shows (RFC 2637 §4.1). Returns false, changing nothing, if the key already had a
-     * destination port or the new key belongs to a live session.
+     * destination port, the new key belongs to a live session, or the table is an IPv6 one (no flow there needs it).
      */
     public boolean learnReplyDestinationPort(int slot, int destinationPort, long nowNanos) {
         int reply = slot * 2 + Direction.REPLY;
-        if ((ports[reply] & 0xffff) != 0 || destinationPort == 0) {
+        if (isIpv6 || (ports[reply] & 0xffff) != 0 || destinationPort == 0) {
             return false;
         }
         int protocol = protocols[slot] & 0xff;
