@@ -19,9 +19,9 @@ public enum DropReason {
     FRAGMENT,
     /** {@link Packet#ingressInterface} is not an index of the current config's interfaces. */
     UNKNOWN_INGRESS_INTERFACE,
-    /** Neither TCP, UDP nor ICMP. */
+    /** Neither TCP, UDP, ICMP nor GRE (over IPv6: neither TCP, UDP nor ICMPv6). */
     UNSUPPORTED_PROTOCOL,
-    /** The TCP, UDP or ICMP header does not fit in the packet, or the TCP data offset is out of bounds. */
+    /** The TCP, UDP, ICMP or GRE header does not fit in the packet, or the TCP data offset is out of bounds. */
     TRUNCATED_L4_HEADER,
     /**
      * ICMP other than echo request and reply and the errors algd translates (destination unreachable, time exceeded,
@@ -57,8 +57,8 @@ public enum DropReason {
     /** An ICMP error too short for the embedded IPv4 header and the first 8 bytes of its payload (RFC 792). */
     ICMP_ERROR_TRUNCATED,
     /**
-     * An ICMP error whose embedded packet is not IPv4 TCP, UDP or ICMP echo, or is a non-first fragment: there is no
-     * session key to find (an error about an ICMP error is never sent, RFC 1122 §3.2.2).
+     * An ICMP error whose embedded packet is not IPv4 TCP, UDP, ICMP echo or GRE, or is a non-first fragment: there is
+     * no session key to find (an error about an ICMP error is never sent, RFC 1122 §3.2.2).
      */
     ICMP_ERROR_UNSUPPORTED_EMBEDDED,
     /**
@@ -83,5 +83,18 @@ public enum DropReason {
     /** UDP over IPv6 with checksum 0, which RFC 8200 §8.1 forbids (receivers discard it). */
     IPV6_UDP_ZERO_CHECKSUM,
     /** The new flow's source already holds as many sessions as the per-source limit allows. */
-    SOURCE_SESSION_LIMIT
+    SOURCE_SESSION_LIMIT,
+    /** GRE of a version other than 0 (RFC 2784) and 1 (PPTP, RFC 2637 §4.1). */
+    GRE_UNSUPPORTED_VERSION,
+    /** GRE with the routing-present bit of RFC 1701, deprecated by RFC 2784 and refused by Linux too. */
+    GRE_ROUTING_PRESENT,
+    /** PPTP GRE (version 1) whose flags or protocol type break RFC 2637 §4.1 (no key, a checksum, not PPP). */
+    GRE_BAD_PPTP_HEADER,
+    /**
+     * A new GRE flow whose replies could not be told from a live session's: version 0 GRE from a second inside host
+     * to the same remote through the same translation address (GRE has no port that SNAT could make unique, so one
+     * inside host per translation address and remote), or a second PPTP call between the same two hosts before the
+     * first call's peer answered (its call id is learnt from that answer).
+     */
+    GRE_REPLY_KEY_IN_USE
 }

@@ -22,6 +22,8 @@ import dev.algd.engine.nat.DestinationNatPolicy;
 import dev.algd.engine.nat.PortAllocator;
 import dev.algd.engine.nat.SourceNatPolicy;
 import dev.algd.engine.packet.Checksums;
+import dev.algd.engine.packet.GreHeader;
+import dev.algd.engine.packet.GreReason;
 import dev.algd.engine.packet.IcmpHeader;
 import dev.algd.engine.packet.Ipv4Header;
 import dev.algd.engine.packet.Ipv4Reason;
@@ -113,12 +115,23 @@ public final class Engine {
         DROP_BY_IPV4_REASON[Ipv4Reason.FRAGMENT.ordinal()] = DropReason.FRAGMENT;
     }
 
+    private static final DropReason[] DROP_BY_GRE_REASON = new DropReason[GreReason.values().length];
+
+    static {
+        DROP_BY_GRE_REASON[GreReason.TRUNCATED.ordinal()] = DropReason.TRUNCATED_L4_HEADER;
+        DROP_BY_GRE_REASON[GreReason.UNSUPPORTED_VERSION.ordinal()] = DropReason.GRE_UNSUPPORTED_VERSION;
+        DROP_BY_GRE_REASON[GreReason.ROUTING_PRESENT.ordinal()] = DropReason.GRE_ROUTING_PRESENT;
+        DROP_BY_GRE_REASON[GreReason.PPTP_BAD_FLAGS.ordinal()] = DropReason.GRE_BAD_PPTP_HEADER;
+        DROP_BY_GRE_REASON[GreReason.PPTP_NOT_PPP.ordinal()] = DropReason.GRE_BAD_PPTP_HEADER;
+    }
+
     private final SessionTable sessions;
     private final PortAllocator portAllocator;
     private final Ipv4Header ip = new Ipv4Header();
     private final TcpHeader tcp = new TcpHeader();
     private final UdpHeader udp = new UdpHeader();
     private final IcmpHeader icmp = new IcmpHeader();
+    private final GreHeader gre = new GreHeader();
     /** The IPv4 header embedded in an ICMP error. */
     private final Ipv4Header embeddedIp = new Ipv4Header();
     private final long[] drops = new long[DropReason.values().length];
@@ -296,6 +309,9 @@ public final class Engine {
             return forwardIcmpError(packet, nowNanos);
         }
         int found = sessions.find(protocol, sourceAddress, sourcePort, destinationAddress, destinationPort, nowNanos);
+        if (found == SessionTable.NOT_FOUND && protocol == GreHeader.PROTOCOL && destinationPort != 0) {
+            found = findByGreAddresses(nowNanos);
+        }
         int expectation = ExpectationTable.NONE;
         if (found == SessionTable.NOT_FOUND) {
             expectation = expectations.find(protocol, sourceAddress, sourcePort, destinationAddress, destinationPort,
@@ -545,7 +561,15 @@ public final class Engine {
         return Verdict.DROP;
     }
 
-    /** Reads protocol, addresses, ports (or echo identifier) and TCP flags; null if the L4 header is usable. */
+    /**
+     * Reads protocol, addresses, ports (or echo identifier) and TCP flags; null if the L4 header is usable.
+     * <p>
+     * GRE has no ports. As in Linux conntrack ({@code nf_conntrack_proto_gre}), version 0 flows are told apart by
+     * their addresses alone: the RFC 2890 key is not part of the session key, because each tunnel end chooses the
+     * key it sends ({@code ikey}/{@code okey}), so a reply's key need not be the original's, and the key is carried
+     * untouched. A PPTP (version 1) packet's call id is its receiver's, so it becomes the destination "port" and the
+     * source port stays 0; the reply direction's call id is learnt from the first reply ({@link #findByGreAddresses}).
+     */
     private DropReason readFlowKey() {
         protocol = ip.protocol();
         sourceAddress = ip.sourceAddress();
@@ -601,7 +625,38 @@ public final class Engine {
             }
             return DropReason.UNSUPPORTED_ICMP_TYPE;
         }
+        if (protocol == GreHeader.PROTOCOL) {
+            GreReason reason = gre.wrap(segment, l4).validate(l4Length);
+            if (reason != GreReason.OK) {
+                return DROP_BY_GRE_REASON[reason.ordinal()];
+            }
+            sourcePort = 0;
+            destinationPort = gre.version() == GreHeader.VERSION_PPTP ? gre.callId() : 0;
+            return null;
+        }
         return DropReason.UNSUPPORTED_PROTOCOL;
+    }
+
+    /**
+     * A PPTP GRE packet that no session knows by its call id: a session keyed by these addresses alone. That is a
+     * PPTP session's reply key before its first reply (the originator's call id travels only in replies, RFC 2637
+     * §4.1), which then learns this call id, so a later call between the same hosts gets a key of its own; or a
+     * version 0 session between the same hosts, which takes the packet as it would take any GRE between them.
+     */
+    private int findByGreAddresses(long nowNanos) {
+        int found = sessions.find(protocol, sourceAddress, 0, destinationAddress, 0, nowNanos);
+        if (found != SessionTable.NOT_FOUND && SessionTable.directionOf(found) == Direction.REPLY) {
+            int slot = SessionTable.slotOf(found);
+            if (sessions.destinationPort(slot, Direction.ORIGINAL) != 0) {
+                sessions.learnReplyDestinationPort(slot, destinationPort, nowNanos);
+            }
+        }
+        return found;
+    }
+
+    /** Whether the packet's protocol has ports that rules may match and NAT may translate (TCP, UDP). */
+    private boolean hasPorts() {
+        return protocol == Ipv4Header.PROTOCOL_TCP || protocol == Ipv4Header.PROTOCOL_UDP;
     }
 
     /**
@@ -611,7 +666,7 @@ public final class Engine {
      * {@link #newFlowDestinationPort}.
      */
     private void matchDestinationNat(int ingress) {
-        boolean hasPorts = protocol != Ipv4Header.PROTOCOL_ICMP;
+        boolean hasPorts = hasPorts();
         int rule = destinationNat.match(ingress, protocol, sourceAddress, sourcePort, destinationAddress,
                 destinationPort, hasPorts);
         translatesDestination = rule != DestinationNatPolicy.NO_MATCH && !destinationNat.isExclude(rule);
@@ -640,7 +695,7 @@ public final class Engine {
         if (translatesDestination && fib.isLocalAddress(destination)) {
             return DropReason.LOCAL_DESTINATION;
         }
-        boolean hasPorts = protocol != Ipv4Header.PROTOCOL_ICMP;
+        boolean hasPorts = hasPorts();
         // A child flow is RELATED to its parent (guide: the ALG opens a firewall pinhole for it).
         int state = isChild ? FirewallPolicy.STATE_RELATED : FirewallPolicy.STATE_NEW;
         int inboundRules = firewall.inboundRuleSet(ingress);
@@ -671,23 +726,28 @@ public final class Engine {
                 return DropReason.NO_TRANSLATION_ADDRESS;
             }
             translatedAddress = sourceNat.translationAddress(rule);
-            translatedPort = portAllocator.allocate(protocol, sourceAddress, sourcePort, translatedAddress,
-                    destination, destinationPortAfterNat, sourceNat.translationPortFirst(rule),
-                    sourceNat.translationPortLast(rule), sourceNat.keepsAnyOriginalPort(rule), nowNanos);
-            if (translatedPort == PortAllocator.NO_FREE_PORT) {
-                return DropReason.NO_FREE_PORT;
+            // GRE has no port to allocate: only its address is translated (GRE_REPLY_KEY_IN_USE below).
+            if (protocol != GreHeader.PROTOCOL) {
+                translatedPort = portAllocator.allocate(protocol, sourceAddress, sourcePort, translatedAddress,
+                        destination, destinationPortAfterNat, sourceNat.translationPortFirst(rule),
+                        sourceNat.translationPortLast(rule), sourceNat.keepsAnyOriginalPort(rule), nowNanos);
+                if (translatedPort == PortAllocator.NO_FREE_PORT) {
+                    return DropReason.NO_FREE_PORT;
+                }
             }
         }
+        boolean isGre = protocol == GreHeader.PROTOCOL;
+        // A GRE reply key starts with no call id (PPTP learns it from the first reply, see findByGreAddresses).
         int slot = sessions.create(protocol,
                 sourceAddress, sourcePort, destinationAddress, destinationPort,
-                destination, destinationPortAfterNat, translatedAddress, translatedPort,
+                destination, isGre ? 0 : destinationPortAfterNat, translatedAddress, translatedPort,
                 tcpFlags, interfaceNames[ingress], isChild ? expectations.parentSessionId(expectation) : 0,
                 nowNanos);
         if (slot == SessionTable.TABLE_FULL) {
             return DropReason.SESSION_TABLE_FULL;
         }
         if (slot == SessionTable.KEY_IN_USE) {
-            return DropReason.SESSION_KEY_IN_USE;
+            return isGre ? DropReason.GRE_REPLY_KEY_IN_USE : DropReason.SESSION_KEY_IN_USE;
         }
         if (slot == SessionTable.SOURCE_LIMIT) {
             return DropReason.SOURCE_SESSION_LIMIT;
@@ -871,7 +931,8 @@ public final class Engine {
     /**
      * Writes the new addresses and ports (ICMP: the echo identifier) where they differ and decrements the TTL,
      * updating the IP and L4 checksums incrementally (RFC 1624). TCP and UDP checksums cover the addresses through
-     * the pseudo-header; the IPv4 ICMP checksum does not.
+     * the pseudo-header; the IPv4 ICMP checksum does not, nor does the GRE checksum (RFC 2784 §2.5), and GRE has no
+     * ports, so a GRE packet changes in its IPv4 header only.
      */
     private void rewrite(int newSource, int newSourcePort, int newDestination, int newDestinationPort) {
         int ipChecksum = ip.checksum();
@@ -891,7 +952,7 @@ public final class Engine {
             rewriteTcp(newSource, newSourcePort, newDestination, newDestinationPort);
         } else if (protocol == Ipv4Header.PROTOCOL_UDP) {
             rewriteUdp(newSource, newSourcePort, newDestination, newDestinationPort);
-        } else {
+        } else if (protocol == Ipv4Header.PROTOCOL_ICMP) {
             rewriteIcmpEcho(newSourcePort, newDestinationPort);
         }
     }
@@ -1006,6 +1067,11 @@ public final class Engine {
             } else {
                 return drop(DropReason.ICMP_ERROR_UNSUPPORTED_EMBEDDED);
             }
+        } else if (embeddedProtocol == GreHeader.PROTOCOL) {
+            // Tunnel path MTU discovery. Only a version 0 session's reply key is its original key reversed; a PPTP
+            // session's reply key holds the other end's call id, which the quote does not show, so it is not found.
+            embeddedSourcePort = 0;
+            embeddedDestinationPort = 0;
         } else {
             return drop(DropReason.ICMP_ERROR_UNSUPPORTED_EMBEDDED);
         }
@@ -1055,14 +1121,18 @@ public final class Engine {
         } else if (embeddedProtocol == Ipv4Header.PROTOCOL_UDP) {
             l4ChecksumOffset = embeddedL4 + UdpHeader.CHECKSUM_OFFSET;
             hasL4Checksum = segment.get(U16, l4ChecksumOffset) != 0;
-        } else {
+        } else if (embeddedProtocol == Ipv4Header.PROTOCOL_ICMP) {
             l4ChecksumOffset = embeddedL4 + IcmpHeader.CHECKSUM_OFFSET;
             hasL4Checksum = true;
+        } else {
+            // GRE: its checksum does not cover the addresses (RFC 2784 §2.5), and it has no ports to restore.
+            l4ChecksumOffset = embeddedL4;
+            hasL4Checksum = false;
         }
+        boolean isUdp = embeddedProtocol == Ipv4Header.PROTOCOL_UDP;
         int l4Checksum = hasL4Checksum ? Short.toUnsignedInt(segment.get(U16, l4ChecksumOffset)) : 0;
         int oldL4Checksum = l4Checksum;
-        boolean pseudoHeader = embeddedProtocol != Ipv4Header.PROTOCOL_ICMP;
-        boolean isUdp = embeddedProtocol == Ipv4Header.PROTOCOL_UDP;
+        boolean pseudoHeader = embeddedProtocol == Ipv4Header.PROTOCOL_TCP || isUdp;
         if (newDestination != embeddedSource) {
             embeddedIp.sourceAddress(newDestination);
             embeddedChecksum = Checksums.update32(embeddedChecksum, embeddedSource, newDestination);
@@ -1092,7 +1162,7 @@ public final class Engine {
                 l4Checksum = Checksums.update16(l4Checksum, oldIdentifier, newIdentifier);
                 icmpChecksum = Checksums.update16(icmpChecksum, oldIdentifier, newIdentifier);
             }
-        } else {
+        } else if (embeddedProtocol != GreHeader.PROTOCOL) {
             if (newDestinationPort != embeddedSourcePort) {
                 segment.set(U16, embeddedL4, (short) newDestinationPort);
                 icmpChecksum = Checksums.update16(icmpChecksum, embeddedSourcePort, newDestinationPort);
@@ -1280,9 +1350,11 @@ public final class Engine {
         int destination = isIpv6 ? 0 : sessions.destinationAddress(slot, original);
         int destinationPort = sessions.destinationPort(slot, original);
         int translatedAddress = isIpv6 ? 0 : sessions.destinationAddress(slot, reply);
-        int translatedPort = sessions.destinationPort(slot, reply);
+        // A GRE reply key's port is the peer's PPTP call id, no translation of the original's (GRE has no ports).
+        boolean isGre = sessions.protocol(slot) == GreHeader.PROTOCOL;
+        int translatedPort = isGre ? port : sessions.destinationPort(slot, reply);
         int translatedDestination = isIpv6 ? 0 : sessions.sourceAddress(slot, reply);
-        int translatedDestinationPort = sessions.sourcePort(slot, reply);
+        int translatedDestinationPort = isGre ? destinationPort : sessions.sourcePort(slot, reply);
         SessionView.Ipv6Tuple ipv6Addresses = null;
         boolean sourceTranslated = translatedAddress != source || translatedPort != port;
         boolean destinationTranslated = translatedDestination != destination

@@ -25,6 +25,7 @@ import dev.algd.engine.config.FirewallRuleSet;
 import dev.algd.engine.config.PortRange;
 import dev.algd.engine.config.SourceNatRule;
 import dev.algd.engine.session.Timeouts;
+import dev.algd.engine.testing.GreTestPackets;
 import dev.algd.engine.testing.TestPackets;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +45,9 @@ class EngineAllocationTest {
     private static final int FLOWS = 400;
     private static final int FRAME = 128;
 
-    private final PacketReplay mix = new PacketReplay(FLOWS * 24, FRAME, 40);
+    private final PacketReplay mix = new PacketReplay(FLOWS * 26, FRAME, 40);
 
-    /** Per flow: TCP SYN, SYN-ACK, FIN; UDP out and back; ping out and back; one more packet from the mix. */
+    /** Per flow: TCP SYN, SYN-ACK, FIN; UDP out and back; ping and PPTP GRE out and back; one more from the mix. */
     private void buildTemplates() {
         for (int i = 0; i < FLOWS; i++) {
             String host = "192.168.1." + (10 + i % 100);
@@ -63,6 +64,9 @@ class EngineAllocationTest {
             mix.add(TestPackets.udp().from(SERVER, 53).to(OUTSIDE_ADDRESS, 53000 + i % 7).payload("answer"), OUTSIDE);
             mix.add(TestPackets.icmpEcho().from(host, 0).identifier(i).to(SERVER, 0), INSIDE);
             mix.add(TestPackets.icmpEcho().echoReply().from(SERVER, 0).identifier(i).to(OUTSIDE_ADDRESS, 0), OUTSIDE);
+            // A PPTP GRE call and its answer, which teaches the session the client's call id.
+            mix.add(GreTestPackets.pptp(0x1000 + i).from(host).to(SERVER).build(), INSIDE);
+            mix.add(GreTestPackets.pptp(i + 1).from(SERVER).to(OUTSIDE_ADDRESS).build(), OUTSIDE);
             switch (i % 4) {
                 case 0 -> mix.add(TestPackets.icmpEcho().from(host, 0).to("192.168.1.1", 0), INSIDE);
                 case 1 -> mix.add(TestPackets.udp().from(host, 1).to(SERVER, 9).ttl(1), INSIDE);
@@ -139,5 +143,6 @@ class EngineAllocationTest {
         assertTrue(counters.echoRepliesSent() > 0);
         assertTrue(counters.sessionsExpired() > 0, "sessions expired and were created again");
         assertEquals(0, counters.drops(DropReason.NO_FREE_PORT));
+        assertEquals(0, counters.drops(DropReason.GRE_REPLY_KEY_IN_USE), "each PPTP call was answered in turn");
     }
 }

@@ -153,9 +153,9 @@ class EngineForwardingTest {
     @Test
     void otherProtocolsAndOtherIcmpTypesAreDropped() {
         EngineHarness h = new EngineHarness(masquerade(10));
-        MemorySegment gre = TestPackets.udp().from(INSIDE_HOST, 1).to(SERVER, 2).build();
-        setProtocol(gre, 47);
-        assertEquals(Verdict.DROP, h.send(gre, INSIDE));
+        MemorySegment sctp = TestPackets.udp().from(INSIDE_HOST, 1).to(SERVER, 2).build();
+        setProtocol(sctp, 132);
+        assertEquals(Verdict.DROP, h.send(sctp, INSIDE));
         MemorySegment timestamp = TestPackets.icmpEcho().from(INSIDE_HOST, 0).to(SERVER, 0).build();
         timestamp.set(ValueLayout.JAVA_BYTE, 20, (byte) 13);
         assertEquals(Verdict.DROP, h.send(timestamp, INSIDE));

@@ -190,9 +190,9 @@ class EngineIcmpErrorTest {
 
         assertEquals(Verdict.DROP, h.send(icmpError(11, 0, 0, ROUTER, OUTSIDE_ADDRESS, query, 27), OUTSIDE));
         assertEquals(1, h.drops(DropReason.ICMP_ERROR_TRUNCATED));
-        MemorySegment gre = TestPackets.udp().from(OUTSIDE_ADDRESS, 1).to(SERVER, 2).build();
-        gre.set(ValueLayout.JAVA_BYTE, 9, (byte) 47);
-        assertEquals(Verdict.DROP, h.send(icmpError(11, 0, 0, ROUTER, OUTSIDE_ADDRESS, gre, 28), OUTSIDE));
+        MemorySegment sctp = TestPackets.udp().from(OUTSIDE_ADDRESS, 1).to(SERVER, 2).build();
+        sctp.set(ValueLayout.JAVA_BYTE, 9, (byte) 132);
+        assertEquals(Verdict.DROP, h.send(icmpError(11, 0, 0, ROUTER, OUTSIDE_ADDRESS, sctp, 28), OUTSIDE));
         assertEquals(1, h.drops(DropReason.ICMP_ERROR_UNSUPPORTED_EMBEDDED));
     }
 

@@ -27,6 +27,9 @@ public final class EngineConfigValidator {
     public static final String FIREWALL_UNKNOWN_RULE_SET = "firewall-unknown-rule-set";
     public static final String NAT_ADDRESS_FAMILY_MISMATCH = "nat-address-family-mismatch";
     public static final String FIREWALL_ADDRESS_FAMILY_MISMATCH = "firewall-address-family-mismatch";
+    public static final String RULE_PORT_WITHOUT_PORTS = "rule-port-without-ports";
+    /** IP protocol number of GRE, which has no ports (RFC 2784). */
+    static final int PROTOCOL_GRE = 47;
 
     public List<Violation> validate(EngineConfig config) {
         List<Violation> violations = new ArrayList<>();
@@ -178,10 +181,32 @@ public final class EngineConfigValidator {
         return range == null ? "any" : range.toString();
     }
 
+    /**
+     * A rule for GRE may not name a port: GRE has none (RFC 2784), so the engine would ignore it and the rule would
+     * match more than it says. Each port leaf given is one violation.
+     */
+    private static void checkPortsOfPortlessProtocol(String base, int protocol, PortRange sourcePort,
+            PortRange destinationPort, PortRange translationPort, List<Violation> out) {
+        if (protocol != PROTOCOL_GRE) {
+            return;
+        }
+        String[] leaves = {"/source/port", "/destination/port", "/translation/port"};
+        PortRange[] ports = {sourcePort, destinationPort, translationPort};
+        for (int i = 0; i < leaves.length; i++) {
+            if (ports[i] != null) {
+                String path = base + leaves[i];
+                out.add(new Violation(path, RULE_PORT_WITHOUT_PORTS, path + ": port " + ports[i]
+                        + " given for protocol gre, which has no ports; remove the port, or match tcp or udp"));
+            }
+        }
+    }
+
     private static void checkDestinationNat(EngineConfig config, List<Violation> out) {
         for (DestinationNatRule rule : config.destinationNatRules()) {
             checkNatFamily("/service/nat/destination/rule[id='" + rule.id() + "']", rule.sourceAddress(),
                     rule.destinationAddress(), rule.translationAddress(), out);
+            checkPortsOfPortlessProtocol("/service/nat/destination/rule[id='" + rule.id() + "']", rule.protocol(),
+                    rule.sourcePort(), rule.destinationPort(), rule.translationPort(), out);
             if (config.interfaceIndex(rule.inboundInterface()) < 0) {
                 String path = "/service/nat/destination/rule[id='" + rule.id() + "']/inbound-interface";
                 out.add(new Violation(path, NAT_UNKNOWN_INTERFACE, path + ": interface '" + rule.inboundInterface()
@@ -193,6 +218,8 @@ public final class EngineConfigValidator {
     private static void checkFirewall(EngineConfig config, List<Violation> out) {
         for (FirewallRuleSet ruleSet : config.firewallRuleSets().values()) {
             for (FirewallRule rule : ruleSet.rules()) {
+                checkPortsOfPortlessProtocol("/firewall/rule-set[name='" + ruleSet.name() + "']/rule[id='" + rule.id()
+                        + "']", rule.protocol(), rule.sourcePort(), rule.destinationPort(), null, out);
                 if (rule.addressFamily() == AddressFamily.MIXED) {
                     String path = "/firewall/name[name='" + ruleSet.name() + "']/rule[id='" + rule.id() + "']";
                     out.add(new Violation(path, FIREWALL_ADDRESS_FAMILY_MISMATCH, path + ": source "
@@ -216,6 +243,8 @@ public final class EngineConfigValidator {
         for (SourceNatRule rule : config.sourceNatRules()) {
             String base = "/service/nat/source/rule[id='" + rule.id() + "']";
             checkNatFamily(base, rule.sourceAddress(), rule.destinationAddress(), rule.translationAddress(), out);
+            checkPortsOfPortlessProtocol(base, rule.protocol(), rule.sourcePort(), rule.destinationPort(),
+                    rule.translationPort(), out);
             AddressFamily family = rule.addressFamily();
             int index = config.interfaceIndex(rule.outboundInterface());
             if (index < 0) {

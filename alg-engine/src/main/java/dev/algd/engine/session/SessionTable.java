@@ -46,9 +46,11 @@ public final class SessionTable {
     private static final int PROTOCOL_ICMP = 1;
     private static final int PROTOCOL_TCP = 6;
     private static final int PROTOCOL_UDP = 17;
+    private static final int PROTOCOL_GRE = 47;
     private static final int CLASS_TCP = 0;
     private static final int CLASS_UDP = 1;
     private static final int CLASS_OTHER = 2;
+    private static final int CLASS_GRE = 3;
     private static final int NEW = SessionState.NEW.ordinal();
     private static final int ES = SessionState.ES.ordinal();
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -163,12 +165,13 @@ public final class SessionTable {
 
     private static long[] timeoutTable(Timeouts timeouts) {
         int states = SessionState.count();
-        long[] table = new long[3 * states];
+        long[] table = new long[4 * states];
         for (int s = 0; s < states; s++) {
             SessionState state = SessionState.ofOrdinal(s);
             table[CLASS_TCP * states + s] = timeouts.tcpSeconds(state) * NANOS_PER_SECOND;
             table[CLASS_UDP * states + s] = timeouts.udpSeconds(state) * NANOS_PER_SECOND;
             table[CLASS_OTHER * states + s] = timeouts.icmpEchoSeconds() * NANOS_PER_SECOND;
+            table[CLASS_GRE * states + s] = timeouts.greSeconds(state) * NANOS_PER_SECOND;
         }
         return table;
     }
@@ -470,6 +473,32 @@ public final class SessionTable {
         expiresAtNanos[slot] = nowNanos + timeoutNanos[timeoutClass(protocol) * SessionState.count() + state];
     }
 
+    /**
+     * Gives the reply key of an IPv4 session the destination port it lacked (0 until now), for flows whose reply
+     * "port" is learnt from the first reply: a PPTP GRE reply carries the originator's call id, which no packet of
+     * the original direction shows (RFC 2637 §4.1). Returns false, changing nothing, if the key already had a
+     * destination port, the new key belongs to a live session, or the table is an IPv6 one (no flow there needs it).
+     */
+    public boolean learnReplyDestinationPort(int slot, int destinationPort, long nowNanos) {
+        int reply = slot * 2 + Direction.REPLY;
+        if (isIpv6 || (ports[reply] & 0xffff) != 0 || destinationPort == 0) {
+            return false;
+        }
+        int protocol = protocols[slot] & 0xff;
+        int source = addresses[slot * 4 + 2];
+        int destination = addresses[slot * 4 + 3];
+        int sourcePort = ports[reply] >>> 16;
+        if (isKeyInUse(protocol, source, sourcePort, destination, destinationPort, nowNanos)) {
+            return false;
+        }
+        int packed = sourcePort << 16 | destinationPort & 0xffff;
+        removeIndex(keyHashes[reply], reply + 1);
+        ports[reply] = packed;
+        keyHashes[reply] = hash(protocol, source, destination, packed);
+        insertIndex(keyHashes[reply], reply + 1);
+        return true;
+    }
+
     /** Removes the session in {@code slot} and frees both its keys. */
     public void remove(int slot) {
         if (!inUse[slot]) {
@@ -657,6 +686,9 @@ public final class SessionTable {
     private static int timeoutClass(int protocol) {
         if (protocol == PROTOCOL_TCP) {
             return CLASS_TCP;
+        }
+        if (protocol == PROTOCOL_GRE) {
+            return CLASS_GRE;
         }
         return protocol == PROTOCOL_UDP ? CLASS_UDP : CLASS_OTHER;
     }

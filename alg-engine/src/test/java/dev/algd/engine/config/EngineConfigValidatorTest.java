@@ -182,4 +182,39 @@ class EngineConfigValidatorTest {
 
         assertEquals(List.of(EngineConfigValidator.ROUTE_NEXT_HOP_UNREACHABLE), tags(config));
     }
+
+    @Test
+    void greRulesNamingPortsAreRefusedOncePerPort() {
+        var outside = new InterfaceConfig("outside", "eth1", List.of(Ipv4Prefix.parse("203.0.113.1/24")));
+        var snat = new SourceNatRule(10, "", false, "outside", 47, null, new PortRange(1000, 2000), null, null,
+                false, AddressRange.parse("203.0.113.1"), new PortRange(4000, 4000));
+        var dnat = new DestinationNatRule(20, "", false, "outside", 47, null, null, null, new PortRange(1723, 1723),
+                false, AddressRange.parse("192.168.1.5"), null);
+        var firewall = new FirewallRule(30, true, 47, null, null, null, new PortRange(22, 22), java.util.Set.of());
+        EngineConfig config = new EngineConfig(Map.of(), List.of(outside), List.of(), List.of(snat), List.of(dnat),
+                Map.of("in", new FirewallRuleSet("in", true, List.of(firewall))), List.of());
+
+        List<Violation> violations = validator.validate(config);
+
+        assertEquals(List.of("/service/nat/source/rule[id='10']/source/port",
+                "/service/nat/source/rule[id='10']/translation/port",
+                "/service/nat/destination/rule[id='20']/destination/port",
+                "/firewall/rule-set[name='in']/rule[id='30']/destination/port"),
+                violations.stream().map(Violation::path).sorted(java.util.Comparator.comparing(
+                        p -> p.startsWith("/service/nat/source") ? 0 : p.startsWith("/service") ? 1 : 2)).toList());
+        assertTrue(violations.stream().allMatch(v -> v.appTag().equals(EngineConfigValidator.RULE_PORT_WITHOUT_PORTS)));
+        assertTrue(violations.getFirst().message().contains("port 1000-2000 given for protocol gre"),
+                violations.getFirst().message());
+    }
+
+    @Test
+    void greRulesWithoutPortsAndPortsOfOtherProtocolsAreAccepted() {
+        var outside = new InterfaceConfig("outside", "eth1", List.of(Ipv4Prefix.parse("203.0.113.1/24")));
+        var gre = new SourceNatRule(10, "", false, "outside", 47, AddressRange.parse("192.168.1.0/24"), null, null,
+                null, false, null, null);
+        var udp = new SourceNatRule(20, "", false, "outside", 17, null, new PortRange(53, 53), null, null,
+                false, null, null);
+        assertEquals(List.of(), validator.validate(new EngineConfig(Map.of(), List.of(outside), List.of(),
+                List.of(gre, udp))));
+    }
 }

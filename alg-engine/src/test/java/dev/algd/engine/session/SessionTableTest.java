@@ -39,6 +39,24 @@ class SessionTableTest {
     }
 
     @Test
+    void replyKeyLearnsItsDestinationPortOnceAndOnlyWhenFree() {
+        int gre = 47;
+        int slot = table.create(gre, INSIDE, 0, REMOTE, 0x100, REMOTE, 0, NAT, 0, 0, "inside", 0, 0);
+        int other = table.create(gre, INSIDE + 1, 0, REMOTE, 0x300, REMOTE, 0, NAT + 1, 0, 0, "inside", 0, 0);
+        table.create(gre, INSIDE + 2, 0, REMOTE, 0x400, REMOTE, 0, NAT, 0xb, 0, "inside", 0, 0);
+
+        assertFalse(table.learnReplyDestinationPort(other, 0, 1), "0 is no port");
+        assertFalse(table.learnReplyDestinationPort(slot, 0xb, 1), "another session's reply key");
+        assertTrue(table.learnReplyDestinationPort(slot, 0xa, 1));
+        assertEquals(SessionTable.NOT_FOUND, table.find(gre, REMOTE, 0, NAT, 0, 1), "the old key is gone");
+        assertEquals(slot << 1 | Direction.REPLY, table.find(gre, REMOTE, 0, NAT, 0xa, 1));
+        assertEquals(slot << 1 | Direction.ORIGINAL, table.find(gre, INSIDE, 0, REMOTE, 0x100, 1));
+        assertFalse(table.learnReplyDestinationPort(slot, 0xc, 1), "learnt once");
+        table.remove(slot);
+        assertEquals(SessionTable.NOT_FOUND, table.find(gre, REMOTE, 0, NAT, 0xa, 1), "removal frees the learnt key");
+    }
+
+    @Test
     void sessionIdsCarryTheirSlotSoFindingByIdNeedsNoScan() {
         int first = createUdp(40000, 1024, 0);
         long firstId = table.id(first);

@@ -323,6 +323,7 @@ public final class ConfigTranslator {
             case "udp" -> 17;
             case "icmp" -> 1;
             case "ipv6-icmp" -> 58;
+            case "gre" -> 47;
             default -> Integer.parseInt(value.toString());
         };
     }

@@ -113,6 +113,21 @@ class ConfigTranslatorTest {
     }
 
     @Test
+    void greByNameIsProtocol47InNatAndFirewallRules() throws Exception {
+        EngineConfig config = translate("""
+                <interfaces xmlns="urn:algd:yang:algd-interfaces"><interface><name>dp0s5</name>
+                  <address>192.66.66.1/24</address></interface></interfaces>
+                <service xmlns="urn:algd:yang:algd-nat"><nat><source><rule>
+                  <id>30</id><outbound-interface>dp0s5</outbound-interface><protocol>gre</protocol>
+                </rule></source></nat></service>
+                <firewall xmlns="urn:algd:yang:algd-firewall"><rule-set><name>tunnels</name>
+                  <rule><id>10</id><action>accept</action><protocol>gre</protocol></rule>
+                </rule-set></firewall>""").config();
+        assertEquals(47, config.sourceNatRules().getFirst().protocol());
+        assertEquals(47, config.firewallRuleSets().get("tunnels").rules().getFirst().protocol());
+    }
+
+    @Test
     void aBackwardsPortRangeIsReportedAtItsPath() throws Exception {
         var result = translate("""
                 <service xmlns="urn:algd:yang:algd-nat"><nat><source><rule>
