@@ -218,10 +218,10 @@ public final class EngineConfigValidator {
     private static void checkFirewall(EngineConfig config, List<Violation> out) {
         for (FirewallRuleSet ruleSet : config.firewallRuleSets().values()) {
             for (FirewallRule rule : ruleSet.rules()) {
-                checkPortsOfPortlessProtocol("/firewall/rule-set[name='" + ruleSet.name() + "']/rule[id='" + rule.id()
-                        + "']", rule.protocol(), rule.sourcePort(), rule.destinationPort(), null, out);
+                String path = "/firewall/rule-set[name='" + ruleSet.name() + "']/rule[id='" + rule.id() + "']";
+                checkPortsOfPortlessProtocol(path, rule.protocol(), rule.sourcePort(), rule.destinationPort(), null,
+                        out);
                 if (rule.addressFamily() == AddressFamily.MIXED) {
-                    String path = "/firewall/name[name='" + ruleSet.name() + "']/rule[id='" + rule.id() + "']";
                     out.add(new Violation(path, FIREWALL_ADDRESS_FAMILY_MISMATCH, path + ": source "
                             + text(rule.sourceAddress()) + " and destination " + text(rule.destinationAddress())
                             + " mix IPv4 and IPv6; a packet has addresses of one family, so the rule could never"

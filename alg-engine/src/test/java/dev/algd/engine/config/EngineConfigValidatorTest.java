@@ -171,6 +171,8 @@ class EngineConfigValidatorTest {
                 Map.of("in", new FirewallRuleSet("in", true, List.of(mixed))), List.of());
 
         assertEquals(List.of(EngineConfigValidator.FIREWALL_ADDRESS_FAMILY_MISMATCH), tags(config));
+        assertEquals("/firewall/rule-set[name='in']/rule[id='5']",
+                validator.validate(config).getFirst().path(), "the YANG list is rule-set");
     }
 
     @Test
