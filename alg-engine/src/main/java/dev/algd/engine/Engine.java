@@ -56,8 +56,10 @@ import java.util.Set;
  * egress interface and next hop. No allocation, no exceptions on packet contents: every drop is counted by reason.
  * <p>
  * IPv6 packets (version 6, recognised only once the IPv4 header check failed, so IPv4 pays nothing for them) go to
- * {@link Ipv6DataPath}, which has its own session table with IPv6 keys and shares the drop counters, the firewall
- * and the ICMP error token bucket.
+ * {@link Ipv6DataPath}, which has its own session table with IPv6 keys and shares the drop counters, the firewall,
+ * the ICMP error token bucket and the whole ALG framework: one expectation table, ALG slot table and event ring
+ * for both families, reached through {@link #sessionCreated} and {@link #passesAlg} (addresses in
+ * {@link AlgAddress} form).
  * <p>
  * Config ({@link #apply}): routes, rules and interface names are rebuilt once per apply. A session keeps its
  * translation (stored in its reply key) and its interface name; only its cached routes are recomputed.
