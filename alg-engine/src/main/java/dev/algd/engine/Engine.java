@@ -242,8 +242,8 @@ public final class Engine {
             algSessions.release(algSlot);
         }
         SessionState state = table.state(slot);
-        boolean tcpClosed = table.protocol(slot) == Ipv4Header.PROTOCOL_TCP && state.ordinal() >= SessionState.FW.ordinal()
-                && state != SessionState.LI;
+        boolean tcpClosed = table.protocol(slot) == Ipv4Header.PROTOCOL_TCP
+                && state.ordinal() >= SessionState.FW.ordinal() && state != SessionState.LI;
         recordAlgSession(table, AlgSessionEvent.Kind.CLOSED, slot, isClearing ? AlgSessionEvent.CloseReason.CLEARED
                 : tcpClosed ? AlgSessionEvent.CloseReason.CLOSED : AlgSessionEvent.CloseReason.IDLE_TIMEOUT);
     }
@@ -254,22 +254,22 @@ public final class Engine {
         int reply = Direction.REPLY;
         boolean isIpv6 = table.isIpv6();
         algSessionEvents.record(kind, nowNanos, table.id(slot), table.parentId(slot), table.algId(slot),
-                table.protocol(slot), high(table, isIpv6, slot, original, true),
-                low(table, isIpv6, slot, original, true), table.sourcePort(slot, original),
-                high(table, isIpv6, slot, original, false), low(table, isIpv6, slot, original, false),
-                table.destinationPort(slot, original), high(table, isIpv6, slot, reply, false),
-                low(table, isIpv6, slot, reply, false), table.destinationPort(slot, reply), reason);
+                table.protocol(slot), addressHigh(table, isIpv6, slot, original, true),
+                addressLow(table, isIpv6, slot, original, true), table.sourcePort(slot, original),
+                addressHigh(table, isIpv6, slot, original, false), addressLow(table, isIpv6, slot, original, false),
+                table.destinationPort(slot, original), addressHigh(table, isIpv6, slot, reply, false),
+                addressLow(table, isIpv6, slot, reply, false), table.destinationPort(slot, reply), reason);
     }
 
     /** The high 64 bits of a session's source or destination address in {@link AlgAddress} form. */
-    private static long high(SessionTable table, boolean isIpv6, int slot, int direction, boolean isSource) {
+    private static long addressHigh(SessionTable table, boolean isIpv6, int slot, int direction, boolean isSource) {
         if (!isIpv6) {
             return AlgAddress.IPV4_HIGH;
         }
         return isSource ? table.sourceHigh(slot, direction) : table.destinationHigh(slot, direction);
     }
 
-    private static long low(SessionTable table, boolean isIpv6, int slot, int direction, boolean isSource) {
+    private static long addressLow(SessionTable table, boolean isIpv6, int slot, int direction, boolean isSource) {
         if (!isIpv6) {
             return AlgAddress.ipv4Low(isSource ? table.sourceAddress(slot, direction)
                     : table.destinationAddress(slot, direction));
@@ -365,11 +365,7 @@ public final class Engine {
         rewrite(newSource, newSourcePort, newDestination, newDestinationPort);
         int algSlot = sessions.algSlot(slot);
         if (algSlot != SessionTable.NO_ALG_SLOT && !passesAlg(packet, sessions, slot, direction, algSlot,
-                ip.payloadOffset(), ip.totalLength() - ip.headerLength(), protocol, tcpFlags,
-                AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(sourceAddress), sourcePort,
-                AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(destinationAddress), destinationPort,
-                AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(newSource), newSourcePort,
-                AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(newDestination), newDestinationPort, nowNanos)) {
+                ip.payloadOffset(), ip.totalLength() - ip.headerLength(), protocol, tcpFlags, nowNanos)) {
             return drop(DropReason.ALG);
         }
         sessions.track(slot, direction, tcpFlags, ip.totalLength(), nowNanos);
@@ -784,14 +780,12 @@ public final class Engine {
     /**
      * For both data paths: a packet of the session in {@code slot} of {@code table}, which has ALG slot
      * {@code algSlot}, after its headers were translated. A RST ends the control-line reassembly; the payload goes
-     * to the ALG ({@link #inspect}); TCP sequence numbers are shifted by the ALG's earlier length changes. The tuple
-     * as it arrived and as it leaves is in {@link AlgAddress} form. False when the ALG dropped the packet (counted
-     * here; the caller counts the drop reason).
+     * to the ALG ({@link #inspect}) with the tuple as it arrived (the key of its direction) and as it leaves (the
+     * mirror of the other direction's key); TCP sequence numbers are shifted by the ALG's earlier length changes.
+     * False when the ALG dropped the packet (counted here; the caller counts the drop reason).
      */
     boolean passesAlg(Packet packet, SessionTable table, int slot, int direction, int algSlot, long l4, int l4Length,
-            int protocol, int tcpFlags, long sourceHigh, long sourceLow, int sourcePort, long destinationHigh,
-            long destinationLow, int destinationPort, long newSourceHigh, long newSourceLow, int newSourcePort,
-            long newDestinationHigh, long newDestinationLow, int newDestinationPort, long nowNanos) {
+            int protocol, int tcpFlags, long nowNanos) {
         boolean isTcp = protocol == Ipv4Header.PROTOCOL_TCP;
         if (isTcp) {
             tcp.wrap(packet.segment, l4);
@@ -799,9 +793,17 @@ public final class Engine {
                 reassembly.dropAll(algSlot);
             }
         }
-        algPacket.bindTuples(table.isIpv6(), sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow,
-                destinationPort, newSourceHigh, newSourceLow, newSourcePort, newDestinationHigh, newDestinationLow,
-                newDestinationPort);
+        boolean isIpv6 = table.isIpv6();
+        int other = Direction.opposite(direction);
+        algPacket.bindTuples(isIpv6,
+                addressHigh(table, isIpv6, slot, direction, true), addressLow(table, isIpv6, slot, direction, true),
+                table.sourcePort(slot, direction),
+                addressHigh(table, isIpv6, slot, direction, false), addressLow(table, isIpv6, slot, direction, false),
+                table.destinationPort(slot, direction),
+                addressHigh(table, isIpv6, slot, other, false), addressLow(table, isIpv6, slot, other, false),
+                table.destinationPort(slot, other),
+                addressHigh(table, isIpv6, slot, other, true), addressLow(table, isIpv6, slot, other, true),
+                table.sourcePort(slot, other));
         if (inspect(packet, table, slot, direction, algSlot, l4, l4Length, protocol, tcpFlags, nowNanos)
                 == AlgOutcome.DROP) {
             algCounters[AlgEvent.PACKET_DROPPED.ordinal()]++;
@@ -811,7 +813,7 @@ public final class Engine {
         if (isTcp) {
             algPacket.rewriter().adjustSequenceNumbers(packet.segment, table.isIpv6(), packet.offset, l4, algSlot,
                     direction);
-            dropHeldLineIfAcknowledged(algSlot, Direction.opposite(direction), tcpFlags);
+            dropHeldLineIfAcknowledged(algSlot, other, tcpFlags);
         }
         return true;
     }

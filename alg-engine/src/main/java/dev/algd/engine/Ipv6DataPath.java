@@ -198,9 +198,7 @@ final class Ipv6DataPath {
         rewrite();
         int algSlot = sessions.algSlot(slot);
         if (algSlot != SessionTable.NO_ALG_SLOT && !engine.passesAlg(packet, sessions, slot, direction, algSlot, l4,
-                l4Length, protocol, tcpFlags, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow,
-                destinationPort, newSourceHigh, newSourceLow, newSourcePort, newDestinationHigh, newDestinationLow,
-                newDestinationPort, nowNanos)) {
+                l4Length, protocol, tcpFlags, nowNanos)) {
             return drop(DropReason.ALG);
         }
         sessions.track(slot, direction, tcpFlags, ip.totalLength(), nowNanos);

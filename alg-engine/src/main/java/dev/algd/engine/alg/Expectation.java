@@ -10,6 +10,9 @@ package dev.algd.engine.alg;
  * connection to the parent's translated address goes to the inside client); otherwise it is left alone. Its source
  * is translated when {@link #translateSourceTo} was called; otherwise the source NAT rules decide, as for any new
  * flow.
+ * <p>
+ * Addresses are kept in {@link AlgAddress} form; the {@code int} setters take an IPv4 address and store it mapped.
+ * The family ({@link #ipv6}) is the parent packet's, so an IPv6 control session expects IPv6 children.
  */
 public final class Expectation {
     /** A port in a translation that stays what the child's packet carries. */

@@ -12,9 +12,10 @@ import java.lang.foreign.ValueLayout;
  * The one mangler every ALG uses (netfilter's {@code __nf_nat_mangle_tcp_packet} and
  * {@code nf_nat_mangle_udp_packet}): replaces a span of a TCP or UDP payload with bytes of any length, inside the
  * packet buffer, and keeps the packet consistent: the bytes after the span move, the IPv4 total length and header
- * checksum (IPv6: the payload length), the UDP length and the TCP/UDP checksum follow, and for TCP the change is recorded in the session's
- * sequence delta ({@link AlgSessionTable#recordLengthChange}) so that later segments of this direction are shifted
- * and acknowledgements (and SACK blocks) of the other direction are shifted back ({@link #adjustSequenceNumbers}).
+ * checksum (IPv6: the payload length), the UDP length and the TCP/UDP checksum follow, and for TCP the change is
+ * recorded in the session's sequence delta ({@link AlgSessionTable#recordLengthChange}) so that later segments of
+ * this direction are shifted and acknowledgements (and SACK blocks) of the other direction are shifted back
+ * ({@link #adjustSequenceNumbers}).
  * <p>
  * The engine binds it to each inspected packet and calls {@link #finish} after the ALG returned: the L4 checksum is
  * recomputed once per rewritten packet, whatever the number of spans. A UDP checksum of 0 (none, RFC 768) stays 0.

@@ -70,7 +70,8 @@ class FtpAlgAllocationTest {
             int port = 20000 + i;
             add(Ipv6TestPackets.tcp().from(host, port).to(SERVER6, 21).seq(999).flags(SYN), 0);
             add(Ipv6TestPackets.tcp().from(SERVER6, 21).to(PUBLIC6, port).seq(4999).ack(1000).flags(SYN | ACK), 1);
-            String line = i % 3 == 2 ? "EPRT |2|2001:db8:1::99|25|\r\n" : "EPRT |2|" + host + "|" + (9000 + i) + "|\r\n";
+            String line = i % 3 == 2 ? "EPRT |2|2001:db8:1::99|25|\r\n"
+                    : "EPRT |2|" + host + "|" + (9000 + i) + "|\r\n";
             add(Ipv6TestPackets.tcp().from(host, port).to(SERVER6, 21).seq(1000).ack(5000).flags(ACK | PSH)
                     .payload(line), 0);
             add(Ipv6TestPackets.tcp().from(SERVER6, 21).to(PUBLIC6, port).seq(5000).ack(1000).flags(ACK | PSH)
