@@ -17,9 +17,12 @@ SYS = NS["sys"]
 def vsftpd_config(root, port, log, address=SERVER_ADDRESS):
     # test-peers.md: foreground, no seccomp sandbox, no network isolation (it would leave the namespace's view),
     # data from port 20 in active mode, a small passive range, bound to the server address only.
-    return "\n".join([
-        "listen=YES", "listen_ipv6=NO", "background=NO", "seccomp_sandbox=NO", "isolate=NO", "isolate_network=NO",
-        f"listen_address={address}", f"listen_port={port}", "connect_from_port_20=YES",
+    # An IPv6 address: vsftpd listens with listen_ipv6 instead (the two listen modes exclude each other).
+    listen = ["listen=NO", "listen_ipv6=YES", f"listen_address6={address}"] if ":" in address \
+        else ["listen=YES", "listen_ipv6=NO", f"listen_address={address}"]
+    return "\n".join(listen + [
+        "background=NO", "seccomp_sandbox=NO", "isolate=NO", "isolate_network=NO",
+        f"listen_port={port}", "connect_from_port_20=YES",
         f"ftp_data_port={port - 1}" if port != 21 else "ftp_data_port=20",
         "pasv_enable=YES", "pasv_min_port=40000", "pasv_max_port=40100",
         "anonymous_enable=YES", "local_enable=NO", "write_enable=NO", f"anon_root={root}",

@@ -12,24 +12,34 @@ from algd_e2e import (ALGD_OUTSIDE_ADDRESS, CLIENT_ADDRESS, NS, SERVER_ADDRESS, 
 SYS = NS["sys"]
 
 
-@pytest.fixture
-def tftp_server(topology, tmp_path):
-    """in.tftpd (tftpd-hpa) on 198.51.100.2:69 in the server namespace, serving one file with random content."""
+def start_tftpd(topology, tmp_path, address=SERVER_ADDRESS):
+    """in.tftpd (tftpd-hpa) on address:69 in the server namespace, serving one file with random content."""
     root = tmp_path / "tftpboot"
     root.mkdir()
     root.chmod(0o755)
     content = "".join(random.choices(string.ascii_letters + string.digits, k=3000)) + "\n"
     (root / "hello.txt").write_text(content)
     (root / "hello.txt").chmod(0o644)
+    listen = f"[{address}]:69" if ":" in address else f"{address}:69"
     server = BackgroundProcess(
         in_ns(topology.server, "/usr/sbin/in.tftpd", "--foreground", "--verbose", "--user", "root",
-              "--address", f"{SERVER_ADDRESS}:69", "--secure", str(root)),
+              "--address", listen, "--secure", str(root)),
         tmp_path / "tftpd.log")
     server.content = content
     try:
         wait_until(lambda: run(in_ns(topology.server, "ss", "-Hlun", "sport = :69")).stdout.strip()
                    or server.proc.poll() is not None, 10, what="tftpd to listen")
         assert server.proc.poll() is None, f"in.tftpd exited: {server.output()}"
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+@pytest.fixture
+def tftp_server(topology, tmp_path):
+    server = start_tftpd(topology, tmp_path)
+    try:
         yield server
     finally:
         server.stop()

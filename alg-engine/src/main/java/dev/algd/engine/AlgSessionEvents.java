@@ -18,8 +18,6 @@ public final class AlgSessionEvents {
     /** Enough for a burst of 2048 FTP transfers (control and data, each created and closed) between two drains. */
     public static final int DEFAULT_CAPACITY = 8192;
 
-    private static final long IPV4_MAPPED_HIGH = 0;
-    private static final long IPV4_MAPPED_LOW_PREFIX = 0xFFFFL << 32;
     private static final AlgSessionEvent.Kind[] KINDS = AlgSessionEvent.Kind.values();
     private static final AlgSessionEvent.CloseReason[] REASONS = AlgSessionEvent.CloseReason.values();
     private static final AlgId[] ALGS = AlgId.values();
@@ -62,12 +60,13 @@ public final class AlgSessionEvents {
     }
 
     /**
-     * Records one IPv4 session event; {@code reason} is null for a creation. Drops it (and counts) when the ring
-     * is full.
+     * Records one session event of either family, addresses in {@link dev.algd.engine.alg.AlgAddress} form;
+     * {@code reason} is null for a creation. Drops it (and counts) when the ring is full.
      */
-    void recordIpv4(AlgSessionEvent.Kind kind, long nowNanos, long id, long parentId, int algOrdinal, int protocol,
-            int sourceAddress, int sourcePort, int destinationAddress, int destinationPort, int translatedAddress,
-            int translatedPort, AlgSessionEvent.CloseReason reason) {
+    void record(AlgSessionEvent.Kind kind, long nowNanos, long id, long parentId, int algOrdinal, int protocol,
+            long sourceHigh, long sourceLow, int sourcePort, long destinationHigh, long destinationLow,
+            int destinationPort, long translatedHigh, long translatedLow, int translatedPort,
+            AlgSessionEvent.CloseReason reason) {
         if (tail - head > mask) {
             overflowed++;
             return;
@@ -79,19 +78,18 @@ public final class AlgSessionEvents {
         parentIds[i] = parentId;
         algs[i] = (byte) algOrdinal;
         protocols[i] = (byte) protocol;
-        ipv4(i, SOURCE, sourceAddress);
-        ipv4(i, DESTINATION, destinationAddress);
-        ipv4(i, TRANSLATED, translatedAddress);
+        int a = i * 6;
+        addresses[a + SOURCE * 2] = sourceHigh;
+        addresses[a + SOURCE * 2 + 1] = sourceLow;
+        addresses[a + DESTINATION * 2] = destinationHigh;
+        addresses[a + DESTINATION * 2 + 1] = destinationLow;
+        addresses[a + TRANSLATED * 2] = translatedHigh;
+        addresses[a + TRANSLATED * 2 + 1] = translatedLow;
         ports[i * 3] = sourcePort;
         ports[i * 3 + 1] = destinationPort;
         ports[i * 3 + 2] = translatedPort;
         reasons[i] = (byte) (reason == null ? 0 : reason.ordinal() + 1);
         tail++;
-    }
-
-    private void ipv4(int event, int which, int address) {
-        addresses[event * 6 + which * 2] = IPV4_MAPPED_HIGH;
-        addresses[event * 6 + which * 2 + 1] = IPV4_MAPPED_LOW_PREFIX | address & 0xFFFF_FFFFL;
     }
 
     /** Events recorded and not yet drained. */
@@ -123,7 +121,7 @@ public final class AlgSessionEvents {
         long high = addresses[event * 6 + which * 2];
         long low = addresses[event * 6 + which * 2 + 1];
         byte[] bytes;
-        if (high == IPV4_MAPPED_HIGH && (low >>> 32) == 0xFFFFL) {
+        if (dev.algd.engine.alg.AlgAddress.isIpv4(high, low)) {
             bytes = new byte[] {(byte) (low >>> 24), (byte) (low >>> 16), (byte) (low >>> 8), (byte) low};
         } else {
             bytes = new byte[16];

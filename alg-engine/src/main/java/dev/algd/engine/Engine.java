@@ -1,6 +1,7 @@
 package dev.algd.engine;
 
 import dev.algd.engine.alg.Alg;
+import dev.algd.engine.alg.AlgAddress;
 import dev.algd.engine.alg.AlgCounters;
 import dev.algd.engine.alg.AlgEvent;
 import dev.algd.engine.alg.AlgOutcome;
@@ -57,8 +58,10 @@ import java.util.Set;
  * egress interface and next hop. No allocation, no exceptions on packet contents: every drop is counted by reason.
  * <p>
  * IPv6 packets (version 6, recognised only once the IPv4 header check failed, so IPv4 pays nothing for them) go to
- * {@link Ipv6DataPath}, which has its own session table with IPv6 keys and shares the drop counters, the firewall
- * and the ICMP error token bucket.
+ * {@link Ipv6DataPath}, which has its own session table with IPv6 keys and shares the drop counters, the firewall,
+ * the ICMP error token bucket and the whole ALG framework: one expectation table, ALG slot table and event ring
+ * for both families, reached through {@link #sessionCreated} and {@link #passesAlg} (addresses in
+ * {@link AlgAddress} form).
  * <p>
  * Config ({@link #apply}): routes, rules and interface names are rebuilt once per apply. A session keeps its
  * translation (stored in its reply key) and its interface name; only its cached routes are recomputed.
@@ -225,9 +228,11 @@ public final class Engine {
                 algStatistics);
         reassembly = new LineReassembly(algSlots, algCounters);
         algPacket = new AlgPacket(expectations, algSessions, algCounters, algStatistics, reassembly);
-        sessions.removalListener(this::sessionRemoved);
+        sessions.removalListener((slot, algSlot) -> sessionRemoved(sessions, slot, algSlot));
         // IPv6 sessions get their own table, a quarter of the IPv4 one, at least 64 slots.
         ipv6 = new Ipv6DataPath(this, drops, Math.max(64, limits.maxSessions() / 4), timeouts);
+        SessionTable sessions6 = ipv6.sessions();
+        sessions6.removalListener((slot, algSlot) -> sessionRemoved(sessions6, slot, algSlot));
         if (limits.maxSessionsPerSource() > 0) {
             sessions.limitSessionsPerSource(limits.maxSessionsPerSource());
             ipv6.sessions().limitSessionsPerSource(limits.maxSessionsPerSource());
@@ -240,27 +245,49 @@ public final class Engine {
         return algImplementations[alg.ordinal()] != null;
     }
 
-    /** A session with an ALG ended: its expectations and its ALG slot (if it has one) go with it. */
-    private void sessionRemoved(int slot, int algSlot) {
+    /**
+     * A session with an ALG (of either table) ended: its expectations and its ALG slot (if it has one) go with it.
+     */
+    private void sessionRemoved(SessionTable table, int slot, int algSlot) {
         if (algSlot != SessionTable.NO_ALG_SLOT) {
             expectations.removeAllOf(algSlot);
             reassembly.dropAll(algSlot);
             algSessions.release(algSlot);
         }
-        SessionState state = sessions.state(slot);
-        boolean tcpClosed = sessions.protocol(slot) == Ipv4Header.PROTOCOL_TCP && state.ordinal() >= SessionState.FW.ordinal()
-                && state != SessionState.LI;
-        recordAlgSession(AlgSessionEvent.Kind.CLOSED, slot, isClearing ? AlgSessionEvent.CloseReason.CLEARED
+        SessionState state = table.state(slot);
+        boolean tcpClosed = table.protocol(slot) == Ipv4Header.PROTOCOL_TCP
+                && state.ordinal() >= SessionState.FW.ordinal() && state != SessionState.LI;
+        recordAlgSession(table, AlgSessionEvent.Kind.CLOSED, slot, isClearing ? AlgSessionEvent.CloseReason.CLEARED
                 : tcpClosed ? AlgSessionEvent.CloseReason.CLOSED : AlgSessionEvent.CloseReason.IDLE_TIMEOUT);
     }
 
-    private void recordAlgSession(AlgSessionEvent.Kind kind, int slot, AlgSessionEvent.CloseReason reason) {
+    private void recordAlgSession(SessionTable table, AlgSessionEvent.Kind kind, int slot,
+            AlgSessionEvent.CloseReason reason) {
         int original = Direction.ORIGINAL;
         int reply = Direction.REPLY;
-        algSessionEvents.recordIpv4(kind, nowNanos, sessions.id(slot), sessions.parentId(slot), sessions.algId(slot),
-                sessions.protocol(slot), sessions.sourceAddress(slot, original), sessions.sourcePort(slot, original),
-                sessions.destinationAddress(slot, original), sessions.destinationPort(slot, original),
-                sessions.destinationAddress(slot, reply), sessions.destinationPort(slot, reply), reason);
+        boolean isIpv6 = table.isIpv6();
+        algSessionEvents.record(kind, nowNanos, table.id(slot), table.parentId(slot), table.algId(slot),
+                table.protocol(slot), addressHigh(table, isIpv6, slot, original, true),
+                addressLow(table, isIpv6, slot, original, true), table.sourcePort(slot, original),
+                addressHigh(table, isIpv6, slot, original, false), addressLow(table, isIpv6, slot, original, false),
+                table.destinationPort(slot, original), addressHigh(table, isIpv6, slot, reply, false),
+                addressLow(table, isIpv6, slot, reply, false), table.destinationPort(slot, reply), reason);
+    }
+
+    /** The high 64 bits of a session's source or destination address in {@link AlgAddress} form. */
+    private static long addressHigh(SessionTable table, boolean isIpv6, int slot, int direction, boolean isSource) {
+        if (!isIpv6) {
+            return AlgAddress.IPV4_HIGH;
+        }
+        return isSource ? table.sourceHigh(slot, direction) : table.destinationHigh(slot, direction);
+    }
+
+    private static long addressLow(SessionTable table, boolean isIpv6, int slot, int direction, boolean isSource) {
+        if (!isIpv6) {
+            return AlgAddress.ipv4Low(isSource ? table.sourceAddress(slot, direction)
+                    : table.destinationAddress(slot, direction));
+        }
+        return isSource ? table.sourceLow(slot, direction) : table.destinationLow(slot, direction);
     }
 
     /**
@@ -353,21 +380,9 @@ public final class Engine {
         }
         rewrite(newSource, newSourcePort, newDestination, newDestinationPort);
         int algSlot = sessions.algSlot(slot);
-        if (algSlot != SessionTable.NO_ALG_SLOT) {
-            if ((tcpFlags & TcpHeader.RST) != 0 && protocol == Ipv4Header.PROTOCOL_TCP) {
-                reassembly.dropAll(algSlot);
-            }
-            if (inspect(packet, slot, direction, algSlot, newSource, newSourcePort, newDestination,
-                    newDestinationPort, nowNanos) == AlgOutcome.DROP) {
-                algCounters[AlgEvent.PACKET_DROPPED.ordinal()]++;
-                algStatistics.count(algSessions.algId(algSlot), AlgStatistic.DROPS);
-                return drop(DropReason.ALG);
-            }
-            if (protocol == Ipv4Header.PROTOCOL_TCP) {
-                algPacket.rewriter().adjustSequenceNumbers(segment, packet.offset, ip.payloadOffset(), algSlot,
-                        direction);
-                dropHeldLineIfAcknowledged(algSlot, other);
-            }
+        if (algSlot != SessionTable.NO_ALG_SLOT && !passesAlg(packet, sessions, slot, direction, algSlot,
+                ip.payloadOffset(), ip.totalLength() - ip.headerLength(), protocol, tcpFlags, nowNanos)) {
+            return drop(DropReason.ALG);
         }
         sessions.track(slot, direction, tcpFlags, ip.totalLength(), nowNanos);
         packet.egressInterface = Fib.egressInterface(route);
@@ -481,7 +496,9 @@ public final class Engine {
         SessionTable sessions6 = ipv6.sessions();
         for (int slot = 0; slot < sessions6.capacity(); slot++) {
             if (sessions6.isLive(slot, nowNanos) && filter.matches(view(sessions6, slot, nowNanos))) {
+                isClearing = true;
                 sessions6.remove(slot);
+                isClearing = false;
                 cleared++;
             }
         }
@@ -718,7 +735,7 @@ public final class Engine {
                 : sourceNat.match(Fib.egressInterface(route), protocol, sourceAddress, sourcePort,
                         destination, destinationPortAfterNat, hasPorts);
         if (isChild && expectations.translatesSource(expectation)) {
-            translatedAddress = expectations.newSourceAddress(expectation);
+            translatedAddress = AlgAddress.ipv4(expectations.newSourceLow(expectation));
             int port = expectations.newSourcePort(expectation);
             translatedPort = port == Expectation.KEEP_PORT ? sourcePort : port;
         } else if (rule != SourceNatPolicy.NO_MATCH && !sourceNat.isExclude(rule)) {
@@ -756,73 +773,123 @@ public final class Engine {
         if (inboundRules != FirewallPolicy.NONE || outboundRules != FirewallPolicy.NONE) {
             sessions.addFlags(slot, FLAG_FIREWALL);
         }
-        if (isChild) {
-            // The child shows its parent's ALG; only a child the ALG asked for gets a slot and is inspected.
+        sessionCreated(sessions, slot, expectation, protocol, destinationPortAfterNat);
+        createdSlot = slot;
+        return null;
+    }
+
+    /** The expectations of both data paths: a new flow of either family is looked up here first. */
+    ExpectationTable expectations() {
+        return expectations;
+    }
+
+    /**
+     * For both data paths, a session was just created in {@code table}: it becomes the child of the
+     * {@code expectation} it matched (showing its parent's ALG; only a child the ALG asked for gets a slot and is
+     * inspected), or, without one, gets the ALG the registry maps its protocol and (translated) destination port to
+     * (an IPv6 session only one that {@link Alg#supportsIpv6()}). An ALG session raises its created event.
+     */
+    void sessionCreated(SessionTable table, int slot, int expectation, int protocol, int destinationPortAfterNat) {
+        if (expectation != ExpectationTable.NONE) {
             int algId = expectations.algId(expectation);
             if (expectations.inspectsChild(expectation)) {
-                assignAlgSlot(slot, algId);
+                assignAlgSlot(table, slot, algId);
             } else {
-                sessions.assignAlg(slot, algId, SessionTable.NO_ALG_SLOT);
+                table.assignAlg(slot, algId, SessionTable.NO_ALG_SLOT);
             }
             expectations.matched(expectation);
         } else {
-            assignAlg(slot, destinationPortAfterNat);
+            int algId = algRegistry.algFor(protocol, destinationPortAfterNat);
+            if (algId != AlgRegistry.NO_ALG && (!table.isIpv6() || algImplementations[algId].supportsIpv6())) {
+                assignAlgSlot(table, slot, algId);
+            }
         }
-        if (sessions.algId(slot) >= 0) {
-            recordAlgSession(AlgSessionEvent.Kind.CREATED, slot, null);
+        if (table.algId(slot) >= 0) {
+            recordAlgSession(table, AlgSessionEvent.Kind.CREATED, slot, null);
         }
-        createdSlot = slot;
-        return null;
     }
 
     /** A new flow that matched an expectation goes where the expectation's translation says. */
     private void matchExpectation(int expectation) {
         translatesDestination = expectations.translatesDestination(expectation);
-        newFlowDestinationAddress = translatesDestination ? expectations.newDestinationAddress(expectation)
-                : destinationAddress;
+        newFlowDestinationAddress = translatesDestination
+                ? AlgAddress.ipv4(expectations.newDestinationLow(expectation)) : destinationAddress;
         int port = expectations.newDestinationPort(expectation);
         newFlowDestinationPort = translatesDestination && port != Expectation.KEEP_PORT ? port : destinationPort;
     }
 
-    /** Gives a new session the ALG the registry maps its protocol and (translated) destination port to, if any. */
-    private void assignAlg(int slot, int destinationPortAfterNat) {
-        int algId = algRegistry.algFor(protocol, destinationPortAfterNat);
-        if (algId != AlgRegistry.NO_ALG) {
-            assignAlgSlot(slot, algId);
-        }
-    }
-
-    private void assignAlgSlot(int slot, int algId) {
-        int algSlot = algSessions.allocate(slot, sessions.id(slot), algId);
+    private void assignAlgSlot(SessionTable table, int slot, int algId) {
+        int algSlot = algSessions.allocate(slot, table.id(slot), algId);
         if (algSlot == AlgSessionTable.NONE) {
             algCounters[AlgEvent.ALG_SESSION_TABLE_FULL.ordinal()]++;
             algStatistics.count(algId, AlgStatistic.LIMIT_HITS);
             return;
         }
-        sessions.assignAlg(slot, algId, algSlot);
+        table.assignAlg(slot, algId, algSlot);
         algCounters[AlgEvent.SESSION_ASSIGNED.ordinal()]++;
     }
 
-    /** The ALG slot of the live parent {@code parentId}, or none (no parent, ended, or without ALG state). */
+    /** The ALG slot of the live parent {@code parentId} (of either table), or none (no parent, ended, no state). */
     private int parentAlgSlot(long parentId, long nowNanos) {
         if (parentId == 0) {
             return AlgSessionTable.NONE;
         }
-        int parent = sessions.findById(parentId, nowNanos);
-        if (parent == SessionTable.NOT_FOUND || sessions.algSlot(parent) == SessionTable.NO_ALG_SLOT) {
+        SessionTable table = (parentId & SessionTable.IPV6_ID_BIT) != 0 ? ipv6.sessions() : sessions;
+        int parent = table.findById(parentId, nowNanos);
+        if (parent == SessionTable.NOT_FOUND || table.algSlot(parent) == SessionTable.NO_ALG_SLOT) {
             return AlgSessionTable.NONE;
         }
-        return sessions.algSlot(parent);
+        return table.algSlot(parent);
     }
 
     /**
-     * Hands the payload of a packet of an ALG-inspected session to its ALG, after the headers were translated.
-     * Packets without payload are not handed over.
+     * For both data paths: a packet of the session in {@code slot} of {@code table}, which has ALG slot
+     * {@code algSlot}, after its headers were translated. A RST ends the control-line reassembly; the payload goes
+     * to the ALG ({@link #inspect}) with the tuple as it arrived (the key of its direction) and as it leaves (the
+     * mirror of the other direction's key); TCP sequence numbers are shifted by the ALG's earlier length changes.
+     * False when the ALG dropped the packet (counted here; the caller counts the drop reason).
      */
-    private AlgOutcome inspect(Packet packet, int slot, int direction, int algSlot, int newSource,
-            int newSourcePort, int newDestination, int newDestinationPort, long nowNanos) {
-        long l4 = ip.payloadOffset();
-        int l4Length = ip.totalLength() - ip.headerLength();
+    boolean passesAlg(Packet packet, SessionTable table, int slot, int direction, int algSlot, long l4, int l4Length,
+            int protocol, int tcpFlags, long nowNanos) {
+        boolean isTcp = protocol == Ipv4Header.PROTOCOL_TCP;
+        if (isTcp) {
+            tcp.wrap(packet.segment, l4);
+            if ((tcpFlags & TcpHeader.RST) != 0) {
+                reassembly.dropAll(algSlot);
+            }
+        }
+        boolean isIpv6 = table.isIpv6();
+        int other = Direction.opposite(direction);
+        algPacket.bindTuples(isIpv6,
+                addressHigh(table, isIpv6, slot, direction, true), addressLow(table, isIpv6, slot, direction, true),
+                table.sourcePort(slot, direction),
+                addressHigh(table, isIpv6, slot, direction, false), addressLow(table, isIpv6, slot, direction, false),
+                table.destinationPort(slot, direction),
+                addressHigh(table, isIpv6, slot, other, false), addressLow(table, isIpv6, slot, other, false),
+                table.destinationPort(slot, other),
+                addressHigh(table, isIpv6, slot, other, true), addressLow(table, isIpv6, slot, other, true),
+                table.sourcePort(slot, other));
+        if (inspect(packet, table, slot, direction, algSlot, l4, l4Length, protocol, tcpFlags, nowNanos)
+                == AlgOutcome.DROP) {
+            algCounters[AlgEvent.PACKET_DROPPED.ordinal()]++;
+            algStatistics.count(algSessions.algId(algSlot), AlgStatistic.DROPS);
+            return false;
+        }
+        if (isTcp) {
+            algPacket.rewriter().adjustSequenceNumbers(packet.segment, table.isIpv6(), packet.offset, l4, algSlot,
+                    direction);
+            dropHeldLineIfAcknowledged(algSlot, other, tcpFlags);
+        }
+        return true;
+    }
+
+    /**
+     * Hands the payload of a packet of an ALG-inspected session to its ALG (the tuple already bound), after the
+     * headers were translated. Packets without payload are not handed over.
+     */
+    private AlgOutcome inspect(Packet packet, SessionTable table, int slot, int direction, int algSlot, long l4,
+            int l4Length, int protocol, int tcpFlags, long nowNanos) {
+        MemorySegment segment = packet.segment;
         long payloadOffset;
         int payloadLength;
         if (protocol == Ipv4Header.PROTOCOL_TCP) {
@@ -830,6 +897,7 @@ public final class Engine {
             payloadOffset = l4 + headerLength;
             payloadLength = l4Length - headerLength;
         } else if (protocol == Ipv4Header.PROTOCOL_UDP) {
+            udp.wrap(segment, l4);
             payloadOffset = l4 + UdpHeader.LENGTH;
             payloadLength = Math.min(udp.length(), l4Length) - UdpHeader.LENGTH;
         } else {
@@ -842,14 +910,13 @@ public final class Engine {
         }
         int algId = algSessions.algId(algSlot);
         Alg alg = algImplementations[algId];
-        long parentId = sessions.parentId(slot);
-        algPacket.bind(ip.segment(), payloadOffset, payloadLength, protocol, direction, sessions.id(slot),
+        long parentId = table.parentId(slot);
+        algPacket.bind(segment, payloadOffset, payloadLength, protocol, direction, table.id(slot),
                 parentId, parentAlgSlot(parentId, nowNanos), algSlot, algId, algPolicies[algId], nowNanos);
-        algPacket.bindTuples(sourceAddress, sourcePort, destinationAddress, destinationPort, newSource,
-                newSourcePort, newDestination, newDestinationPort);
         int limit = (int) Math.min(packet.capacity > 0 ? packet.capacity : packet.length,
-                packet.segment.byteSize() - packet.offset);
-        algPacket.rewriter().bind(algPacket, ip.segment(), packet.offset, limit, protocol, algSlot, direction);
+                segment.byteSize() - packet.offset);
+        algPacket.rewriter().bind(algPacket, segment, table.isIpv6(), packet.offset, l4, limit, protocol, algSlot,
+                direction);
         int joined = holding ? joinHeldLine(algSlot, direction, payloadLength) : JOIN_INSPECT;
         if (joined == JOIN_DROP) {
             return AlgOutcome.DROP;
@@ -908,7 +975,7 @@ public final class Engine {
      * An acknowledgement (already shifted back into the sender's numbering) past the bytes held for the other
      * direction means another segment carried them to the receiver: the held copy is dropped.
      */
-    private void dropHeldLineIfAcknowledged(int algSlot, int heldDirection) {
+    private void dropHeldLineIfAcknowledged(int algSlot, int heldDirection, int tcpFlags) {
         if ((tcpFlags & TcpHeader.ACK) == 0 || !reassembly.isHolding(algSlot, heldDirection)) {
             return;
         }

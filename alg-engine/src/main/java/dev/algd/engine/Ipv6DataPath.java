@@ -1,5 +1,7 @@
 package dev.algd.engine;
 
+import dev.algd.engine.alg.Expectation;
+import dev.algd.engine.alg.ExpectationTable;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.firewall.FirewallPolicy;
 import dev.algd.engine.nat.DestinationNatPolicy;
@@ -27,8 +29,12 @@ import java.nio.ByteOrder;
  * address), so the IPv4 path is untouched by it; ids of its sessions carry {@link SessionTable#IPV6_ID_BIT}.
  * Single-threaded and allocation-free per packet, like the engine.
  * <p>
- * Not yet over IPv6: ALGs and expectations (IPv6 sessions get no ALG), fragments (all refused, as over IPv4;
- * atomic fragments pass, RFC 6946).
+ * ALGs run over IPv6 through the engine's one ALG code path: a new flow is looked up in the engine's expectation
+ * table first ({@link Engine#expectations()}, IPv6 entries), a created session is given its ALG or its parent there
+ * ({@link Engine#sessionCreated}), and packets of ALG sessions go through {@link Engine#passesAlg}; only ALGs that
+ * {@link dev.algd.engine.alg.Alg#supportsIpv6() support IPv6} are assigned IPv6 sessions.
+ * <p>
+ * Not yet over IPv6: fragments (all refused, as over IPv4; atomic fragments pass, RFC 6946).
  */
 final class Ipv6DataPath {
     /** RFC 4443 §2.4 (c): an ICMPv6 error must not exceed the minimum IPv6 MTU. */
@@ -165,17 +171,24 @@ final class Ipv6DataPath {
         }
         int found = sessions.find6(protocol, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow,
                 destinationPort, nowNanos);
+        int expectation = ExpectationTable.NONE;
         if (found == SessionTable.NOT_FOUND) {
-            matchDestinationNat(ingress);
-            if (!translatesDestination && fib.isLocalAddress(destinationHigh, destinationLow)) {
-                return answerLocally(packet);
+            expectation = engine.expectations().find(protocol, true, sourceHigh, sourceLow, sourcePort,
+                    destinationHigh, destinationLow, destinationPort, nowNanos);
+            if (expectation != ExpectationTable.NONE) {
+                matchExpectation(expectation);
+            } else {
+                matchDestinationNat(ingress);
+                if (!translatesDestination && fib.isLocalAddress(destinationHigh, destinationLow)) {
+                    return answerLocally(packet);
+                }
             }
         }
         if (ip.hopLimit() <= 1) {
             return sendTimeExceeded(packet, nowNanos);
         }
         if (found == SessionTable.NOT_FOUND) {
-            DropReason refused = createSession(ingress, nowNanos);
+            DropReason refused = createSession(ingress, expectation, nowNanos);
             if (refused != null) {
                 return drop(refused);
             }
@@ -192,6 +205,11 @@ final class Ipv6DataPath {
             return packetTooBig(packet, egressMtu);
         }
         rewrite();
+        int algSlot = sessions.algSlot(slot);
+        if (algSlot != SessionTable.NO_ALG_SLOT && !engine.passesAlg(packet, sessions, slot, direction, algSlot, l4,
+                l4Length, protocol, tcpFlags, nowNanos)) {
+            return drop(DropReason.ALG);
+        }
         sessions.track(slot, direction, tcpFlags, ip.totalLength(), nowNanos);
         setNextHop(packet, route, newDestinationHigh, newDestinationLow);
         packetsForwarded++;
@@ -298,28 +316,45 @@ final class Ipv6DataPath {
                 ? destinationNat.translatedPort(rule, destinationPort, hasPorts) : destinationPort;
     }
 
+    /** A new flow that matched an expectation goes where the expectation's translation says. */
+    private void matchExpectation(int expectation) {
+        ExpectationTable expectations = engine.expectations();
+        translatesDestination = expectations.translatesDestination(expectation);
+        newFlowDestinationHigh = translatesDestination ? expectations.newDestinationHigh(expectation)
+                : destinationHigh;
+        newFlowDestinationLow = translatesDestination ? expectations.newDestinationLow(expectation) : destinationLow;
+        int port = expectations.newDestinationPort(expectation);
+        newFlowDestinationPort = translatesDestination && port != Expectation.KEEP_PORT ? port : destinationPort;
+    }
+
     /**
-     * Creates the session of a packet that matched none, towards its destination after destination NAT: the
+     * Creates the session of a packet that matched none, towards its destination after destination NAT (or the
+     * {@code expectation} it matched, {@link ExpectationTable#NONE} when none): the
      * inbound firewall of the ingress interface, routing,
      * the outbound firewall of the egress interface, then the first IPv6 source NAT rule (NAPT66: the translation
-     * address, a port from the rule's range or the original port where free), in the engine's IPv4 order.
+     * address, a port from the rule's range or the original port where free), in the engine's IPv4 order. A child
+     * of an expectation is RELATED for the firewalls and takes the source translation its expectation names.
      */
-    private DropReason createSession(int ingress, long nowNanos) {
+    private DropReason createSession(int ingress, int expectation, long nowNanos) {
         if (protocol == Ipv6Header.PROTOCOL_ICMPV6 && icmpType == IcmpHeader.V6_TYPE_ECHO_REPLY) {
             return DropReason.UNSOLICITED_ECHO_REPLY;
         }
+        boolean isChild = expectation != ExpectationTable.NONE;
+        ExpectationTable expectations = engine.expectations();
         long toHigh = newFlowDestinationHigh;
         long toLow = newFlowDestinationLow;
         int toPort = newFlowDestinationPort;
-        if (!translatesDestination && sourceNat.isTranslationAddress6(toHigh, toLow)) {
+        if (!isChild && !translatesDestination && sourceNat.isTranslationAddress6(toHigh, toLow)) {
             return DropReason.NO_SESSION_FOR_TRANSLATION_ADDRESS;
         }
         if (translatesDestination && fib.isLocalAddress(toHigh, toLow)) {
             return DropReason.LOCAL_DESTINATION;
         }
         boolean hasPorts = protocol != Ipv6Header.PROTOCOL_ICMPV6;
+        // A child flow is RELATED to its parent, as over IPv4.
+        int state = isChild ? FirewallPolicy.STATE_RELATED : FirewallPolicy.STATE_NEW;
         int inboundRules = firewall.inboundRuleSet(ingress);
-        if (!firewall.isAccepted6(inboundRules, FirewallPolicy.STATE_NEW, protocol, sourceHigh, sourceLow, sourcePort,
+        if (!firewall.isAccepted6(inboundRules, state, protocol, sourceHigh, sourceLow, sourcePort,
                 toHigh, toLow, toPort, hasPorts)) {
             return DropReason.FIREWALL_INBOUND;
         }
@@ -329,16 +364,22 @@ final class Ipv6DataPath {
         }
         int egress = Fib6.egressInterface(route);
         int outboundRules = firewall.outboundRuleSet(egress);
-        if (!firewall.isAccepted6(outboundRules, FirewallPolicy.STATE_NEW, protocol, sourceHigh, sourceLow,
+        if (!firewall.isAccepted6(outboundRules, state, protocol, sourceHigh, sourceLow,
                 sourcePort, toHigh, toLow, toPort, hasPorts)) {
             return DropReason.FIREWALL_OUTBOUND;
         }
         long translatedHigh = sourceHigh;
         long translatedLow = sourceLow;
         int translatedPort = sourcePort;
-        int rule = sourceNat.match6(egress, protocol, sourceHigh, sourceLow, sourcePort, toHigh, toLow, toPort,
-                hasPorts);
-        if (rule != SourceNatPolicy.NO_MATCH && !sourceNat.isExclude(rule)) {
+        boolean childTranslatesSource = isChild && expectations.translatesSource(expectation);
+        int rule = childTranslatesSource ? SourceNatPolicy.NO_MATCH : sourceNat.match6(egress, protocol, sourceHigh,
+                sourceLow, sourcePort, toHigh, toLow, toPort, hasPorts);
+        if (childTranslatesSource) {
+            translatedHigh = expectations.newSourceHigh(expectation);
+            translatedLow = expectations.newSourceLow(expectation);
+            int port = expectations.newSourcePort(expectation);
+            translatedPort = port == Expectation.KEEP_PORT ? sourcePort : port;
+        } else if (rule != SourceNatPolicy.NO_MATCH && !sourceNat.isExclude(rule)) {
             if (!sourceNat.hasTranslationAddress(rule)) {
                 return DropReason.NO_TRANSLATION_ADDRESS;
             }
@@ -355,7 +396,7 @@ final class Ipv6DataPath {
         int slot = sessions.create6(protocol,
                 sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow, destinationPort,
                 toHigh, toLow, toPort, translatedHigh, translatedLow, translatedPort,
-                tcpFlags, interfaceNames[ingress], 0, nowNanos);
+                tcpFlags, interfaceNames[ingress], isChild ? expectations.parentSessionId(expectation) : 0, nowNanos);
         if (slot == SessionTable.TABLE_FULL) {
             return DropReason.SESSION_TABLE_FULL;
         }
@@ -369,6 +410,7 @@ final class Ipv6DataPath {
         if (inboundRules != FirewallPolicy.NONE || outboundRules != FirewallPolicy.NONE) {
             sessions.addFlags(slot, Engine.FLAG_FIREWALL);
         }
+        engine.sessionCreated(sessions, slot, expectation, protocol, toPort);
         createdSlot = slot;
         return null;
     }

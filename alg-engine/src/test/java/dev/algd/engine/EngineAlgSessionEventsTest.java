@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.algd.engine.AlgSessionEvent.CloseReason;
 import dev.algd.engine.AlgSessionEvent.Kind;
+import dev.algd.engine.alg.AlgAddress;
 import dev.algd.engine.alg.OpenLineAlg;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.session.Timeouts;
@@ -96,14 +97,15 @@ class EngineAlgSessionEventsTest {
     void aFullRingDropsNewEventsAndCountsThem() {
         AlgSessionEvents ring = new AlgSessionEvents(2);
         for (int i = 1; i <= 3; i++) {
-            ring.recordIpv4(Kind.CREATED, i, i, 0, AlgId.TFTP.ordinal(), 17, 0xC000_0202, 1000 + i, 0xC633_6402, 69,
-                    0xC633_6401, 2000 + i, null);
+            ring.record(Kind.CREATED, i, i, 0, AlgId.TFTP.ordinal(), 17, 0, AlgAddress.ipv4Low(0xC000_0202), 1000 + i,
+                    0, AlgAddress.ipv4Low(0xC633_6402), 69, 0, AlgAddress.ipv4Low(0xC633_6401), 2000 + i, null);
         }
         assertEquals(1, ring.overflowed());
         List<AlgSessionEvent> drained = ring.drain(10);
         assertEquals(List.of(1L, 2L), drained.stream().map(AlgSessionEvent::id).toList(), "the oldest are kept");
         assertEquals("/192.0.2.2", drained.get(0).sourceAddress().toString());
-        ring.recordIpv4(Kind.CLOSED, 4, 4, 1, AlgId.TFTP.ordinal(), 17, 1, 2, 3, 4, 5, 6, CloseReason.IDLE_TIMEOUT);
+        ring.record(Kind.CLOSED, 4, 4, 1, AlgId.TFTP.ordinal(), 17, 0x2001_0db8L << 32, 1, 2, 0, 3, 4, 0, 5, 6,
+                CloseReason.IDLE_TIMEOUT);
         assertEquals(CloseReason.IDLE_TIMEOUT, ring.drain(10).getFirst().reason(), "room again after a drain");
     }
 

@@ -29,6 +29,15 @@ public interface Alg {
      */
     AlgPolicy policy();
 
+    /**
+     * Whether this ALG handles IPv6 sessions: reads addresses through the two-{@code long} accessors of
+     * {@link AlgPacket} ({@link AlgAddress}) and expects children with them. Others are never assigned an IPv6
+     * session; their IPv6 flows pass as plain NAT66 flows.
+     */
+    default boolean supportsIpv6() {
+        return false;
+    }
+
     /** Inspects (and may rewrite) one packet of a control session; see the class comment for when. */
     AlgOutcome inspect(AlgPacket packet);
 

@@ -10,6 +10,11 @@ import java.lang.foreign.MemorySegment;
  * "Arrived" fields are the packet's tuple before translation; "leaving" fields after it. For a client behind
  * source NAT sending {@code PORT}, the payload holds {@link #arrivedSourceAddress()} and should hold
  * {@link #leavingSourceAddress()}.
+ * <p>
+ * Addresses of either family are two {@code long}s ({@link AlgAddress}: IPv4 as {@code ::ffff:a.b.c.d}), so an ALG
+ * that works on the {@code ...High()}/{@code ...Low()} accessors serves IPv4 and IPv6 sessions with one code path;
+ * the {@code int} accessors are the IPv4 address of an IPv4 session. Only an ALG whose {@link Alg#supportsIpv6()}
+ * says so is given IPv6 sessions.
  */
 public final class AlgPacket {
     private final Expectation request = new Expectation();
@@ -32,13 +37,12 @@ public final class AlgPacket {
     private int algId;
     private AlgPolicy policy;
     private long nowNanos;
-    private int arrivedSourceAddress;
+    private boolean isIpv6;
+    /** Arrived source, arrived destination, leaving source, leaving destination; each high then low. */
+    private final long[] addresses = new long[8];
     private int arrivedSourcePort;
-    private int arrivedDestinationAddress;
     private int arrivedDestinationPort;
-    private int leavingSourceAddress;
     private int leavingSourcePort;
-    private int leavingDestinationAddress;
     private int leavingDestinationPort;
 
     public AlgPacket(ExpectationTable expectations, AlgSessionTable algSessions, long[] counters,
@@ -112,19 +116,33 @@ public final class AlgPacket {
         return this;
     }
 
-    /** For the engine: the packet's tuple as it arrived and as it leaves. */
-    public void bindTuples(int arrivedSource, int arrivedSourcePort, int arrivedDestination,
-            int arrivedDestinationPort, int leavingSource, int leavingSourcePort, int leavingDestination,
-            int leavingDestinationPort) {
-        arrivedSourceAddress = arrivedSource;
+    /**
+     * For the engine: the packet's family and its tuple as it arrived and as it leaves, addresses in
+     * {@link AlgAddress} form.
+     */
+    public void bindTuples(boolean isIpv6, long arrivedSourceHigh, long arrivedSourceLow, int arrivedSourcePort,
+            long arrivedDestinationHigh, long arrivedDestinationLow, int arrivedDestinationPort,
+            long leavingSourceHigh, long leavingSourceLow, int leavingSourcePort, long leavingDestinationHigh,
+            long leavingDestinationLow, int leavingDestinationPort) {
+        this.isIpv6 = isIpv6;
+        addresses[ARRIVED_SOURCE] = arrivedSourceHigh;
+        addresses[ARRIVED_SOURCE + 1] = arrivedSourceLow;
+        addresses[ARRIVED_DESTINATION] = arrivedDestinationHigh;
+        addresses[ARRIVED_DESTINATION + 1] = arrivedDestinationLow;
+        addresses[LEAVING_SOURCE] = leavingSourceHigh;
+        addresses[LEAVING_SOURCE + 1] = leavingSourceLow;
+        addresses[LEAVING_DESTINATION] = leavingDestinationHigh;
+        addresses[LEAVING_DESTINATION + 1] = leavingDestinationLow;
         this.arrivedSourcePort = arrivedSourcePort;
-        arrivedDestinationAddress = arrivedDestination;
         this.arrivedDestinationPort = arrivedDestinationPort;
-        leavingSourceAddress = leavingSource;
         this.leavingSourcePort = leavingSourcePort;
-        leavingDestinationAddress = leavingDestination;
         this.leavingDestinationPort = leavingDestinationPort;
     }
+
+    private static final int ARRIVED_SOURCE = 0;
+    private static final int ARRIVED_DESTINATION = 2;
+    private static final int LEAVING_SOURCE = 4;
+    private static final int LEAVING_DESTINATION = 6;
 
     /** For the engine and the rewriter: the payload moved or changed length. */
     void payload(long offset, int length) {
@@ -196,8 +214,22 @@ public final class AlgPacket {
         return nowNanos;
     }
 
+    /** Whether the session is IPv6: then only the {@code ...High()}/{@code ...Low()} address accessors apply. */
+    public boolean isIpv6() {
+        return isIpv6;
+    }
+
+    /** The arrived source's IPv4 address, for an IPv4 session. */
     public int arrivedSourceAddress() {
-        return arrivedSourceAddress;
+        return AlgAddress.ipv4(addresses[ARRIVED_SOURCE + 1]);
+    }
+
+    public long arrivedSourceHigh() {
+        return addresses[ARRIVED_SOURCE];
+    }
+
+    public long arrivedSourceLow() {
+        return addresses[ARRIVED_SOURCE + 1];
     }
 
     public int arrivedSourcePort() {
@@ -205,7 +237,15 @@ public final class AlgPacket {
     }
 
     public int arrivedDestinationAddress() {
-        return arrivedDestinationAddress;
+        return AlgAddress.ipv4(addresses[ARRIVED_DESTINATION + 1]);
+    }
+
+    public long arrivedDestinationHigh() {
+        return addresses[ARRIVED_DESTINATION];
+    }
+
+    public long arrivedDestinationLow() {
+        return addresses[ARRIVED_DESTINATION + 1];
     }
 
     public int arrivedDestinationPort() {
@@ -213,7 +253,15 @@ public final class AlgPacket {
     }
 
     public int leavingSourceAddress() {
-        return leavingSourceAddress;
+        return AlgAddress.ipv4(addresses[LEAVING_SOURCE + 1]);
+    }
+
+    public long leavingSourceHigh() {
+        return addresses[LEAVING_SOURCE];
+    }
+
+    public long leavingSourceLow() {
+        return addresses[LEAVING_SOURCE + 1];
     }
 
     public int leavingSourcePort() {
@@ -221,16 +269,36 @@ public final class AlgPacket {
     }
 
     public int leavingDestinationAddress() {
-        return leavingDestinationAddress;
+        return AlgAddress.ipv4(addresses[LEAVING_DESTINATION + 1]);
+    }
+
+    public long leavingDestinationHigh() {
+        return addresses[LEAVING_DESTINATION];
+    }
+
+    public long leavingDestinationLow() {
+        return addresses[LEAVING_DESTINATION + 1];
     }
 
     public int leavingDestinationPort() {
         return leavingDestinationPort;
     }
 
-    /** The reusable request to describe a child flow, cleared, with this packet's protocol. */
+    /** Whether source NAT changed the packet's source address (either family). */
+    public boolean isSourceAddressTranslated() {
+        return addresses[ARRIVED_SOURCE] != addresses[LEAVING_SOURCE]
+                || addresses[ARRIVED_SOURCE + 1] != addresses[LEAVING_SOURCE + 1];
+    }
+
+    /** Whether destination NAT changed the packet's destination address (either family). */
+    public boolean isDestinationAddressTranslated() {
+        return addresses[ARRIVED_DESTINATION] != addresses[LEAVING_DESTINATION]
+                || addresses[ARRIVED_DESTINATION + 1] != addresses[LEAVING_DESTINATION + 1];
+    }
+
+    /** The reusable request to describe a child flow, cleared, with this packet's protocol and family. */
     public Expectation newExpectation() {
-        return request.clear().protocol(protocol);
+        return request.clear().protocol(protocol).ipv6(isIpv6);
     }
 
     /**

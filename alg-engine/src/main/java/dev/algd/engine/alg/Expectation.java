@@ -10,42 +10,55 @@ package dev.algd.engine.alg;
  * connection to the parent's translated address goes to the inside client); otherwise it is left alone. Its source
  * is translated when {@link #translateSourceTo} was called; otherwise the source NAT rules decide, as for any new
  * flow.
+ * <p>
+ * Addresses are kept in {@link AlgAddress} form; the {@code int} setters take an IPv4 address and store it mapped.
+ * The family ({@link #ipv6}) is the parent packet's, so an IPv6 control session expects IPv6 children.
  */
 public final class Expectation {
     /** A port in a translation that stays what the child's packet carries. */
     public static final int KEEP_PORT = -1;
 
     int protocol;
-    int sourceAddress;
+    boolean isIpv6;
+    long sourceHigh;
+    long sourceLow;
     int sourcePort;
     boolean anySourceAddress;
     boolean anySourcePort;
-    int destinationAddress;
+    long destinationHigh;
+    long destinationLow;
     int destinationPort;
     boolean translatesSource;
-    int newSourceAddress;
+    long newSourceHigh;
+    long newSourceLow;
     int newSourcePort;
     boolean translatesDestination;
-    int newDestinationAddress;
+    long newDestinationHigh;
+    long newDestinationLow;
     int newDestinationPort;
     long timeoutSeconds;
     boolean oneShot;
     boolean inspectsChild;
 
-    /** Forgets every field: any source, no translation, the ALG's default timeout, consumed by its first flow. */
+    /** Forgets every field: IPv4, any source, no translation, the ALG's default timeout, consumed by its first flow. */
     public Expectation clear() {
         protocol = 0;
-        sourceAddress = 0;
+        isIpv6 = false;
+        sourceHigh = 0;
+        sourceLow = 0;
         sourcePort = 0;
         anySourceAddress = true;
         anySourcePort = true;
-        destinationAddress = 0;
+        destinationHigh = 0;
+        destinationLow = 0;
         destinationPort = 0;
         translatesSource = false;
-        newSourceAddress = 0;
+        newSourceHigh = 0;
+        newSourceLow = 0;
         newSourcePort = KEEP_PORT;
         translatesDestination = false;
-        newDestinationAddress = 0;
+        newDestinationHigh = 0;
+        newDestinationLow = 0;
         newDestinationPort = KEEP_PORT;
         timeoutSeconds = 0;
         oneShot = true;
@@ -58,18 +71,36 @@ public final class Expectation {
         return this;
     }
 
-    /** The child comes from exactly this address and port. */
+    /** The child is an IPv6 flow; {@link AlgPacket#newExpectation()} sets the family of the packet. */
+    public Expectation ipv6(boolean isIpv6) {
+        this.isIpv6 = isIpv6;
+        return this;
+    }
+
+    /** The child comes from exactly this IPv4 address and port. */
     public Expectation from(int address, int port) {
-        sourceAddress = address;
+        return from(AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(address), port);
+    }
+
+    /** The child comes from exactly this address ({@link AlgAddress}) and port. */
+    public Expectation from(long high, long low, int port) {
+        sourceHigh = high;
+        sourceLow = low;
         sourcePort = port;
         anySourceAddress = false;
         anySourcePort = false;
         return this;
     }
 
-    /** The child comes from this address, any source port (TFTP's new TID, FTP passive data). */
+    /** The child comes from this IPv4 address, any source port (TFTP's new TID, FTP passive data). */
     public Expectation fromAnyPort(int address) {
-        sourceAddress = address;
+        return fromAnyPort(AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(address));
+    }
+
+    /** The child comes from this address ({@link AlgAddress}), any source port. */
+    public Expectation fromAnyPort(long high, long low) {
+        sourceHigh = high;
+        sourceLow = low;
         sourcePort = 0;
         anySourceAddress = false;
         anySourcePort = true;
@@ -78,32 +109,51 @@ public final class Expectation {
 
     /** The child may come from any address and port. */
     public Expectation fromAnywhere() {
-        sourceAddress = 0;
+        sourceHigh = 0;
+        sourceLow = 0;
         sourcePort = 0;
         anySourceAddress = true;
         anySourcePort = true;
         return this;
     }
 
-    /** The child is sent to exactly this address and port (as it arrives, before translation). */
+    /** The child is sent to exactly this IPv4 address and port (as it arrives, before translation). */
     public Expectation to(int address, int port) {
-        destinationAddress = address;
+        return to(AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(address), port);
+    }
+
+    /** The child is sent to exactly this address ({@link AlgAddress}) and port (as it arrives). */
+    public Expectation to(long high, long low, int port) {
+        destinationHigh = high;
+        destinationLow = low;
         destinationPort = port;
         return this;
     }
 
     /** The child's packets in its original direction leave with this source ({@link #KEEP_PORT} keeps the port). */
     public Expectation translateSourceTo(int address, int port) {
+        return translateSourceTo(AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(address), port);
+    }
+
+    /** {@link #translateSourceTo(int, int)} for an address of either family ({@link AlgAddress}). */
+    public Expectation translateSourceTo(long high, long low, int port) {
         translatesSource = true;
-        newSourceAddress = address;
+        newSourceHigh = high;
+        newSourceLow = low;
         newSourcePort = port;
         return this;
     }
 
     /** The child's packets in its original direction go to this destination ({@link #KEEP_PORT} keeps the port). */
     public Expectation translateDestinationTo(int address, int port) {
+        return translateDestinationTo(AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(address), port);
+    }
+
+    /** {@link #translateDestinationTo(int, int)} for an address of either family ({@link AlgAddress}). */
+    public Expectation translateDestinationTo(long high, long low, int port) {
         translatesDestination = true;
-        newDestinationAddress = address;
+        newDestinationHigh = high;
+        newDestinationLow = low;
         newDestinationPort = port;
         return this;
     }

@@ -16,11 +16,16 @@ import java.security.SecureRandom;
  * {@link AlgPolicy#maxExpectationsPerParent()}, past which the parent's oldest entry is evicted. Each parent's
  * entries form a list in creation order, so eviction and removal with the parent cost only that parent's entries.
  * Parents are identified by their ALG session slot ({@link AlgSessionTable}).
+ * <p>
+ * Addresses are kept as two {@code long}s ({@link AlgAddress}) with the family in the key, so IPv4 and IPv6 children
+ * share this one table, its bounds and its lookup.
  */
 public final class ExpectationTable {
     public static final int NONE = -1;
     static final int ANY_SOURCE_PORT = 1;
     static final int ANY_SOURCE_ADDRESS = 2;
+    /** Not a wildcard: the family is part of the key, so an IPv4-mapped address never meets a native IPv6 flow. */
+    static final int IPV6 = 4;
     private static final int PROTOCOL_TCP = 6;
     private static final int PROTOCOL_UDP = 17;
     /** Lookup order, most specific first. */
@@ -38,16 +43,16 @@ public final class ExpectationTable {
     private final boolean[] inUse;
     private final byte[] protocols;
     private final byte[] masks;
-    private final int[] sourceAddresses;
+    /** Per entry, source then destination, each as two longs (high, low). */
+    private final long[] addresses;
     private final int[] sourcePorts;
-    private final int[] destinationAddresses;
     private final int[] destinationPorts;
     private final int[] hashes;
     private final boolean[] translatesSource;
-    private final int[] newSourceAddresses;
-    private final int[] newSourcePorts;
     private final boolean[] translatesDestination;
-    private final int[] newDestinationAddresses;
+    /** Per entry, the new source then the new destination, each as two longs. */
+    private final long[] newAddresses;
+    private final int[] newSourcePorts;
     private final int[] newDestinationPorts;
     private final long[] expiresAtNanos;
     private final boolean[] oneShot;
@@ -91,16 +96,14 @@ public final class ExpectationTable {
         inUse = new boolean[capacity];
         protocols = new byte[capacity];
         masks = new byte[capacity];
-        sourceAddresses = new int[capacity];
+        addresses = new long[capacity * 4];
         sourcePorts = new int[capacity];
-        destinationAddresses = new int[capacity];
         destinationPorts = new int[capacity];
         hashes = new int[capacity];
         translatesSource = new boolean[capacity];
-        newSourceAddresses = new int[capacity];
-        newSourcePorts = new int[capacity];
         translatesDestination = new boolean[capacity];
-        newDestinationAddresses = new int[capacity];
+        newAddresses = new long[capacity * 4];
+        newSourcePorts = new int[capacity];
         newDestinationPorts = new int[capacity];
         expiresAtNanos = new long[capacity];
         oneShot = new boolean[capacity];
@@ -146,11 +149,17 @@ public final class ExpectationTable {
         if (mask == ANY_SOURCE_ADDRESS) {
             mask |= ANY_SOURCE_PORT;  // "any address, one port" is not a class of its own: widen it
         }
-        int source = (mask & ANY_SOURCE_ADDRESS) != 0 ? 0 : request.sourceAddress;
+        mask |= request.isIpv6 ? IPV6 : 0;
+        boolean anyAddress = (mask & ANY_SOURCE_ADDRESS) != 0;
+        long sourceHigh = anyAddress ? 0 : request.sourceHigh;
+        long sourceLow = anyAddress ? 0 : request.sourceLow;
         int sourcePort = (mask & ANY_SOURCE_PORT) != 0 ? 0 : request.sourcePort;
-        int hash = hash(protocol, source, sourcePort, request.destinationAddress, request.destinationPort, mask);
-        int entry = lookup(hash, protocol, source, sourcePort, request.destinationAddress, request.destinationPort,
-                mask);
+        long destinationHigh = request.destinationHigh;
+        long destinationLow = request.destinationLow;
+        int hash = hash(protocol, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow,
+                request.destinationPort, mask);
+        int entry = lookup(hash, protocol, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow,
+                request.destinationPort, mask);
         if (entry != NONE && nowNanos - expiresAtNanos[entry] >= 0) {
             expired(entry);
             entry = NONE;
@@ -178,9 +187,11 @@ public final class ExpectationTable {
         inUse[entry] = true;
         protocols[entry] = (byte) protocol;
         masks[entry] = (byte) mask;
-        sourceAddresses[entry] = source;
+        addresses[entry * 4] = sourceHigh;
+        addresses[entry * 4 + 1] = sourceLow;
+        addresses[entry * 4 + 2] = destinationHigh;
+        addresses[entry * 4 + 3] = destinationLow;
         sourcePorts[entry] = sourcePort;
-        destinationAddresses[entry] = request.destinationAddress;
         destinationPorts[entry] = request.destinationPort;
         hashes[entry] = hash;
         parents[entry] = parent;
@@ -205,30 +216,44 @@ public final class ExpectationTable {
 
     private void setPayload(int entry, Expectation request, long timeoutNanos, long nowNanos) {
         translatesSource[entry] = request.translatesSource;
-        newSourceAddresses[entry] = request.newSourceAddress;
+        newAddresses[entry * 4] = request.newSourceHigh;
+        newAddresses[entry * 4 + 1] = request.newSourceLow;
         newSourcePorts[entry] = request.newSourcePort;
         translatesDestination[entry] = request.translatesDestination;
-        newDestinationAddresses[entry] = request.newDestinationAddress;
+        newAddresses[entry * 4 + 2] = request.newDestinationHigh;
+        newAddresses[entry * 4 + 3] = request.newDestinationLow;
         newDestinationPorts[entry] = request.newDestinationPort;
         expiresAtNanos[entry] = nowNanos + timeoutNanos;
         oneShot[entry] = request.oneShot;
         inspectsChild[entry] = request.inspectsChild;
     }
 
-    /**
-     * The most specific live expectation a new flow with this tuple matches, or {@link #NONE}. Expired entries met
-     * on the way are removed. The entry stays until {@link #matched} is called for it.
-     */
+    /** {@link #find(int, boolean, long, long, int, long, long, int, long)} for an IPv4 flow. */
     public int find(int protocol, int sourceAddress, int sourcePort, int destinationAddress, int destinationPort,
             long nowNanos) {
+        return find(protocol, false, AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(sourceAddress), sourcePort,
+                AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(destinationAddress), destinationPort, nowNanos);
+    }
+
+    /**
+     * The most specific live expectation a new flow with this tuple ({@link AlgAddress} form) matches, or
+     * {@link #NONE}. Expired entries met on the way are removed. The entry stays until {@link #matched} is called.
+     */
+    public int find(int protocol, boolean isIpv6, long sourceHigh, long sourceLow, int sourcePort,
+            long destinationHigh, long destinationLow, int destinationPort, long nowNanos) {
         if (freeCount == capacity) {
             return NONE;
         }
-        for (int mask : MASKS) {
-            int source = (mask & ANY_SOURCE_ADDRESS) != 0 ? 0 : sourceAddress;
+        int family = isIpv6 ? IPV6 : 0;
+        for (int wildcards : MASKS) {
+            int mask = wildcards | family;
+            boolean anyAddress = (mask & ANY_SOURCE_ADDRESS) != 0;
+            long high = anyAddress ? 0 : sourceHigh;
+            long low = anyAddress ? 0 : sourceLow;
             int port = (mask & ANY_SOURCE_PORT) != 0 ? 0 : sourcePort;
-            int hash = hash(protocol, source, port, destinationAddress, destinationPort, mask);
-            int entry = lookup(hash, protocol, source, port, destinationAddress, destinationPort, mask);
+            int hash = hash(protocol, high, low, port, destinationHigh, destinationLow, destinationPort, mask);
+            int entry = lookup(hash, protocol, high, low, port, destinationHigh, destinationLow, destinationPort,
+                    mask);
             if (entry == NONE) {
                 continue;
             }
@@ -282,8 +307,13 @@ public final class ExpectationTable {
         return translatesSource[entry];
     }
 
-    public int newSourceAddress(int entry) {
-        return newSourceAddresses[entry];
+    /** The new source's high 64 bits ({@link AlgAddress}). */
+    public long newSourceHigh(int entry) {
+        return newAddresses[entry * 4];
+    }
+
+    public long newSourceLow(int entry) {
+        return newAddresses[entry * 4 + 1];
     }
 
     /** {@link Expectation#KEEP_PORT} keeps the child's own source port. */
@@ -295,8 +325,13 @@ public final class ExpectationTable {
         return translatesDestination[entry];
     }
 
-    public int newDestinationAddress(int entry) {
-        return newDestinationAddresses[entry];
+    /** The new destination's high 64 bits ({@link AlgAddress}). */
+    public long newDestinationHigh(int entry) {
+        return newAddresses[entry * 4 + 2];
+    }
+
+    public long newDestinationLow(int entry) {
+        return newAddresses[entry * 4 + 3];
     }
 
     /** {@link Expectation#KEEP_PORT} keeps the child's own destination port. */
@@ -351,8 +386,8 @@ public final class ExpectationTable {
         freeEntries[freeCount++] = entry;
     }
 
-    private int lookup(int hash, int protocol, int source, int sourcePort, int destination, int destinationPort,
-            int mask) {
+    private int lookup(int hash, int protocol, long sourceHigh, long sourceLow, int sourcePort, long destinationHigh,
+            long destinationLow, int destinationPort, int mask) {
         int i = hash & indexMask;
         while (true) {
             int value = indexEntries[i];
@@ -360,17 +395,21 @@ public final class ExpectationTable {
                 return NONE;
             }
             int entry = value - 1;
+            int a = entry * 4;
             if (indexHashes[i] == hash && (protocols[entry] & 0xff) == protocol && masks[entry] == mask
-                    && sourceAddresses[entry] == source && sourcePorts[entry] == sourcePort
-                    && destinationAddresses[entry] == destination && destinationPorts[entry] == destinationPort) {
+                    && addresses[a + 1] == sourceLow && addresses[a + 3] == destinationLow
+                    && addresses[a] == sourceHigh && addresses[a + 2] == destinationHigh
+                    && sourcePorts[entry] == sourcePort && destinationPorts[entry] == destinationPort) {
                 return entry;
             }
             i = (i + 1) & indexMask;
         }
     }
 
-    private int hash(int protocol, int source, int sourcePort, int destination, int destinationPort, int mask) {
-        long h = hashSeed ^ ((long) source << 32 | destination & 0xffff_ffffL) * 0x9E37_79B9_7F4A_7C15L;
+    private int hash(int protocol, long sourceHigh, long sourceLow, int sourcePort, long destinationHigh,
+            long destinationLow, int destinationPort, int mask) {
+        long h = hashSeed ^ (sourceLow ^ Long.rotateLeft(destinationLow, 32)) * 0x9E37_79B9_7F4A_7C15L;
+        h = Long.rotateLeft(h, 31) ^ (sourceHigh ^ Long.rotateLeft(destinationHigh, 17)) * 0x94D0_49BB_1331_11EBL;
         h = Long.rotateLeft(h, 29)
                 ^ ((long) (protocol << 8 | mask) << 32 | (sourcePort << 16 | destinationPort) & 0xffff_ffffL)
                 * 0xC2B2_AE3D_27D4_EB4FL;

@@ -2,6 +2,7 @@ package dev.algd.engine.alg;
 
 import dev.algd.engine.packet.Checksums;
 import dev.algd.engine.packet.Ipv4Header;
+import dev.algd.engine.packet.Ipv6Header;
 import dev.algd.engine.packet.TcpHeader;
 import dev.algd.engine.packet.UdpHeader;
 import java.lang.foreign.MemorySegment;
@@ -11,9 +12,10 @@ import java.lang.foreign.ValueLayout;
  * The one mangler every ALG uses (netfilter's {@code __nf_nat_mangle_tcp_packet} and
  * {@code nf_nat_mangle_udp_packet}): replaces a span of a TCP or UDP payload with bytes of any length, inside the
  * packet buffer, and keeps the packet consistent: the bytes after the span move, the IPv4 total length and header
- * checksum, the UDP length and the TCP/UDP checksum follow, and for TCP the change is recorded in the session's
- * sequence delta ({@link AlgSessionTable#recordLengthChange}) so that later segments of this direction are shifted
- * and acknowledgements (and SACK blocks) of the other direction are shifted back ({@link #adjustSequenceNumbers}).
+ * checksum (IPv6: the payload length), the UDP length and the TCP/UDP checksum follow, and for TCP the change is
+ * recorded in the session's sequence delta ({@link AlgSessionTable#recordLengthChange}) so that later segments of
+ * this direction are shifted and acknowledgements (and SACK blocks) of the other direction are shifted back
+ * ({@link #adjustSequenceNumbers}).
  * <p>
  * The engine binds it to each inspected packet and calls {@link #finish} after the ALG returned: the L4 checksum is
  * recomputed once per rewritten packet, whatever the number of spans. A UDP checksum of 0 (none, RFC 768) stays 0.
@@ -26,6 +28,8 @@ import java.lang.foreign.ValueLayout;
 public final class PayloadRewriter {
     /** RFC 791: the total length field is 16 bits. */
     private static final int MAX_IPV4_LENGTH = 65_535;
+    /** RFC 8200 §3: the payload length field is 16 bits and does not count the 40-byte header. */
+    private static final int MAX_IPV6_LENGTH = 65_535 + Ipv6Header.LENGTH;
     private static final int PROTOCOL_TCP = 6;
     private static final int TCP_OPTION_END = 0;
     private static final int TCP_OPTION_NOP = 1;
@@ -33,6 +37,7 @@ public final class PayloadRewriter {
     private static final int TCP_OPTION_SACK = 5;
 
     private final Ipv4Header ip = new Ipv4Header();
+    private final Ipv6Header ip6 = new Ipv6Header();
     private final TcpHeader tcp = new TcpHeader();
     private final UdpHeader udp = new UdpHeader();
     private final AlgSessionTable algSessions;
@@ -40,6 +45,7 @@ public final class PayloadRewriter {
 
     private AlgPacket packet;
     private MemorySegment segment;
+    private boolean isIpv6;
     private long ipOffset;
     private long l4Offset;
     private int limitBytes;
@@ -61,20 +67,23 @@ public final class PayloadRewriter {
     }
 
     /**
-     * For the engine: binds to the packet whose IPv4 header is at {@code ipOffset} and whose payload
-     * {@code packet} describes. {@code limitBytes}: how long the IP packet may become in its buffer.
+     * For the engine: binds to the packet whose IPv4 (or IPv6) header is at {@code ipOffset}, whose TCP/UDP header
+     * is at {@code l4Offset} and whose payload {@code packet} describes. {@code limitBytes}: how long the IP packet
+     * may become in its buffer.
      */
-    public void bind(AlgPacket packet, MemorySegment segment, long ipOffset, int limitBytes, int protocol,
-            int algSlot, int direction) {
+    public void bind(AlgPacket packet, MemorySegment segment, boolean isIpv6, long ipOffset, long l4Offset,
+            int limitBytes, int protocol, int algSlot, int direction) {
         this.packet = packet;
         this.segment = segment;
+        this.isIpv6 = isIpv6;
         this.ipOffset = ipOffset;
+        this.l4Offset = l4Offset;
         this.limitBytes = limitBytes;
         this.protocol = protocol;
         this.algSlot = algSlot;
         this.direction = direction;
         ip.wrap(segment, ipOffset);
-        l4Offset = ip.payloadOffset();
+        ip6.wrap(segment, ipOffset);
         if (protocol == PROTOCOL_TCP) {
             tcp.wrap(segment, l4Offset);
             sequence = (int) tcp.sequenceNumber();
@@ -119,9 +128,9 @@ public final class PayloadRewriter {
             return RewriteReason.OUT_OF_BOUNDS;
         }
         int delta = newLength - oldLength;
-        int totalLength = ip.totalLength();
+        int totalLength = totalLength();
         int newTotal = totalLength + delta;
-        if (newTotal > limitBytes || newTotal > MAX_IPV4_LENGTH) {
+        if (newTotal > limitBytes || newTotal > maxTotalLength()) {
             counters[AlgEvent.PAYLOAD_REWRITE_NO_ROOM.ordinal()]++;
             packet.countLimitHit();
             return RewriteReason.NO_ROOM;
@@ -130,8 +139,7 @@ public final class PayloadRewriter {
             long tailStart = from + oldLength;
             long tailLength = ipOffset + totalLength - tailStart;
             MemorySegment.copy(segment, tailStart, segment, from + newLength, tailLength);
-            ip.totalLength(newTotal);
-            ip.checksum(Checksums.update16(ip.checksum(), totalLength, newTotal));
+            totalLength(totalLength, newTotal);
             if (protocol != PROTOCOL_TCP) {
                 udp.length(udp.length() + delta);
             }
@@ -176,10 +184,8 @@ public final class PayloadRewriter {
             counters[AlgEvent.LINE_PASSED_UNPARSED.ordinal()]++;
             return reason;
         }
-        int totalLength = ip.totalLength();
-        int newTotal = totalLength - length;
-        ip.totalLength(newTotal);
-        ip.checksum(Checksums.update16(ip.checksum(), totalLength, newTotal));
+        int totalLength = totalLength();
+        totalLength(totalLength, totalLength - length);
         packet.payload(payloadStart, packet.payloadLength() - length);
         held = true;
         changed = true;
@@ -193,17 +199,16 @@ public final class PayloadRewriter {
      * cannot grow by {@code count}.
      */
     public RewriteReason prependHeld(LineReassembly reassembly, int count, int firstSequence) {
-        int totalLength = ip.totalLength();
+        int totalLength = totalLength();
         int newTotal = totalLength + count;
-        if (newTotal > limitBytes || newTotal > MAX_IPV4_LENGTH) {
+        if (newTotal > limitBytes || newTotal > maxTotalLength()) {
             return RewriteReason.NO_ROOM;
         }
         long payloadStart = packet.payloadOffset();
         MemorySegment.copy(segment, payloadStart, segment, payloadStart + count, ipOffset + totalLength - payloadStart);
         reassembly.copyHeld(algSlot, direction, count, segment, payloadStart);
         reassembly.released(algSlot, direction);
-        ip.totalLength(newTotal);
-        ip.checksum(Checksums.update16(ip.checksum(), totalLength, newTotal));
+        totalLength(totalLength, newTotal);
         tcp.sequenceNumber(firstSequence & 0xffff_ffffL);
         sequence = firstSequence;
         packet.payload(payloadStart, packet.payloadLength() + count);
@@ -218,14 +223,14 @@ public final class PayloadRewriter {
 
     /**
      * For the engine, after the ALG returned: recomputes the L4 checksum of a rewritten packet and records a TCP
-     * length change in the session's sequence delta. Returns the IPv4 total length.
+     * length change in the session's sequence delta. Returns the IP packet's total length.
      */
     public int finish() {
         if (!changed) {
-            return ip.totalLength();
+            return totalLength();
         }
-        int l4Length = ip.totalLength() - ip.headerLength();
-        long pseudo = Checksums.pseudoHeaderSum(ip.sourceAddress(), ip.destinationAddress(), protocol, l4Length);
+        int l4Length = totalLength() - (int) (l4Offset - ipOffset);
+        long pseudo = pseudoHeaderSum(l4Length);
         if (protocol == PROTOCOL_TCP) {
             tcp.checksum(0);
             tcp.checksum(~Checksums.fold(Checksums.sum(segment, l4Offset, l4Length, pseudo)) & 0xffff);
@@ -233,12 +238,36 @@ public final class PayloadRewriter {
         } else if (udp.checksum() != 0) {
             int udpLength = udp.length();
             udp.checksum(0);
-            int checksum = ~Checksums.fold(Checksums.sum(segment, l4Offset, udpLength,
-                    Checksums.pseudoHeaderSum(ip.sourceAddress(), ip.destinationAddress(), protocol, udpLength)))
+            int checksum = ~Checksums.fold(Checksums.sum(segment, l4Offset, udpLength, pseudoHeaderSum(udpLength)))
                     & 0xffff;
             udp.checksum(checksum == 0 ? 0xffff : checksum);
         }
-        return ip.totalLength();
+        return totalLength();
+    }
+
+    private int totalLength() {
+        return isIpv6 ? ip6.totalLength() : ip.totalLength();
+    }
+
+    private int maxTotalLength() {
+        return isIpv6 ? MAX_IPV6_LENGTH : MAX_IPV4_LENGTH;
+    }
+
+    /** Sets the IP length fields (IPv4: with its header checksum; IPv6 has none). */
+    private void totalLength(int oldTotal, int newTotal) {
+        if (isIpv6) {
+            ip6.payloadLength(newTotal - Ipv6Header.LENGTH);
+        } else {
+            ip.totalLength(newTotal);
+            ip.checksum(Checksums.update16(ip.checksum(), oldTotal, newTotal));
+        }
+    }
+
+    private long pseudoHeaderSum(int l4Length) {
+        return isIpv6
+                ? Checksums.pseudoHeaderSum6(ip6.sourceHigh(), ip6.sourceLow(), ip6.destinationHigh(),
+                        ip6.destinationLow(), protocol, l4Length)
+                : Checksums.pseudoHeaderSum(ip.sourceAddress(), ip.destinationAddress(), protocol, l4Length);
     }
 
     /**
@@ -247,8 +276,8 @@ public final class PayloadRewriter {
      * checksum updates (netfilter's {@code nf_ct_seq_adjust}). {@code tcpOffset}: the TCP header in
      * {@code segment}, whose header length the caller has checked.
      */
-    public void adjustSequenceNumbers(MemorySegment segment, long ipOffset, long tcpOffset, int algSlot,
-            int direction) {
+    public void adjustSequenceNumbers(MemorySegment segment, boolean isIpv6, long ipOffset, long tcpOffset,
+            int algSlot, int direction) {
         tcp.wrap(segment, tcpOffset);
         sackAtOddOffset = false;
         int other = direction ^ 1;
@@ -275,11 +304,14 @@ public final class PayloadRewriter {
         }
         if (sackAtOddOffset) {
             // RFC 1624's update works on 16-bit words; an edge at an odd offset straddles two of them.
+            this.isIpv6 = isIpv6;
+            this.protocol = PROTOCOL_TCP;
             ip.wrap(segment, ipOffset);
-            int l4Length = ip.totalLength() - ip.headerLength();
+            ip6.wrap(segment, ipOffset);
+            int l4Length = totalLength() - (int) (tcpOffset - ipOffset);
             tcp.checksum(0);
-            checksum = ~Checksums.fold(Checksums.sum(segment, tcpOffset, l4Length, Checksums.pseudoHeaderSum(
-                    ip.sourceAddress(), ip.destinationAddress(), PROTOCOL_TCP, l4Length))) & 0xffff;
+            checksum = ~Checksums.fold(Checksums.sum(segment, tcpOffset, l4Length, pseudoHeaderSum(l4Length)))
+                    & 0xffff;
             before = -1;
         }
         if (checksum != before) {

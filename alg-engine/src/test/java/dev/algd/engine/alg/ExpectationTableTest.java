@@ -36,12 +36,49 @@ class ExpectationTableTest {
         add(table, request.clear().protocol(TCP).from(SERVER, 20).to(OUTSIDE, 5000)
                 .translateDestinationTo(parse("192.168.1.3"), 5000), 2);
 
-        assertEquals(parse("192.168.1.3"), table.newDestinationAddress(table.find(TCP, SERVER, 20, OUTSIDE, 5000, 0)));
-        assertEquals(parse("192.168.1.2"), table.newDestinationAddress(table.find(TCP, SERVER, 21, OUTSIDE, 5000, 0)));
+        assertEquals(parse("192.168.1.3"), newDestination(table, table.find(TCP, SERVER, 20, OUTSIDE, 5000, 0)));
+        assertEquals(parse("192.168.1.2"), newDestination(table, table.find(TCP, SERVER, 21, OUTSIDE, 5000, 0)));
         assertEquals(parse("192.168.1.1"),
-                table.newDestinationAddress(table.find(TCP, parse("198.51.100.8"), 20, OUTSIDE, 5000, 0)));
+                newDestination(table, table.find(TCP, parse("198.51.100.8"), 20, OUTSIDE, 5000, 0)));
         assertEquals(ExpectationTable.NONE, table.find(17, SERVER, 20, OUTSIDE, 5000, 0), "another protocol");
         assertEquals(ExpectationTable.NONE, table.find(TCP, SERVER, 20, OUTSIDE, 5001, 0), "another port");
+    }
+
+    private static int newDestination(ExpectationTable table, int entry) {
+        assertTrue(AlgAddress.isIpv4(table.newDestinationHigh(entry), table.newDestinationLow(entry)));
+        return AlgAddress.ipv4(table.newDestinationLow(entry));
+    }
+
+    private static final long V6_SERVER_HIGH = 0x2001_0db8_0002_0000L;
+    private static final long V6_OUTSIDE_HIGH = 0x2001_0db8_0001_0000L;
+    private static final long V6_INSIDE_HIGH = 0x2001_0db8_0000_0001L;
+
+    @Test
+    void ipv6ExpectationsMatchByAll128BitsMostSpecificFirst() {
+        ExpectationTable table = table(16);
+        add(table, request.clear().protocol(TCP).ipv6(true).fromAnyPort(V6_SERVER_HIGH, 7).to(V6_OUTSIDE_HIGH, 1, 5000)
+                .translateDestinationTo(V6_INSIDE_HIGH, 10, 5000), 0);
+        add(table, request.clear().protocol(TCP).ipv6(true).from(V6_SERVER_HIGH, 7, 20).to(V6_OUTSIDE_HIGH, 1, 5000)
+                .translateDestinationTo(V6_INSIDE_HIGH, 11, 5000), 1);
+
+        int exact = table.find(TCP, true, V6_SERVER_HIGH, 7, 20, V6_OUTSIDE_HIGH, 1, 5000, 0);
+        assertEquals(V6_INSIDE_HIGH, table.newDestinationHigh(exact));
+        assertEquals(11, table.newDestinationLow(exact));
+        assertEquals(10, table.newDestinationLow(table.find(TCP, true, V6_SERVER_HIGH, 7, 21, V6_OUTSIDE_HIGH, 1,
+                5000, 0)));
+        assertEquals(ExpectationTable.NONE, table.find(TCP, true, V6_SERVER_HIGH + 1, 7, 21, V6_OUTSIDE_HIGH, 1, 5000,
+                0), "another high half of the source");
+        assertEquals(ExpectationTable.NONE, table.find(TCP, true, V6_SERVER_HIGH, 7, 21, V6_OUTSIDE_HIGH, 2, 5000, 0),
+                "another low half of the destination");
+    }
+
+    @Test
+    void anIpv4ExpectationNeverMatchesAnIpv6FlowWithTheMappedAddresses() {
+        ExpectationTable table = table(16);
+        add(table, request.clear().protocol(TCP).fromAnyPort(SERVER).to(OUTSIDE, 5000), 0);
+        assertEquals(ExpectationTable.NONE, table.find(TCP, true, AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(SERVER),
+                20, AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(OUTSIDE), 5000, 0), "::ffff:198.51.100.7 over IPv6");
+        assertTrue(table.find(TCP, SERVER, 20, OUTSIDE, 5000, 0) != ExpectationTable.NONE);
     }
 
     @Test

@@ -27,6 +27,8 @@ public final class Ipv6TestPackets {
     private int destinationPort;
     private int hopLimit = 64;
     private int tcpFlags = 0x10;
+    private long sequence = 1000;
+    private long acknowledgement = 2000;
     private int icmpType = 128;
     private int icmpCode;
     private byte[] payload = new byte[0];
@@ -98,6 +100,21 @@ public final class Ipv6TestPackets {
         return this;
     }
 
+    public Ipv6TestPackets seq(long sequence) {
+        this.sequence = sequence;
+        return this;
+    }
+
+    public Ipv6TestPackets ack(long acknowledgement) {
+        this.acknowledgement = acknowledgement;
+        return this;
+    }
+
+    /** The payload as US-ASCII text (an FTP line, say). */
+    public Ipv6TestPackets payload(String text) {
+        return payload(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
     public Ipv6TestPackets flags(int flags) {
         tcpFlags = flags;
         return this;
@@ -156,7 +173,8 @@ public final class Ipv6TestPackets {
         ByteBuffer l4;
         if (protocol == TCP) {
             l4 = ByteBuffer.allocate(20 + payload.length);
-            l4.putShort((short) sourcePort).putShort((short) destinationPort).putInt(1000).putInt(2000);
+            l4.putShort((short) sourcePort).putShort((short) destinationPort).putInt((int) sequence)
+                    .putInt((int) acknowledgement);
             l4.put((byte) 0x50).put((byte) tcpFlags).putShort((short) 65535).putShort((short) 0).putShort((short) 0);
         } else if (protocol == UDP) {
             l4 = ByteBuffer.allocate(8 + payload.length);

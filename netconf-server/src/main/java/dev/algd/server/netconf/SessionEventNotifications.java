@@ -2,7 +2,10 @@ package dev.algd.server.netconf;
 
 import dev.algd.engine.AlgSessionEvent;
 import dev.algd.engine.Engine;
+import dev.algd.engine.config.Ipv6Address;
 import dev.algd.io.DataPlane;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -99,16 +102,22 @@ final class SessionEventNotifications {
         append(root, "parent", Long.toUnsignedString(event.parentId()));
         append(root, "alg", event.alg().yangName());
         append(root, "protocol-number", Integer.toString(event.protocol()));
-        append(root, "source-address", event.sourceAddress().getHostAddress());
+        append(root, "source-address", addressText(event.sourceAddress()));
         append(root, "source-port", Integer.toString(event.sourcePort()));
-        append(root, "destination-address", event.destinationAddress().getHostAddress());
+        append(root, "destination-address", addressText(event.destinationAddress()));
         append(root, "destination-port", Integer.toString(event.destinationPort()));
-        append(root, "translated-address", event.translatedAddress().getHostAddress());
+        append(root, "translated-address", addressText(event.translatedAddress()));
         append(root, "translated-port", Integer.toString(event.translatedPort()));
         if (!created) {
             append(root, "reason", event.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         }
         return document;
+    }
+
+    /** An IPv6 address in RFC 5952 text, as the session table shows it; an IPv4 one dotted. */
+    private static String addressText(InetAddress address) {
+        return address instanceof Inet6Address ? Ipv6Address.parse(address.getHostAddress()).toString()
+                : address.getHostAddress();
     }
 
     private static Document dropped(long rateLimited, long overflowed) {

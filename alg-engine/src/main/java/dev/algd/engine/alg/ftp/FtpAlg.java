@@ -1,6 +1,7 @@
 package dev.algd.engine.alg.ftp;
 
 import dev.algd.engine.alg.Alg;
+import dev.algd.engine.alg.AlgAddress;
 import dev.algd.engine.alg.AlgDiagnostics;
 import dev.algd.engine.alg.AlgOutcome;
 import dev.algd.engine.alg.AlgPacket;
@@ -18,8 +19,10 @@ import java.util.Map;
  * The FTP ALG. Each line of a control-session segment is handed to {@link FtpCommandParser}; a line that carries an
  * address is translated in three steps, kept apart (parse, decide, rewrite):
  * <ul>
- *   <li>{@code PORT}/{@code EPRT |1|} from the client (active mode). The address must be the client's own, or the
- *   packet is dropped (FTP bounce, RFC 2577 §3), unless the ALG was built to allow it. Behind source NAT the text is
+ *   <li>{@code PORT}/{@code EPRT} from the client (active mode). The address must be the client's own, or the
+ *   packet is dropped (FTP bounce, RFC 2577 §3), unless the ALG was built to allow it; an address of the other family
+ *   than the control connection's is not the client's own (netfilter likewise expects only the connection's own
+ *   address, alg-behaviour.md §1), and algd does no NAT64. Behind source NAT the text is
  *   replaced by the client's translated address and a port, and the server's data connection to that address and
  *   port, from any source port (netfilter; Vyatta insists on port 20, which servers running unprivileged break), is
  *   expected and sent on to the client's own address and port.</li>
@@ -38,7 +41,12 @@ import java.util.Map;
  * <p>
  * Known limits: the port for a translated PORT is the client's own when the expectation table takes it, else the next
  * free one up: the ALG cannot reserve a port from the source NAT rule's range, which alg-behaviour.md §5 vector 7 asks
- * for. EPRT |2| is parsed and passed untouched: the engine forwards IPv4 only.
+ * for.
+ * <p>
+ * IPv6 (NAT66) works the same way through the two-{@code long} addresses of {@link AlgAddress}: {@code EPRT |2|}
+ * is rewritten to the client's translated IPv6 address, a {@code 229} pinhole is opened through source and
+ * destination NAT66; a {@code 227} (IPv4 only, RFC 959) on an IPv6 control connection never names the server and
+ * passes untouched.
  */
 public final class FtpAlg implements Alg {
     /** One pending data connection per control session (netfilter's max_expected 1), 120 s as Vyatta's FTP data. */
@@ -74,6 +82,11 @@ public final class FtpAlg implements Alg {
     @Override
     public AlgPolicy policy() {
         return POLICY;
+    }
+
+    @Override
+    public boolean supportsIpv6() {
+        return true;
     }
 
     @Override
@@ -118,47 +131,47 @@ public final class FtpAlg implements Alg {
             eventCounters[FtpEvent.WRONG_DIRECTION.ordinal()]++;
             return AlgOutcome.PASS;
         }
-        if (command.family == FtpCommand.FAMILY_IPV6) {
-            eventCounters[FtpEvent.IPV6_NOT_TRANSLATED.ordinal()]++;
-            return AlgOutcome.PASS;
+        if (command.family != FtpCommand.FAMILY_NONE
+                && (command.family == FtpCommand.FAMILY_IPV6) != packet.isIpv6()) {
+            eventCounters[FtpEvent.OTHER_ADDRESS_FAMILY.ordinal()]++;
         }
         return isClientCommand ? translateActive(packet) : translatePassive(packet);
     }
 
-    /** PORT or EPRT |1| from the client: the server will connect to the address and port named. */
+    /** PORT or EPRT from the client: the server will connect to the address and port named. */
     private AlgOutcome translateActive(AlgPacket packet) {
-        int client = packet.arrivedSourceAddress();
-        if (command.address != client) {
+        long clientHigh = packet.arrivedSourceHigh();
+        long clientLow = packet.arrivedSourceLow();
+        if (command.high() != clientHigh || command.low() != clientLow) {
             if (isBounceAllowed) {
                 return AlgOutcome.PASS;
             }
             eventCounters[FtpEvent.BOUNCE_REFUSED.ordinal()]++;
             return AlgOutcome.DROP;
         }
-        int translatedClient = packet.leavingSourceAddress();
-        boolean isTranslated = translatedClient != client;
+        long translatedHigh = packet.leavingSourceHigh();
+        long translatedLow = packet.leavingSourceLow();
+        boolean isTranslated = packet.isSourceAddressTranslated();
         int port = command.port;
         int tries = isTranslated ? MAX_PORT_TRIES : 1;
         for (int n = 0; n < tries; n++) {
             Expectation data = packet.newExpectation()
-                    .fromAnyPort(packet.leavingDestinationAddress())
-                    .to(translatedClient, port);
+                    .fromAnyPort(packet.leavingDestinationHigh(), packet.leavingDestinationLow())
+                    .to(translatedHigh, translatedLow, port);
             if (isTranslated) {
-                data.translateDestinationTo(client, command.port);
+                data.translateDestinationTo(clientHigh, clientLow, command.port);
             }
-            if (packet.arrivedDestinationAddress() != packet.leavingDestinationAddress()) {
+            if (packet.isDestinationAddressTranslated()) {
                 // The server is behind destination NAT: its connection out must come from the address the client
                 // connected to, whatever the source NAT rules say.
-                data.translateSourceTo(packet.arrivedDestinationAddress(), Expectation.KEEP_PORT);
+                data.translateSourceTo(packet.arrivedDestinationHigh(), packet.arrivedDestinationLow(),
+                        Expectation.KEEP_PORT);
             }
             ExpectationReason stored = packet.expect(data);
             if (stored == ExpectationReason.CREATED || stored == ExpectationReason.REFRESHED) {
                 eventCounters[FtpEvent.DATA_CONNECTION_EXPECTED.ordinal()]++;
                 if (isTranslated) {
-                    int length = command.kind == FtpCommand.Kind.PORT_COMMAND
-                            ? writer.writeNumbers(translatedClient, port)
-                            : writer.writeEprtAddressAndPort(translatedClient, command.delimiter, port);
-                    rewrite(packet, length);
+                    rewrite(packet, writeActive(translatedHigh, translatedLow, port));
                 }
                 return AlgOutcome.PASS;
             }
@@ -171,33 +184,46 @@ public final class FtpAlg implements Alg {
         return AlgOutcome.PASS;
     }
 
+    /** The replacement span of a PORT or EPRT naming this address and port; returns its length. */
+    private int writeActive(long high, long low, int port) {
+        if (command.kind == FtpCommand.Kind.PORT_COMMAND) {
+            return writer.writeNumbers(AlgAddress.ipv4(low), port);
+        }
+        return command.family == FtpCommand.FAMILY_IPV6
+                ? writer.writeEprtAddressAndPort(high, low, command.delimiter, port)
+                : writer.writeEprtAddressAndPort(AlgAddress.ipv4(low), command.delimiter, port);
+    }
+
     /** 227 or 229 from the server: the client will connect to the address (227) or the server (229) and port. */
     private AlgOutcome translatePassive(AlgPacket packet) {
-        int server = packet.arrivedSourceAddress();
-        int serverAsSeen = packet.leavingSourceAddress();
+        long serverHigh = packet.arrivedSourceHigh();
+        long serverLow = packet.arrivedSourceLow();
+        long serverAsSeenHigh = packet.leavingSourceHigh();
+        long serverAsSeenLow = packet.leavingSourceLow();
         boolean isPasv = command.kind == FtpCommand.Kind.PASV_REPLY;
-        if (isPasv && command.address != server && command.address != serverAsSeen) {
+        boolean namesServer = command.high() == serverHigh && command.low() == serverLow;
+        if (isPasv && !namesServer && (command.high() != serverAsSeenHigh || command.low() != serverAsSeenLow)) {
             eventCounters[FtpEvent.ADDRESS_NOT_THE_SERVERS.ordinal()]++;
             return AlgOutcome.PASS;
         }
         // A 227 that already names the address the client sees (a server configured with its public address) needs
         // no rewrite; the data connection is still expected, so it reaches the server behind destination NAT.
-        boolean isTranslated = serverAsSeen != server;
-        boolean needsRewrite = isTranslated && (!isPasv || command.address == server);
+        boolean isTranslated = packet.isSourceAddressTranslated();
+        boolean needsRewrite = isTranslated && (!isPasv || namesServer);
         int port = command.port;
         int tries = isTranslated ? MAX_PORT_TRIES : 1;
         for (int n = 0; n < tries; n++) {
             Expectation data = packet.newExpectation()
-                    .fromAnyPort(packet.leavingDestinationAddress())
-                    .to(serverAsSeen, port);
+                    .fromAnyPort(packet.leavingDestinationHigh(), packet.leavingDestinationLow())
+                    .to(serverAsSeenHigh, serverAsSeenLow, port);
             if (isTranslated) {
-                data.translateDestinationTo(server, command.port);
+                data.translateDestinationTo(serverHigh, serverLow, command.port);
             }
             ExpectationReason stored = packet.expect(data);
             if (stored == ExpectationReason.CREATED || stored == ExpectationReason.REFRESHED) {
                 eventCounters[FtpEvent.DATA_CONNECTION_EXPECTED.ordinal()]++;
                 if (isPasv && needsRewrite) {
-                    rewrite(packet, writer.writeNumbers(serverAsSeen, port));
+                    rewrite(packet, writer.writeNumbers(AlgAddress.ipv4(serverAsSeenLow), port));
                 } else if (port != command.port) {
                     rewrite(packet, isPasv ? writer.writeNumbers(command.address, port) : writer.writePort(port));
                 }

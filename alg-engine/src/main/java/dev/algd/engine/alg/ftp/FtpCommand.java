@@ -1,5 +1,7 @@
 package dev.algd.engine.alg.ftp;
 
+import dev.algd.engine.alg.AlgAddress;
+
 /**
  * One line {@link FtpCommandParser} recognised, as values and offsets into the parsed segment. One per ALG, reused
  * for every line. The span {@code [spanFrom, spanTo)} is the text the ALG replaces:
@@ -42,6 +44,16 @@ final class FtpCommand {
     long spanTo;
     /** Where the next line starts: after the LF, or the end of the range when the line has none. */
     long lineEnd;
+
+    /** The address's high 64 bits in {@link AlgAddress} form (an IPv4 one mapped). */
+    long high() {
+        return family == FAMILY_IPV6 ? addressHigh : AlgAddress.IPV4_HIGH;
+    }
+
+    /** The address's low 64 bits in {@link AlgAddress} form. */
+    long low() {
+        return family == FAMILY_IPV6 ? addressLow : AlgAddress.ipv4Low(address);
+    }
 
     FtpCommand clear() {
         kind = null;

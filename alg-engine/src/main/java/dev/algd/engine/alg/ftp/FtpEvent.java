@@ -10,8 +10,11 @@ public enum FtpEvent {
     BOUNCE_REFUSED,
     /** A 227 named an address other than the server's: passed untouched, nothing expected. */
     ADDRESS_NOT_THE_SERVERS,
-    /** An EPRT |2| (IPv6): the engine forwards IPv4 only, so it passes untouched. */
-    IPV6_NOT_TRANSLATED,
+    /**
+     * A PORT, EPRT or 227 named an address of the other family than the control connection's, so not the client's
+     * or server's own: a PORT/EPRT is then refused as a bounce, a 227 passes untouched (no NAT64 here).
+     */
+    OTHER_ADDRESS_FAMILY,
     /** The expectation could not be stored (table full, clash on every port tried): the line passed untouched. */
     EXPECTATION_NOT_STORED,
     /** The rewriter refused the replacement (no room in the buffer): the line passed untouched. */

@@ -23,6 +23,7 @@ import java.util.Map;
  *   <li>destination NAT of the server (vector 10): the child's source becomes the address the client sent to, with
  *   the server's new port kept.</li>
  * </ul>
+ * The same over IPv6 through NAT66 (the tuple's addresses are carried in {@link dev.algd.engine.alg.AlgAddress} form).
  * The child is linked to the control session (the guide: "TFTP data sessions are automatically linked to the TFTP
  * control session"). Nothing is rewritten: options and the server's OACK (RFC 2347) pass untouched. A malformed
  * request or an unknown opcode is dropped, as Vyatta's {@code alg_tftp.c} treats opcodes other than 1..6 as invalid;
@@ -53,6 +54,12 @@ public final class TftpAlg implements Alg {
         return POLICY;
     }
 
+    /** Addresses are only copied from the packet's tuple into the expectation, so both families work alike. */
+    @Override
+    public boolean supportsIpv6() {
+        return true;
+    }
+
     @Override
     public AlgOutcome inspect(AlgPacket packet) {
         if (packet.protocol() != PROTOCOL_UDP || packet.direction() != Direction.ORIGINAL) {
@@ -80,14 +87,15 @@ public final class TftpAlg implements Alg {
      */
     private static void expectReply(AlgPacket packet) {
         Expectation reply = packet.newExpectation()
-                .fromAnyPort(packet.leavingDestinationAddress())
-                .to(packet.leavingSourceAddress(), packet.leavingSourcePort());
-        if (packet.arrivedSourceAddress() != packet.leavingSourceAddress()
-                || packet.arrivedSourcePort() != packet.leavingSourcePort()) {
-            reply.translateDestinationTo(packet.arrivedSourceAddress(), packet.arrivedSourcePort());
+                .fromAnyPort(packet.leavingDestinationHigh(), packet.leavingDestinationLow())
+                .to(packet.leavingSourceHigh(), packet.leavingSourceLow(), packet.leavingSourcePort());
+        if (packet.isSourceAddressTranslated() || packet.arrivedSourcePort() != packet.leavingSourcePort()) {
+            reply.translateDestinationTo(packet.arrivedSourceHigh(), packet.arrivedSourceLow(),
+                    packet.arrivedSourcePort());
         }
-        if (packet.arrivedDestinationAddress() != packet.leavingDestinationAddress()) {
-            reply.translateSourceTo(packet.arrivedDestinationAddress(), Expectation.KEEP_PORT);
+        if (packet.isDestinationAddressTranslated()) {
+            reply.translateSourceTo(packet.arrivedDestinationHigh(), packet.arrivedDestinationLow(),
+                    Expectation.KEEP_PORT);
         }
         packet.expect(reply);
     }

@@ -14,8 +14,10 @@ import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.InterfaceConfig;
 import dev.algd.engine.config.Ipv4Prefix;
+import dev.algd.engine.config.Ipv6Prefix;
 import dev.algd.engine.config.SourceNatRule;
 import dev.algd.engine.session.Timeouts;
+import dev.algd.engine.testing.Ipv6TestPackets;
 import dev.algd.engine.testing.TestPackets;
 import java.util.List;
 import java.util.Map;
@@ -24,15 +26,49 @@ import org.junit.jupiter.api.Test;
 /**
  * House style, "Check it in a test": after warm-up, 10,000 packets through FTP and TFTP control sessions allocate
  * nothing: PORT, EPRT and pipelined lines rewritten to a longer address, 227, 229 and {@code 227 Logout.}, a bounce
- * dropped, a split line, the expected data connections, and TFTP requests with their replies.
+ * dropped, a split line, the expected data connections, and TFTP requests with their replies; and the same over
+ * IPv6 through NAT66 (EPRT |2|, 229).
  */
 class FtpAlgAllocationTest {
     private static final int FLOWS = 200;
     private static final int FRAME = 160;
     private static final String SERVER = "2.2.2.11";
     private static final String PUBLIC = "2.2.2.200";
+    private static final String SERVER6 = "2001:db8:2::11";
+    private static final String PUBLIC6 = "2001:db8:2::200";
 
     private final PacketReplay mix = new PacketReplay(FLOWS * 16, FRAME, 200);
+
+    private void add(Ipv6TestPackets packet, int from) {
+        byte[] bytes = packet.bytes();
+        MemorySegment.copy(bytes, 0, templates, java.lang.foreign.ValueLayout.JAVA_BYTE, (long) count * FRAME,
+                bytes.length);
+        lengths[count] = bytes.length;
+        ingress[count] = from;
+        count++;
+    }
+
+    /** The same conversation over IPv6 through NAT66: EPRT |2| rewritten, 229, a bounce, TFTP with its reply. */
+    private void buildIpv6Templates() {
+        for (int i = 0; i < FLOWS; i++) {
+            String host = "2001:db8:1::" + Integer.toHexString(0x10 + i % 100);
+            int port = 20000 + i;
+            add(Ipv6TestPackets.tcp().from(host, port).to(SERVER6, 21).seq(999).flags(SYN), 0);
+            add(Ipv6TestPackets.tcp().from(SERVER6, 21).to(PUBLIC6, port).seq(4999).ack(1000).flags(SYN | ACK), 1);
+            String line = i % 3 == 2 ? "EPRT |2|2001:db8:1::99|25|\r\n"
+                    : "EPRT |2|" + host + "|" + (9000 + i) + "|\r\n";
+            add(Ipv6TestPackets.tcp().from(host, port).to(SERVER6, 21).seq(1000).ack(5000).flags(ACK | PSH)
+                    .payload(line), 0);
+            add(Ipv6TestPackets.tcp().from(SERVER6, 21).to(PUBLIC6, port).seq(5000).ack(1000).flags(ACK | PSH)
+                    .payload("229 Entering Extended Passive Mode (|||" + (30000 + i) + "|)\r\n"), 1);
+            add(Ipv6TestPackets.tcp().from(SERVER6, 20).to(PUBLIC6, 9000 + i).flags(SYN), 1);
+            add(Ipv6TestPackets.tcp().from(host, 40000 + i).to(SERVER6, 30000 + i).flags(SYN), 0);
+            add(Ipv6TestPackets.udp().from(host, 50000 + i).to(SERVER6, 69).payload(new byte[] {0, 1, 'f', 0, 'o', 0}),
+                    0);
+            add(Ipv6TestPackets.udp().from(SERVER6, 3445).to(PUBLIC6, 50000 + i).payload(new byte[] {0, 3, 0, 1, 'x'}),
+                    1);
+        }
+    }
 
     private void buildTemplates() {
         for (int i = 0; i < FLOWS; i++) {
@@ -77,6 +113,24 @@ class FtpAlgAllocationTest {
                 new InterfaceConfig("outside", "eth1", List.of(Ipv4Prefix.parse("2.2.2.1/24")))),
                 List.of(), List.of(new SourceNatRule(10, "", false, "outside", SourceNatRule.ANY_PROTOCOL, null, null,
                         null, null, false, AddressRange.parse(PUBLIC), null)));
+        assertTrue(assertAllocatesNothing(config).count(FtpReason.INCOMPLETE) > 0, "a split line was held");
+    }
+
+    @Test
+    void ftpAndTftpOverIpv6AllocateNothingAfterWarmUp() {
+        buildIpv6Templates();
+        EngineConfig config = new EngineConfig(Map.of(), List.of(
+                new InterfaceConfig("inside", "eth0", List.of(Ipv4Prefix.parse("1.1.1.254/24")),
+                        List.of(Ipv6Prefix.parse("2001:db8:1::1/64"))),
+                new InterfaceConfig("outside", "eth1", List.of(Ipv4Prefix.parse("2.2.2.1/24")),
+                        List.of(Ipv6Prefix.parse("2001:db8:2::1/64")))),
+                List.of(), List.of(new SourceNatRule(10, "", false, "outside", SourceNatRule.ANY_PROTOCOL, null, null,
+                        null, null, false, AddressRange.parse(PUBLIC6), null)), List.of(), Map.of(), List.of(),
+                List.of());
+        assertAllocatesNothing(config);
+    }
+
+    private FtpAlg assertAllocatesNothing(EngineConfig config) {
         FtpAlg ftp = new FtpAlg();
         Engine engine = new Engine(config, new EngineLimits(1 << 14), Timeouts.defaults(),
                 List.of(ftp, new TftpAlg()));
@@ -87,6 +141,9 @@ class FtpAlgAllocationTest {
         assertTrue(measured.forwarded() > PacketReplay.MEASURED_PACKETS / 2,
                 "most packets are forwarded, not dropped: " + measured.forwarded());
         assertTrue(ftp.count(FtpEvent.REWRITTEN) > 0 && ftp.count(FtpEvent.BOUNCE_REFUSED) > 0
-                && ftp.count(FtpReason.INCOMPLETE) > 0 && ftp.count(FtpEvent.DATA_CONNECTION_EXPECTED) > 0);
+                && ftp.count(FtpEvent.DATA_CONNECTION_EXPECTED) > 0);
+        assertTrue(engine.algCounters().count(dev.algd.engine.alg.AlgEvent.EXPECTATION_MATCHED) > 0,
+                "the data connections and TFTP replies became children");
+        return ftp;
     }
 }

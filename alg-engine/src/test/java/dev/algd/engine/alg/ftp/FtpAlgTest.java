@@ -319,11 +319,14 @@ class FtpAlgTest {
     }
 
     @Test
-    void eprtWithIpv6PassesUntouched() {
+    void eprtWithAnIpv6AddressOnAnIpv4ControlConnectionIsRefusedAsABounce() {
         sourceNat(PUBLIC, null);
-        String line = FtpFixtures.line("curl-eprt-ipv6");
-        assertEquals(line, payload(fromClient(1000, line)));
-        assertEquals(1, alg.count(FtpEvent.IPV6_NOT_TRANSLATED));
+        MemorySegment buffer = arena.allocate(ROOM);
+        int length = clientLine(1000, FtpFixtures.line("curl-eprt-ipv6")).writeInto(buffer, 0);
+        assertEquals(Verdict.DROP, send(buffer, length, INSIDE), "not the client's own address");
+        assertEquals(1, alg.count(FtpEvent.OTHER_ADDRESS_FAMILY));
+        assertEquals(1, alg.count(FtpEvent.BOUNCE_REFUSED));
+        assertEquals(0, engine.algCounters().expectationsActive());
     }
 
     @Test
