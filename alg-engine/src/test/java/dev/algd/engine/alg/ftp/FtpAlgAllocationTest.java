@@ -39,34 +39,26 @@ class FtpAlgAllocationTest {
 
     private final PacketReplay mix = new PacketReplay(FLOWS * 16, FRAME, 200);
 
-    private void add(Ipv6TestPackets packet, int from) {
-        byte[] bytes = packet.bytes();
-        MemorySegment.copy(bytes, 0, templates, java.lang.foreign.ValueLayout.JAVA_BYTE, (long) count * FRAME,
-                bytes.length);
-        lengths[count] = bytes.length;
-        ingress[count] = from;
-        count++;
-    }
-
     /** The same conversation over IPv6 through NAT66: EPRT |2| rewritten, 229, a bounce, TFTP with its reply. */
     private void buildIpv6Templates() {
         for (int i = 0; i < FLOWS; i++) {
             String host = "2001:db8:1::" + Integer.toHexString(0x10 + i % 100);
             int port = 20000 + i;
-            add(Ipv6TestPackets.tcp().from(host, port).to(SERVER6, 21).seq(999).flags(SYN), 0);
-            add(Ipv6TestPackets.tcp().from(SERVER6, 21).to(PUBLIC6, port).seq(4999).ack(1000).flags(SYN | ACK), 1);
+            mix.add(Ipv6TestPackets.tcp().from(host, port).to(SERVER6, 21).seq(999).flags(SYN), 0);
+            mix.add(Ipv6TestPackets.tcp().from(SERVER6, 21).to(PUBLIC6, port).seq(4999).ack(1000)
+                    .flags(SYN | ACK), 1);
             String line = i % 3 == 2 ? "EPRT |2|2001:db8:1::99|25|\r\n"
                     : "EPRT |2|" + host + "|" + (9000 + i) + "|\r\n";
-            add(Ipv6TestPackets.tcp().from(host, port).to(SERVER6, 21).seq(1000).ack(5000).flags(ACK | PSH)
+            mix.add(Ipv6TestPackets.tcp().from(host, port).to(SERVER6, 21).seq(1000).ack(5000).flags(ACK | PSH)
                     .payload(line), 0);
-            add(Ipv6TestPackets.tcp().from(SERVER6, 21).to(PUBLIC6, port).seq(5000).ack(1000).flags(ACK | PSH)
+            mix.add(Ipv6TestPackets.tcp().from(SERVER6, 21).to(PUBLIC6, port).seq(5000).ack(1000).flags(ACK | PSH)
                     .payload("229 Entering Extended Passive Mode (|||" + (30000 + i) + "|)\r\n"), 1);
-            add(Ipv6TestPackets.tcp().from(SERVER6, 20).to(PUBLIC6, 9000 + i).flags(SYN), 1);
-            add(Ipv6TestPackets.tcp().from(host, 40000 + i).to(SERVER6, 30000 + i).flags(SYN), 0);
-            add(Ipv6TestPackets.udp().from(host, 50000 + i).to(SERVER6, 69).payload(new byte[] {0, 1, 'f', 0, 'o', 0}),
-                    0);
-            add(Ipv6TestPackets.udp().from(SERVER6, 3445).to(PUBLIC6, 50000 + i).payload(new byte[] {0, 3, 0, 1, 'x'}),
-                    1);
+            mix.add(Ipv6TestPackets.tcp().from(SERVER6, 20).to(PUBLIC6, 9000 + i).flags(SYN), 1);
+            mix.add(Ipv6TestPackets.tcp().from(host, 40000 + i).to(SERVER6, 30000 + i).flags(SYN), 0);
+            mix.add(Ipv6TestPackets.udp().from(host, 50000 + i).to(SERVER6, 69)
+                    .payload(new byte[] {0, 1, 'f', 0, 'o', 0}), 0);
+            mix.add(Ipv6TestPackets.udp().from(SERVER6, 3445).to(PUBLIC6, 50000 + i)
+                    .payload(new byte[] {0, 3, 0, 1, 'x'}), 1);
         }
     }
 
