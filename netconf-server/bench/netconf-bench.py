@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Management-path benchmark of algd (not part of the test suite): NETCONF session setup, commit latency for a
 one-leaf change (alone, and inside locks of running and candidate), and <get> of a session table with many sessions. Builds its own namespaces (examples/demo/topology.sh, prefix
-'algdb', management 203.0.113.248/30), starts algd, measures, and removes everything it made.
+'algdb', management 203.0.113.248/30 or --mgmt-base), starts algd, measures, and removes everything it made.
 
   sudo netconf-server/bench/netconf-bench.py [--commits 200] [--sessions 100000] [--setups 20]
 
@@ -24,8 +24,7 @@ from ncclient import manager  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 TOPOLOGY = REPO / "examples" / "demo" / "topology.sh"
 ALGD = REPO / "netconf-server" / "bin" / "algd"
-PREFIX, MGMT_BASE = "algdb", 248
-MGMT = f"203.0.113.{MGMT_BASE + 2}"
+PREFIX = "algdb"
 SYS = "urn:algd:yang:algd-system"
 ST = "urn:algd:yang:algd-session-table"
 
@@ -102,12 +101,15 @@ def main():
     parser.add_argument("--commits", type=int, default=200)
     parser.add_argument("--sessions", type=int, default=100_000)
     parser.add_argument("--setups", type=int, default=20)
+    parser.add_argument("--mgmt-base", type=int, default=248,
+                        help="management /30 in 203.0.113.0/24 (e2e tests running meanwhile may hold the default)")
     args = parser.parse_args()
+    mgmt = f"203.0.113.{args.mgmt_base + 2}"
     sh(ALGD, "build", timeout=900)
     work = Path(tempfile.mkdtemp(prefix="algd-bench-"))
     (work / "startup.xml").write_text((REPO / "examples" / "demo" / "startup.xml").read_text())
     (work / "users").write_text("bench:bench\n")
-    sh(TOPOLOGY, "up", PREFIX, MGMT_BASE, timeout=60)
+    sh(TOPOLOGY, "up", PREFIX, args.mgmt_base, timeout=60)
     daemon = None
     try:
         for address in ("192.0.2.3/24", "192.0.2.4/24"):
@@ -116,14 +118,14 @@ def main():
         daemon = subprocess.Popen(["ip", "netns", "exec", f"{PREFIX}-router", "env", "ALGD_NO_BUILD=1", str(ALGD),
                                    "run", "--config", str(work / "startup.xml"), "--running-state", str(work / "running.xml"),
                                    "--users", str(work / "users"),
-                                   "--netconf-address", MGMT], stdout=log, stderr=subprocess.STDOUT)
+                                   "--netconf-address", mgmt], stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 90
         while b"listening on" not in (work / "algd.log").read_bytes():
             if time.monotonic() > deadline or daemon.poll() is not None:
                 sys.exit("algd did not start:\n" + (work / "algd.log").read_text())
             time.sleep(0.2)
         def connect():
-            return manager.connect(host=MGMT, port=830, username="bench", password="bench", hostkey_verify=False,
+            return manager.connect(host=mgmt, port=830, username="bench", password="bench", hostkey_verify=False,
                                    allow_agent=False, look_for_keys=False, timeout=60)
 
         # Session setup: SSH (key exchange, password) and the hello exchange, closed again each time.
@@ -173,7 +175,7 @@ def main():
         listed = xml.count("<session>")
         summary_total = reply.data_ele.findtext(f".//{{{ST}}}summary/{{{ST}}}total")
         rss_after = rss_kib(daemon.pid)
-        raw_seconds, raw_bytes, raw_rows = raw_get(MGMT, "bench", "bench", f'<session-table xmlns="{ST}"/>')
+        raw_seconds, raw_bytes, raw_rows = raw_get(mgmt, "bench", "bench", f'<session-table xmlns="{ST}"/>')
         rss_raw = rss_kib(daemon.pid)
         nc.close_session()
 
