@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import java.io.ByteArrayOutputStream;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -126,13 +127,14 @@ final class SessionTableStream extends ChannelOutboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         if (current != null) {
-            current.failed(new java.nio.channels.ClosedChannelException());
+            current.failed(new ClosedChannelException());
         }
     }
 
     private static boolean hasPlaceholder(Document document) {
         Node data = document.getDocumentElement().getLastChild();
-        while (data != null && !(NamespaceURN.BASE.equals(data.getNamespaceURI()) && "data".equals(data.getLocalName()))) {
+        while (data != null
+                && !(NamespaceURN.BASE.equals(data.getNamespaceURI()) && "data".equals(data.getLocalName()))) {
             data = data.getPreviousSibling();
         }
         return data != null && data.getLastChild() instanceof ProcessingInstruction pi && TARGET.equals(pi.getTarget());
