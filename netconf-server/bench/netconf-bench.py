@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Management-path benchmark of algd (not part of the test suite): NETCONF session setup, commit latency for a
 one-leaf change (alone, and inside locks of running and candidate), and <get> of a session table with many sessions. Builds its own namespaces (examples/demo/topology.sh, prefix
-'algdb', management 203.0.113.248/30), starts algd, measures, and removes everything it made.
+'algdb', management 203.0.113.248/30 or --mgmt-base), starts algd, measures, and removes everything it made.
 
   sudo netconf-server/bench/netconf-bench.py [--commits 200] [--sessions 100000] [--setups 20]
 
@@ -24,8 +24,7 @@ from ncclient import manager  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 TOPOLOGY = REPO / "examples" / "demo" / "topology.sh"
 ALGD = REPO / "netconf-server" / "bin" / "algd"
-PREFIX, MGMT_BASE = "algdb", 248
-MGMT = f"203.0.113.{MGMT_BASE + 2}"
+PREFIX = "algdb"
 SYS = "urn:algd:yang:algd-system"
 ST = "urn:algd:yang:algd-session-table"
 
@@ -33,17 +32,21 @@ FLOOD = r"""
 import socket, sys, time
 count, deadline = int(sys.argv[1]), time.monotonic() + float(sys.argv[2])
 sent = 0
-for source in ("192.0.2.2", "192.0.2.3"):
+# One destination port per source: masquerade gives each flow its own outside port per destination, so sources
+# sending to one port would share (and run out of) one port space.
+for source, destination_port in (("192.0.2.2", 9), ("192.0.2.3", 10), ("192.0.2.4", 11)):
     for port in range(10000, 60000):
         if sent >= count or time.monotonic() > deadline:
             break
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.bind((source, port))
-        s.sendto(b"x", ("198.51.100.2", 9))
+        s.sendto(b"x", ("198.51.100.2", destination_port))
         s.close()
         sent += 1
 print(sent)
 """
+# A loaded data path drops some datagrams: this many more flows are sent than sessions are wanted.
+FLOWS_PER_SESSION = 1.2
 
 
 def raw_get(host, user, password, filter_body):
@@ -66,16 +69,18 @@ def raw_get(host, user, password, filter_body):
                f'{filter_body}</filter></get></rpc>').encode()
         started = time.perf_counter()
         channel.sendall(f"\n#{len(rpc)}\n".encode() + rpc + b"\n##\n")
-        total, tail = 0, b""
+        total, tail, rows = 0, b"", 0
         while time.monotonic() < deadline + 120:
             chunk = channel.recv(1 << 20)
             if not chunk:
                 break
             total += len(chunk)
-            tail = (tail + chunk)[-8:]
+            # About: a chunk header may split a <session> tag.
+            rows += (tail + chunk).count(b"<session>") - tail.count(b"<session>")
+            tail = (tail + chunk)[-16:]
             if tail.endswith(b"\n##\n"):
                 break
-        return time.perf_counter() - started, total
+        return time.perf_counter() - started, total, rows
     finally:
         client.close()
 
@@ -96,27 +101,31 @@ def main():
     parser.add_argument("--commits", type=int, default=200)
     parser.add_argument("--sessions", type=int, default=100_000)
     parser.add_argument("--setups", type=int, default=20)
+    parser.add_argument("--mgmt-base", type=int, default=248,
+                        help="management /30 in 203.0.113.0/24 (e2e tests running meanwhile may hold the default)")
     args = parser.parse_args()
+    mgmt = f"203.0.113.{args.mgmt_base + 2}"
     sh(ALGD, "build", timeout=900)
     work = Path(tempfile.mkdtemp(prefix="algd-bench-"))
     (work / "startup.xml").write_text((REPO / "examples" / "demo" / "startup.xml").read_text())
     (work / "users").write_text("bench:bench\n")
-    sh(TOPOLOGY, "up", PREFIX, MGMT_BASE, timeout=60)
+    sh(TOPOLOGY, "up", PREFIX, args.mgmt_base, timeout=60)
     daemon = None
     try:
-        sh("ip", "-n", f"{PREFIX}-client", "addr", "add", "192.0.2.3/24", "dev", "eth0")
+        for address in ("192.0.2.3/24", "192.0.2.4/24"):
+            sh("ip", "-n", f"{PREFIX}-client", "addr", "add", address, "dev", "eth0")
         log = open(work / "algd.log", "wb")
         daemon = subprocess.Popen(["ip", "netns", "exec", f"{PREFIX}-router", "env", "ALGD_NO_BUILD=1", str(ALGD),
                                    "run", "--config", str(work / "startup.xml"), "--running-state", str(work / "running.xml"),
                                    "--users", str(work / "users"),
-                                   "--netconf-address", MGMT], stdout=log, stderr=subprocess.STDOUT)
+                                   "--netconf-address", mgmt], stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 90
         while b"listening on" not in (work / "algd.log").read_bytes():
             if time.monotonic() > deadline or daemon.poll() is not None:
                 sys.exit("algd did not start:\n" + (work / "algd.log").read_text())
             time.sleep(0.2)
         def connect():
-            return manager.connect(host=MGMT, port=830, username="bench", password="bench", hostkey_verify=False,
+            return manager.connect(host=mgmt, port=830, username="bench", password="bench", hostkey_verify=False,
                                    allow_agent=False, look_for_keys=False, timeout=60)
 
         # Session setup: SSH (key exchange, password) and the hello exchange, closed again each time.
@@ -155,15 +164,18 @@ def main():
 
         rss_before = rss_kib(daemon.pid)
         flood = subprocess.run(["ip", "netns", "exec", f"{PREFIX}-client", "/usr/bin/python3", "-c", FLOOD,
-                                str(args.sessions), "25"], capture_output=True, text=True, timeout=60)
+                                str(int(args.sessions * FLOWS_PER_SESSION)), "25"], capture_output=True, text=True,
+                               timeout=60)
         sent = int(flood.stdout.strip() or 0)
+        rss_flows = rss_kib(daemon.pid)
         started = time.perf_counter()
         reply = nc.get(filter=("subtree", f'<session-table xmlns="{ST}"/>'))
         get_seconds = time.perf_counter() - started
         xml = reply.data_xml
         listed = xml.count("<session>")
+        summary_total = reply.data_ele.findtext(f".//{{{ST}}}summary/{{{ST}}}total")
         rss_after = rss_kib(daemon.pid)
-        raw_seconds, raw_bytes = raw_get(MGMT, "bench", "bench", f'<session-table xmlns="{ST}"/>')
+        raw_seconds, raw_bytes, raw_rows = raw_get(mgmt, "bench", "bench", f'<session-table xmlns="{ST}"/>')
         rss_raw = rss_kib(daemon.pid)
         nc.close_session()
 
@@ -178,12 +190,12 @@ def main():
         print(f"lock running + lock candidate + edit-config + commit + unlock both, ncclient: {quantiles(locked)}"
               f" over {len(locked)}")
         print(f"NETCONF session setup (SSH, password, hello), ncclient: {quantiles(setups)} over {len(setups)}")
-        print(f"<get> session-table: {listed} sessions listed ({sent} UDP flows sent) in {get_seconds:.2f} s,"
-              f" {len(xml) / 1e6:.1f} MB of XML")
-        print(f"<get> session-table over bare SSH, to the last byte, no parsing: {raw_seconds:.2f} s,"
-              f" {raw_bytes / 1e6:.1f} MB framed")
-        print(f"algd RSS: {rss_before / 1024:.0f} MiB before the flows, {rss_after / 1024:.0f} MiB after the get,"
-              f" {rss_raw / 1024:.0f} MiB after the second")
+        print(f"<get> session-table: {listed} sessions listed (summary total {summary_total}; {sent} UDP flows sent)"
+              f" in {get_seconds:.2f} s, {len(xml) / 1e6:.1f} MB of XML")
+        print(f"<get> session-table over bare SSH, to the last byte, no parsing: ~{raw_rows} sessions in"
+              f" {raw_seconds:.2f} s, {raw_bytes / 1e6:.1f} MB framed")
+        print(f"algd RSS: {rss_before / 1024:.0f} MiB before the flows, {rss_flows / 1024:.0f} MiB after them,"
+              f" {rss_after / 1024:.0f} MiB after the get, {rss_raw / 1024:.0f} MiB after the second")
     finally:
         if daemon is not None and daemon.poll() is None:
             daemon.terminate()

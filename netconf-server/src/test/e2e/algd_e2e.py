@@ -5,6 +5,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import paramiko
 from ncclient.xml_ import to_xml
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -98,6 +99,19 @@ class BackgroundProcess:
     def stop(self, grace=5):
         stop_process(self.proc, grace)
 
+def netconf_channel(address, timeout):
+    """A paramiko SSH client logged in to algd and its netconf subsystem channel, for a test that frames NETCONF
+    itself (what ncclient cannot send or pipeline). The caller closes the client."""
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    client.connect(address, port=NETCONF_PORT, username=USER, password=PASSWORD, allow_agent=False,
+                   look_for_keys=False, timeout=timeout)
+    channel = client.get_transport().open_session()
+    channel.settimeout(timeout)
+    channel.invoke_subsystem("netconf")
+    return client, channel
+
+
 def text_of(element, path):
     """Stripped text of the first match of path (NS prefixes) under element, or None."""
     found = element.find(path, NS)
@@ -124,6 +138,18 @@ def sessions(nc):
                 leaves[name] = (child.text or "").strip()
         result.append(leaves)
     return result
+
+
+def canonical_sessions(element):
+    """Each session of a session-table element as its sorted leaves, (name, text), without the timeout and the
+    counters that move between two reads. Sorted: the codec writes a list entry's leaves in no fixed order."""
+    timeout = f"{{{NS['st']}}}timeout"
+    result = []
+    for session in element.iter(f"{{{NS['st']}}}session"):
+        leaves = tuple(sorted((leaf.tag, (leaf.text or "").strip()) for leaf in session.iter()
+                              if len(leaf) == 0 and leaf.getparent() is session and leaf.tag != timeout))
+        result.append(leaves)
+    return sorted(result)
 
 
 ALG_STATE_FILTER = ("subtree", f'<alg-state xmlns="{NS["sys"]}"/>')

@@ -5,12 +5,11 @@ unknown-namespace with error-path); and nc:operation remove / delete of a leaf g
 import re
 import time
 
-import paramiko
 import pytest
 from lxml import etree
 from ncclient.operations import RPCError
 
-from algd_e2e import NETCONF_PORT, NS, PASSWORD, USER
+from algd_e2e import NS, netconf_channel
 
 BASE = "urn:ietf:params:xml:ns:netconf:base:1.0"
 HELLO = (f'<?xml version="1.0" encoding="UTF-8"?><hello xmlns="{BASE}"><capabilities>'
@@ -22,13 +21,7 @@ class RawNetconf:
     """A NETCONF 1.1 session over paramiko that sends bytes as given, so a test can send what ncclient cannot."""
 
     def __init__(self, address):
-        self.client = paramiko.SSHClient()
-        self.client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-        self.client.connect(address, port=NETCONF_PORT, username=USER, password=PASSWORD, allow_agent=False,
-                            look_for_keys=False, timeout=IO_SECONDS)
-        self.channel = self.client.get_transport().open_session()
-        self.channel.settimeout(IO_SECONDS)
-        self.channel.invoke_subsystem("netconf")
+        self.client, self.channel = netconf_channel(address, IO_SECONDS)
         self.buffer = b""
         self._read_until(b"]]>]]>")  # the server's hello
         self.channel.sendall(HELLO.encode())

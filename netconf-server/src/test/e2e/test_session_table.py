@@ -4,7 +4,8 @@ import pytest
 from lxml import etree
 from ncclient.operations import RPCError
 
-from algd_e2e import CLIENT_ADDRESS, CLIENT_ADDRESS6, NS, SERVER_ADDRESS, SERVER_ADDRESS6, in_ns, run, sessions
+from algd_e2e import (CLIENT_ADDRESS, CLIENT_ADDRESS6, NS, SERVER_ADDRESS, SERVER_ADDRESS6, canonical_sessions, in_ns,
+                      run, sessions)
 
 ST = NS["st"]
 
@@ -54,17 +55,6 @@ def test_clear_sessions_with_an_unknown_alg_is_refused(nc):
     with pytest.raises(RPCError) as refused:
         clear(nc, alg="gopher")
     assert refused.value.tag == "invalid-value"
-
-
-def canonical_sessions(element):
-    """Each session of a session-table element as its sorted leaves, (name, text), without the timeout and the
-    counters that move between two reads. Sorted: the codec writes a list entry's leaves in no fixed order."""
-    result = []
-    for session in element.iter(f"{{{ST}}}session"):
-        leaves = tuple(sorted((leaf.tag, (leaf.text or "").strip()) for leaf in session.iter()
-                              if len(leaf) == 0 and leaf.getparent() is session and leaf.tag != f"{{{ST}}}timeout"))
-        result.append(leaves)
-    return sorted(result)
 
 
 def test_whole_table_rendered_directly_equals_what_the_yang_codec_renders(algd, nc, http_server):

@@ -118,6 +118,7 @@ public final class ConfigCommitter {
             if (result.config() == null) {
                 throw new CommitRefused(result.violations());
             }
+            long validated = System.nanoTime();
             EngineConfig next = result.config();
             try {
                 dataPlane.prepare(next);
@@ -125,19 +126,23 @@ public final class ConfigCommitter {
                 dataPlane.apply(running);
                 throw new CommitRefused(e.getMessage(), e);
             }
+            long prepared = System.nanoTime();
             try {
                 datastore.commit();
             } catch (Exception e) {
                 dataPlane.apply(running);
                 throw new CommitRefused("the datastore refused the commit: " + e.getMessage(), e);
             }
+            long stored = System.nanoTime();
             dataPlane.apply(next);
             running = next;
             ContainerNode before = runningRoot;
             runningRoot = root;
+            long applied = System.nanoTime();
             if (isCommit) {
                 changeListener.committed(before, root, sessionId);
             }
+            long notified = System.nanoTime();
             try {
                 configFile.save(root);
             } catch (IOException e) {
@@ -146,7 +151,11 @@ public final class ConfigCommitter {
                 throw new CommitRefused("the configuration is running but could not be saved to "
                         + configFile.path() + ": " + e.getMessage(), e);
             }
-            LOG.info("commit applied in {} µs", (System.nanoTime() - started) / 1000);
+            long saved = System.nanoTime();
+            LOG.info("commit applied in {} µs (translate+validate {}, data plane {}+{}, datastore {}, notify {},"
+                    + " persist {})", (saved - started) / 1000, (validated - started) / 1000,
+                    (prepared - validated) / 1000, (applied - stored) / 1000, (stored - prepared) / 1000,
+                    (notified - applied) / 1000, (saved - notified) / 1000);
         }
     }
 }

@@ -59,11 +59,13 @@ public final class NetconfServer implements AutoCloseable {
     private final YangLibrary yangLibrary;
 
     private final StartupDatastore startup;
+    private final dev.algd.io.DataPlane dataPlane;
 
     /** {@code startupFile}: the startup datastore, which copy-config and delete-config rewrite. */
     public NetconfServer(AlgdModel model, dev.algd.io.DataPlane dataPlane, ConfigCommitter committer,
             dev.algd.server.config.ConfigFile startupFile) throws java.io.IOException {
         startup = new StartupDatastore(startupFile, model.modelContext());
+        this.dataPlane = dataPlane;
         var executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "algd-datastore"));
         configStore = new InMemoryDOMDataStore("CFG", LogicalDatastoreType.CONFIGURATION, executor, 1000, false);
         operationalStore = new InMemoryDOMDataStore("OPER", LogicalDatastoreType.OPERATIONAL, executor, 1000, false);
@@ -129,7 +131,8 @@ public final class NetconfServer implements AutoCloseable {
                         .build()))
                 .build();
         sshServer = transportFactory.listenServer(TransportConstants.SSH_SUBSYSTEM,
-                MalformedMessages.around(new ServerTransportInitializer(negotiators)), listenParams, null,
+                SessionTableStream.around(MalformedMessages.around(new ServerTransportInitializer(negotiators)),
+                        dataPlane), listenParams, null,
                 factory -> access.configure(factory, timers)).get();
         sessionEvents.start(timers);
         return new InetSocketAddress(address, port);

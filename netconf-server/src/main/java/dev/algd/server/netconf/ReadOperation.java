@@ -81,8 +81,19 @@ final class ReadOperation implements NetconfOperation {
                 }
             }
         }
-        Document reply = startupReads != null && SharedDatastores.STARTUP.equals(StartupChange.datastoreIn(operation,
-                "source")) ? startupReads.handle(withSourceRunning(odlRequest), next) : delegate.handle(odlRequest, next);
+        Document reply;
+        if (startupReads != null && SharedDatastores.STARTUP.equals(StartupChange.datastoreIn(operation, "source"))) {
+            reply = startupReads.handle(withSourceRunning(odlRequest), next);
+        } else if (xpath != null || mode != WithDefaults.Mode.EXPLICIT) {
+            reply = SessionTableGet.inDom(() -> delegate.handle(odlRequest, next));  // both read the tree below
+        } else {
+            reply = delegate.handle(odlRequest, next);
+        }
+        if (WithDefaults.children(operation).stream().noneMatch(p -> "filter".equals(p.getLocalName()))) {
+            // Applied here (XPath) or by SessionTableGet, which took it out of odlRequest: OpenDaylight's session,
+            // which reads the filter from the request it gave us, must not apply it to the reply a second time.
+            dropFilters(request);
+        }
         Element data = (Element) reply.getElementsByTagNameNS(NamespaceURN.BASE, "data").item(0);
         if (data != null) {
             withDefaults.apply(data, mode, startupReads != null);
@@ -103,13 +114,17 @@ final class ReadOperation implements NetconfOperation {
      * of sending this error. The session reads the filter from the request document it gave us.
      */
     private Document refusal(Document request, Document error) {
+        dropFilters(request);
+        return error;
+    }
+
+    private void dropFilters(Document request) {
         Element operation = (Element) request.getElementsByTagNameNS(NamespaceURN.BASE, name).item(0);
         for (Element parameter : WithDefaults.children(operation)) {
             if ("filter".equals(parameter.getLocalName())) {
                 operation.removeChild(parameter);
             }
         }
-        return error;
     }
 
     private static Document withSourceRunning(Document request) {

@@ -16,9 +16,11 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /**
- * {@code <get>} of the whole session table, fast: the engine's snapshot is rendered straight into the reply's DOM
- * ({@link SessionTableXml}) instead of going through NormalizedNodes, OpenDaylight's subtree filter and its codec,
- * which took 10.9 s and 2.4 GiB for 51 000 sessions (netconf-server/bench/netconf-bench.py).
+ * {@code <get>} of the whole session table, fast: the table is streamed to the client by {@link SessionTableStream}
+ * (this operation leaves its placeholder in the reply) instead of going through NormalizedNodes, OpenDaylight's
+ * subtree filter and its codec, which took 10.9 s and 2.4 GiB for 51 000 sessions
+ * (netconf-server/bench/netconf-bench.py). A read that must see the table as a tree ({@link #inDom}: an XPath
+ * filter, with-defaults other than explicit) gets it rendered into the reply's DOM ({@link SessionTableXml}).
  * <p>
  * It wraps OpenDaylight's {@code <get>} (a singleton operation at the highest priority, so nothing can run before
  * it in the chain) and takes over two requests only: a {@code <get>} without a filter, and a subtree filter with an
@@ -31,6 +33,7 @@ import org.w3c.dom.Node;
 final class SessionTableGet implements NetconfOperation {
     private static final String SESSION_TABLE_NAMESPACE = SessionTableXml.NAMESPACE;
     private static final ScopedValue<Boolean> SESSION_TABLE_APART = ScopedValue.newInstance();
+    private static final ScopedValue<Boolean> IN_DOM = ScopedValue.newInstance();
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionTableGet.class);
 
@@ -46,6 +49,11 @@ final class SessionTableGet implements NetconfOperation {
     /** Whether the read in progress is for a {@code <get>} whose session table this class renders itself. */
     static boolean isSessionTableApart() {
         return SESSION_TABLE_APART.orElse(false);
+    }
+
+    /** Runs {@code read} with the session table, if this class renders it, rendered into the reply's DOM. */
+    static Document inDom(ScopedValue.CallableOp<Document, DocumentedException> read) throws DocumentedException {
+        return ScopedValue.where(IN_DOM, true).call(read);
     }
 
     @Override
@@ -77,7 +85,9 @@ final class SessionTableGet implements NetconfOperation {
             get.removeChild(filter);
         }
         Element data = child(reply.getDocumentElement(), NamespaceURN.BASE, "data");
-        if (data != null) {
+        if (data != null && !IN_DOM.orElse(false)) {
+            data.appendChild(SessionTableStream.placeholder(reply));
+        } else if (data != null) {
             long started = System.nanoTime();
             List<SessionView> sessions = dataPlane.query((Engine engine) -> engine.sessions(System.nanoTime()));
             long snapshot = System.nanoTime();
