@@ -78,6 +78,20 @@ def test_tftp_get_through_snat_creates_a_child_session(algd, nc, tftp_server, tm
     assert counters["translated"] == 0 and counters["parse-errors"] == 0 and counters["drops"] == 0, counters
 
 
+def test_curl_fetches_over_tftp_through_snat_and_the_reply_flow_is_a_child(algd, nc, tftp_server, tmp_path):
+    target = tmp_path / "curl-fetched.txt"
+    result = run(in_ns(algd.topology.client, "curl", "-sS", "--max-time", "15", "-o", str(target),
+                       f"tftp://{SERVER_ADDRESS}/hello.txt"), timeout=30, check=False)
+    assert result.returncode == 0, f"curl tftp:// failed: {result.stderr}\ntftpd: {tftp_server.output()}"
+    assert target.read_text() == tftp_server.content, "the file arrived changed or incomplete"
+    table = sessions(nc)
+    control = [s for s in table if s["protocol-number"] == "17" and s["destination-port"] == "69"]
+    assert len(control) == 1 and control[0]["alg"] == "tftp", table
+    children = [s for s in table if s["parent"] == control[0]["id"]]
+    assert children and children[0]["translated-destination-address"] == CLIENT_ADDRESS, table
+    assert alg_counters(nc, "tftp")["expectations-used"] == 1
+
+
 def test_tftp_fails_when_the_alg_is_disabled(algd, nc, tftp_server, tmp_path):
     nc.edit_config(target="candidate",
                    config=f'<config><system xmlns="{SYS}"><alg><tftp><disable/></tftp></alg></system></config>')
