@@ -128,4 +128,58 @@ public final class Expectation {
         oneShot = false;
         return this;
     }
+
+    /** How many longs {@link #writeTo} fills: a request crosses between workers as plain words, not as an object. */
+    public static final int WORDS = 6;
+
+    /** Writes this request into {@code words[at .. at + WORDS)} (a preallocated ring slot; allocates nothing). */
+    public void writeTo(long[] words, int at) {
+        words[at] = (long) protocol << 32 | (anySourceAddress ? 1 : 0) | (anySourcePort ? 2 : 0)
+                | (translatesSource ? 4 : 0) | (translatesDestination ? 8 : 0) | (oneShot ? 16 : 0)
+                | (inspectsChild ? 32 : 0);
+        words[at + 1] = (long) sourceAddress << 32 | sourcePort & 0xffff_ffffL;
+        words[at + 2] = (long) destinationAddress << 32 | destinationPort & 0xffff_ffffL;
+        words[at + 3] = (long) newSourceAddress << 32 | newSourcePort & 0xffff_ffffL;
+        words[at + 4] = (long) newDestinationAddress << 32 | newDestinationPort & 0xffff_ffffL;
+        words[at + 5] = timeoutSeconds;
+    }
+
+    /** Sets every field from what {@link #writeTo} wrote. */
+    public Expectation readFrom(long[] words, int at) {
+        long flags = words[at];
+        protocol = (int) (flags >>> 32);
+        anySourceAddress = (flags & 1) != 0;
+        anySourcePort = (flags & 2) != 0;
+        translatesSource = (flags & 4) != 0;
+        translatesDestination = (flags & 8) != 0;
+        oneShot = (flags & 16) != 0;
+        inspectsChild = (flags & 32) != 0;
+        sourceAddress = (int) (words[at + 1] >>> 32);
+        sourcePort = (int) words[at + 1];
+        destinationAddress = (int) (words[at + 2] >>> 32);
+        destinationPort = (int) words[at + 2];
+        newSourceAddress = (int) (words[at + 3] >>> 32);
+        newSourcePort = (int) words[at + 3];
+        newDestinationAddress = (int) (words[at + 4] >>> 32);
+        newDestinationPort = (int) words[at + 4];
+        timeoutSeconds = words[at + 5];
+        return this;
+    }
+
+    /** The child's source address, or 0 when it may come from any address. */
+    public int expectedSourceAddress() {
+        return anySourceAddress ? 0 : sourceAddress;
+    }
+
+    public boolean fromAnyAddress() {
+        return anySourceAddress;
+    }
+
+    public int expectedDestinationAddress() {
+        return destinationAddress;
+    }
+
+    public boolean inspectsChildFlow() {
+        return inspectsChild;
+    }
 }
