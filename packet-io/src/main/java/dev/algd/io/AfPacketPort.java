@@ -234,6 +234,29 @@ public final class AfPacketPort implements PacketPort {
         }
     }
 
+    /**
+     * Joins this device's fanout group {@code group} (16 bits, per network namespace) as its next member, with
+     * PACKET_FANOUT_CBPF: the group's classic BPF program picks the member of each frame (multi-worker data plane,
+     * MULTICORE.md). The socket must be bound, which {@link #open} did.
+     */
+    public void joinFanout(int group) throws LinuxException {
+        try {
+            LibC.setsockoptInt(fd, LibC.SOL_PACKET, LibC.PACKET_FANOUT, (group & 0xffff)
+                    | LibC.PACKET_FANOUT_CBPF << 16, "PACKET_FANOUT");
+        } catch (LinuxException e) {
+            throw e.withContext("joining fanout group " + group + " on interface '" + device.name() + "'");
+        }
+    }
+
+    /** Sets (or replaces) the classic BPF program of this socket's fanout group: {@code fprog} is a sock_fprog. */
+    public void fanoutProgram(MemorySegment fprog) throws LinuxException {
+        try {
+            LibC.setsockopt(fd, LibC.SOL_PACKET, LibC.PACKET_FANOUT_DATA, fprog, "PACKET_FANOUT_DATA");
+        } catch (LinuxException e) {
+            throw e.withContext("setting the fanout program of interface '" + device.name() + "'");
+        }
+    }
+
     @Override
     public String device() {
         return device.name();
