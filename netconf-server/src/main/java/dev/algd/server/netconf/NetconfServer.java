@@ -61,7 +61,7 @@ public final class NetconfServer implements AutoCloseable {
     private final StartupDatastore startup;
 
     /** {@code startupFile}: the startup datastore, which copy-config and delete-config rewrite. */
-    public NetconfServer(AlgdModel model, dev.algd.io.DataPlane dataPlane, ConfigCommitter committer,
+    public NetconfServer(AlgdModel model, dev.algd.io.DataPlaneGroup dataPlane, ConfigCommitter committer,
             dev.algd.server.config.ConfigFile startupFile) throws java.io.IOException {
         startup = new StartupDatastore(startupFile, model.modelContext());
         var executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "algd-datastore"));

@@ -2,7 +2,7 @@ package dev.algd.server.netconf;
 
 import dev.algd.engine.AlgSessionEvent;
 import dev.algd.engine.Engine;
-import dev.algd.io.DataPlane;
+import dev.algd.io.DataPlaneGroup;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +35,7 @@ final class SessionEventNotifications {
     private record Drained(List<AlgSessionEvent> events, long overflowed) {
     }
 
-    private final DataPlane dataPlane;
+    private final DataPlaneGroup dataPlane;
     private final NotificationStream stream;
     private final NotificationRateLimit rateLimit = new NotificationRateLimit(EVENTS_PER_SECOND, BURST_EVENTS,
             System.nanoTime());
@@ -44,7 +44,7 @@ final class SessionEventNotifications {
     private long overflowed;
     private long lastDropReportNanos = System.nanoTime() - NANOS_PER_SECOND;
 
-    SessionEventNotifications(DataPlane dataPlane, NotificationStream stream) {
+    SessionEventNotifications(DataPlaneGroup dataPlane, NotificationStream stream) {
         this.dataPlane = dataPlane;
         this.stream = stream;
     }
@@ -66,7 +66,9 @@ final class SessionEventNotifications {
 
     synchronized void drain() {
         Drained drained = dataPlane.query((Engine engine) -> new Drained(
-                engine.drainAlgSessionEvents(MAX_EVENTS_PER_DRAIN), engine.algSessionEventsOverflowed()));
+                engine.drainAlgSessionEvents(MAX_EVENTS_PER_DRAIN), engine.algSessionEventsOverflowed()),
+                (a, b) -> new Drained(LiveStateBroker.concat(a.events(), b.events()),
+                        a.overflowed() + b.overflowed()));
         long newlyOverflowed = drained.overflowed() - overflowedSeen;
         overflowedSeen = drained.overflowed();
         if (!stream.hasSubscribers()) {
