@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # algd's data path against the Linux kernel, measured in the same run on the same topology.
 #
-#   kernel-vs-algd.sh [--runs N] [--seconds S]      (root; N >= 3 runs per figure, S seconds per load run)
+#   kernel-vs-algd.sh [--runs N] [--seconds S] [--workers N|auto]
+#                     (root; N >= 3 runs per figure, S seconds per load run, algd's --workers, default 1)
 #
 # Builds the three-namespace topology of examples/demo/topology.sh under a random prefix, then measures three
 # routers in the middle namespace, one after another:
@@ -23,16 +24,19 @@ CONNRATE="$BENCH_DIR/connrate.py"
 
 RUNS=3
 SECONDS_PER_RUN=5
+WORKERS=1
 while (($#)); do
     case "$1" in
         --runs) RUNS=$2; shift 2 ;;
         --seconds) SECONDS_PER_RUN=$2; shift 2 ;;
-        *) sed -n '2,4s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
+        --workers) WORKERS=$2; shift 2 ;;
+        *) sed -n '2,5s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
     esac
 done
 [[ "$RUNS" =~ ^[0-9]+$ ]] && ((RUNS >= 3 && RUNS <= 15)) || { echo "bench: --runs must be 3..15" >&2; exit 2; }
 [[ "$SECONDS_PER_RUN" =~ ^[0-9]+$ ]] && ((SECONDS_PER_RUN >= 2 && SECONDS_PER_RUN <= 60)) ||
     { echo "bench: --seconds must be 2..60" >&2; exit 2; }
+[[ "$WORKERS" == auto || "$WORKERS" =~ ^[0-9]+$ ]] || { echo "bench: --workers must be a number or auto" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || { echo "bench: must run as root (namespaces, nftables)" >&2; exit 1; }
 
 CLIENT_ADDR=192.0.2.2
@@ -157,7 +161,7 @@ algd_router() {
     printf 'bench:%s%s\n' "$(random_hex)" "$(random_hex)" >"$work/users"
     chmod 600 "$work/users"
     ip netns exec "$router" env ALGD_NO_BUILD=1 "$ALGD" run --config "$work/startup.xml" --netconf-address "$mgmt_addr" \
-        --netconf-port 830 --users "$work/users" >"$work/algd.log" 2>&1 &
+        --netconf-port 830 --users "$work/users" --workers "$WORKERS" >"$work/algd.log" 2>&1 &
     algd_pid=$!
     local i
     for ((i = 0; i < 900; i++)); do
@@ -277,6 +281,9 @@ ratio() {
 echo
 echo "algd vs Linux kernel, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(uname -r), median of $RUNS runs of ${SECONDS_PER_RUN}s"
 echo "generator, router and sink share the CPUs; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# One client and one server address: algd's workers steer by the external (server) address, so every flow of
+# this topology lands on one worker whatever --workers says; more workers show only with more server addresses.
+echo "algd --workers $WORKERS (flows to one server address all run on one worker)"
 printf '%-34s %10s %12s %10s %16s\n' "figure" "kernel" "kernel-nat" "algd" "algd/kernel-nat"
 row() {
     local metric=$1 label=$2
