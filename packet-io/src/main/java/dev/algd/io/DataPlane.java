@@ -1,5 +1,6 @@
 package dev.algd.io;
 
+import dev.algd.engine.DropReason;
 import dev.algd.engine.Engine;
 import dev.algd.engine.Packet;
 import dev.algd.engine.Verdict;
@@ -34,7 +35,9 @@ import java.util.function.Supplier;
 /**
  * The data plane: the ports, the {@link Engine} and the one worker thread that moves frames between them. Both
  * directions of every flow are handled by that thread, so the engine needs no locks; management reaches the
- * engine only through {@link #query}, which runs on the worker between batches.
+ * engine only through {@link #query}, which runs on the worker between batches. With several workers
+ * ({@link DataPlaneGroup}) each is one of these with its own engine and ports, and its {@link WorkerLink} to the
+ * others: expectations and ARP copies arrive between frames, and a packet that found no session may be handed off.
  * <p>
  * Lifecycle, as the management layer uses it:
  * <pre>{@code
@@ -637,9 +640,8 @@ public final class DataPlane implements AutoCloseable {
      * steers to, if that is not this one. True when it was handed off.
      */
     private boolean handOff(BoundInterface b, ReceivedFrame frame, int gsoType) {
-        dev.algd.engine.DropReason reason = engine.lastDropReason();
-        if (reason != dev.algd.engine.DropReason.NO_SESSION_FOR_TRANSLATION_ADDRESS
-                && reason != dev.algd.engine.DropReason.LOCAL_DESTINATION) {
+        DropReason reason = engine.lastDropReason();
+        if (reason != DropReason.NO_SESSION_FOR_TRANSLATION_ADDRESS && reason != DropReason.LOCAL_DESTINATION) {
             return false;
         }
         Steering steering = link.steering();
