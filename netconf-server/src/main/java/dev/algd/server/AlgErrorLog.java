@@ -42,7 +42,7 @@ public final class AlgErrorLog {
     private final Supplier<Snapshot> source;
     private Snapshot last;
 
-    /** @param source takes a snapshot on the engine's thread (a {@code DataPlane.query}) */
+    /** @param source takes a snapshot on the engine's thread (a {@code DataPlaneGroup.query}, merged over the workers) */
     public AlgErrorLog(Supplier<Snapshot> source) {
         this.source = source;
     }
