@@ -4,7 +4,7 @@ import pytest
 from lxml import etree
 from ncclient.operations import RPCError
 
-from algd_e2e import CLIENT_ADDRESS, NS, in_ns, run, sessions
+from algd_e2e import CLIENT_ADDRESS, CLIENT_ADDRESS6, NS, SERVER_ADDRESS, SERVER_ADDRESS6, in_ns, run, sessions
 
 ST = NS["st"]
 
@@ -37,6 +37,17 @@ def test_clear_sessions_removes_only_what_it_names(algd, nc, http_server):
     assert any(s["protocol-number"] == "1" for s in remaining), "the ICMP session went too"
     assert clear(nc, address=CLIENT_ADDRESS) == len(remaining)
     assert sessions(nc) == []
+
+
+def test_clear_sessions_by_an_ipv6_address_leaves_the_ipv4_sessions(algd, nc):
+    for ping in (("ping", "-c", "1", "-W", "2", SERVER_ADDRESS), ("ping", "-6", "-c", "1", "-W", "2", SERVER_ADDRESS6)):
+        assert run(in_ns(algd.topology.client, *ping), check=False).returncode == 0, ping
+    assert {s["source-address"] for s in sessions(nc)} >= {CLIENT_ADDRESS, CLIENT_ADDRESS6}
+    assert clear(nc, address=SERVER_ADDRESS6) == 1
+    remaining = sessions(nc)
+    assert CLIENT_ADDRESS6 not in {s["source-address"] for s in remaining}, remaining
+    assert any(s["source-address"] == CLIENT_ADDRESS and s["destination-address"] == SERVER_ADDRESS
+               for s in remaining), f"the IPv4 echo session went too: {remaining}"
 
 
 def test_clear_sessions_with_an_unknown_alg_is_refused(nc):

@@ -26,9 +26,6 @@ import dev.algd.engine.config.PortRange;
 import dev.algd.engine.config.SourceNatRule;
 import dev.algd.engine.session.Timeouts;
 import dev.algd.engine.testing.TestPackets;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,92 +42,57 @@ import org.junit.jupiter.api.Test;
  */
 class EngineAllocationTest {
     private static final int FLOWS = 400;
-    private static final int MEASURED_PACKETS = 10_000;
     private static final int FRAME = 128;
 
-    private final Arena arena = Arena.ofAuto();
-    private final MemorySegment templates = arena.allocate((long) FRAME * FLOWS * 24);
-    private final int[] lengths = new int[FLOWS * 24];
-    private final int[] ingress = new int[FLOWS * 24];
-    private int count;
-
-    private void add(TestPackets packet, int from) {
-        lengths[count] = packet.writeInto(templates, (long) count * FRAME);
-        ingress[count] = from;
-        count++;
-    }
-
-    private void add(MemorySegment packet, int from) {
-        MemorySegment.copy(packet, 0, templates, (long) count * FRAME, packet.byteSize());
-        lengths[count] = (int) packet.byteSize();
-        ingress[count] = from;
-        count++;
-    }
+    private final PacketReplay mix = new PacketReplay(FLOWS * 24, FRAME, 40);
 
     /** Per flow: TCP SYN, SYN-ACK, FIN; UDP out and back; ping out and back; one more packet from the mix. */
     private void buildTemplates() {
         for (int i = 0; i < FLOWS; i++) {
             String host = "192.168.1." + (10 + i % 100);
             int port = 20000 + i;
-            add(TestPackets.tcp().from(host, port).to(SERVER, 80).flags(SYN), INSIDE);
-            add(TestPackets.tcp().from(SERVER, 80).to(OUTSIDE_ADDRESS, port).flags(SYN | ACK), OUTSIDE);
+            mix.add(TestPackets.tcp().from(host, port).to(SERVER, 80).flags(SYN), INSIDE);
+            mix.add(TestPackets.tcp().from(SERVER, 80).to(OUTSIDE_ADDRESS, port).flags(SYN | ACK), OUTSIDE);
             // An ICMP error about the flow from a router on the way (translated back), and one about no session.
-            add(EngineIcmpErrorTest.icmpError(11, 0, 0, "198.51.100.254", OUTSIDE_ADDRESS,
+            mix.add(EngineIcmpErrorTest.icmpError(11, 0, 0, "198.51.100.254", OUTSIDE_ADDRESS,
                     TestPackets.tcp().from(OUTSIDE_ADDRESS, port).to(SERVER, 80).flags(SYN).build(), 28), OUTSIDE);
-            add(EngineIcmpErrorTest.icmpError(3, 3, 0, SERVER, OUTSIDE_ADDRESS,
+            mix.add(EngineIcmpErrorTest.icmpError(3, 3, 0, SERVER, OUTSIDE_ADDRESS,
                     TestPackets.udp().from(OUTSIDE_ADDRESS, 1).to(SERVER, 2).build(), 28), OUTSIDE);
-            add(TestPackets.tcp().from(host, port).to(SERVER, 80).flags(FIN | ACK).payload("bye"), INSIDE);
-            add(TestPackets.udp().from(host, 53000 + i % 7).to(SERVER, 53).payload("query"), INSIDE);
-            add(TestPackets.udp().from(SERVER, 53).to(OUTSIDE_ADDRESS, 53000 + i % 7).payload("answer"), OUTSIDE);
-            add(TestPackets.icmpEcho().from(host, 0).identifier(i).to(SERVER, 0), INSIDE);
-            add(TestPackets.icmpEcho().echoReply().from(SERVER, 0).identifier(i).to(OUTSIDE_ADDRESS, 0), OUTSIDE);
+            mix.add(TestPackets.tcp().from(host, port).to(SERVER, 80).flags(FIN | ACK).payload("bye"), INSIDE);
+            mix.add(TestPackets.udp().from(host, 53000 + i % 7).to(SERVER, 53).payload("query"), INSIDE);
+            mix.add(TestPackets.udp().from(SERVER, 53).to(OUTSIDE_ADDRESS, 53000 + i % 7).payload("answer"), OUTSIDE);
+            mix.add(TestPackets.icmpEcho().from(host, 0).identifier(i).to(SERVER, 0), INSIDE);
+            mix.add(TestPackets.icmpEcho().echoReply().from(SERVER, 0).identifier(i).to(OUTSIDE_ADDRESS, 0), OUTSIDE);
             switch (i % 4) {
-                case 0 -> add(TestPackets.icmpEcho().from(host, 0).to("192.168.1.1", 0), INSIDE);
-                case 1 -> add(TestPackets.udp().from(host, 1).to(SERVER, 9).ttl(1), INSIDE);
-                case 2 -> add(TestPackets.tcp().from(host, 2).to("192.168.1.1", 22).flags(SYN), INSIDE);
-                default -> add(TestPackets.udp().from(SERVER, 9).to("10.255.0.1", 9).flagsFragment(0x2000), OUTSIDE);
+                case 0 -> mix.add(TestPackets.icmpEcho().from(host, 0).to("192.168.1.1", 0), INSIDE);
+                case 1 -> mix.add(TestPackets.udp().from(host, 1).to(SERVER, 9).ttl(1), INSIDE);
+                case 2 -> mix.add(TestPackets.tcp().from(host, 2).to("192.168.1.1", 22).flags(SYN), INSIDE);
+                default -> mix.add(TestPackets.udp().from(SERVER, 9).to("10.255.0.1", 9).flagsFragment(0x2000),
+                        OUTSIDE);
             }
             // Destination NAT: a port forward on algd's own address to an inside server, and its reply.
-            add(TestPackets.tcp().from(SERVER, 30000 + i).to(OUTSIDE_ADDRESS, 8080).flags(SYN), OUTSIDE);
-            add(TestPackets.tcp().from("192.168.1.5", 80).to(SERVER, 30000 + i).flags(SYN | ACK), INSIDE);
+            mix.add(TestPackets.tcp().from(SERVER, 30000 + i).to(OUTSIDE_ADDRESS, 8080).flags(SYN), OUTSIDE);
+            mix.add(TestPackets.tcp().from("192.168.1.5", 80).to(SERVER, 30000 + i).flags(SYN | ACK), INSIDE);
             // The firewall on the outside: telnet to the inside is dropped, the rest is evaluated and accepted.
-            add(TestPackets.tcp().from(SERVER, 30000 + i).to("192.168.1.5", 23).flags(SYN), OUTSIDE);
+            mix.add(TestPackets.tcp().from(SERVER, 30000 + i).to("192.168.1.5", 23).flags(SYN), OUTSIDE);
             // An ALG control session: its line is inspected, expects a connection back, which becomes a child.
-            add(TestPackets.tcp().from(host, 41000 + i).to(SERVER, 21).flags(SYN), INSIDE);
-            add(TestPackets.tcp().from(host, 41000 + i).to(SERVER, 21).flags(ACK).payload("OPEN " + (6000 + i) + "\n"),
+            mix.add(TestPackets.tcp().from(host, 41000 + i).to(SERVER, 21).flags(SYN), INSIDE);
+            mix.add(TestPackets.tcp().from(host, 41000 + i).to(SERVER, 21).flags(ACK)
+                    .payload("OPEN " + (6000 + i) + "\n"),
                     INSIDE);
-            add(TestPackets.tcp().from(SERVER, 20).to(OUTSIDE_ADDRESS, 6000 + i).flags(SYN), OUTSIDE);
+            mix.add(TestPackets.tcp().from(SERVER, 20).to(OUTSIDE_ADDRESS, 6000 + i).flags(SYN), OUTSIDE);
             // A payload rewrite that shrinks (192,168,1,x -> 203,0,113,1), a later segment and the server's ACK.
-            add(TestPackets.tcp().from(host, 42000 + i).to(SERVER, 5060).flags(ACK).seq(1000)
+            mix.add(TestPackets.tcp().from(host, 42000 + i).to(SERVER, 5060).flags(ACK).seq(1000)
                     .payload("PORT " + host.replace('.', ',') + ",4,1\r\n"), INSIDE);
-            add(TestPackets.tcp().from(host, 42000 + i).to(SERVER, 5060).flags(ACK).seq(1100).payload("NOOP\r\n"),
+            mix.add(TestPackets.tcp().from(host, 42000 + i).to(SERVER, 5060).flags(ACK).seq(1100).payload("NOOP\r\n"),
                     INSIDE);
             // A line split across two segments: its start is held back, then put in front of the rest.
             String start = "PORT " + host.replace('.', ',').substring(0, 12);
-            add(TestPackets.tcp().from(host, 42000 + i).to(SERVER, 5060).flags(ACK).seq(1200).payload(start),
+            mix.add(TestPackets.tcp().from(host, 42000 + i).to(SERVER, 5060).flags(ACK).seq(1200).payload(start),
                     INSIDE);
-            add(TestPackets.tcp().from(host, 42000 + i).to(SERVER, 5060).flags(ACK).seq(1200 + start.length())
+            mix.add(TestPackets.tcp().from(host, 42000 + i).to(SERVER, 5060).flags(ACK).seq(1200 + start.length())
                     .payload(host.replace('.', ',').substring(12) + ",4,1\r\n"), INSIDE);
         }
-    }
-
-    /** Copies each template into the reused working buffer (process rewrites in place) and processes it. */
-    private long run(EngineHarness h, MemorySegment buffer, int packets) {
-        long forwarded = 0;
-        for (int n = 0; n < packets; n++) {
-            int t = n % count;
-            MemorySegment.copy(templates, (long) t * FRAME, buffer, 0, lengths[t]);
-            if (h.send(buffer, 0, lengths[t], (int) buffer.byteSize(), ingress[t]) == Verdict.FORWARD) {
-                forwarded++;
-            }
-            if (t == count - 1) {
-                h.advanceSeconds(40);
-            }
-            if (n % 100 == 0) {
-                h.engine.expire(h.now);
-            }
-        }
-        return forwarded;
     }
 
     @Test
@@ -151,26 +113,12 @@ class EngineAllocationTest {
         EngineHarness h = new EngineHarness(config, 1 << 14);
         h.withEngine(new Engine(config, new EngineLimits(1 << 14), Timeouts.defaults(), List.of(new OpenLineAlg(),
                 new HoldingPortLineAlg(AlgId.SIP))));
-        MemorySegment buffer = arena.allocate(2048);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        for (int round = 0; round < 20; round++) {
-            run(h, buffer, MEASURED_PACKETS);
-        }
-        threads.getCurrentThreadAllocatedBytes();
+        PacketReplay.Measurement measured = mix.measure(h.engine);
 
-        // A per-packet allocation costs at least 16 bytes x 10,000 packets in every run; a few hundred bytes once
-        // are the JIT deoptimising a method compiled while other tests ran in this JVM (seen once in the full
-        // suite, never alone). So one clean run out of three proves the path allocation-free.
-        long allocated = Long.MAX_VALUE;
-        long forwarded = 0;
-        for (int attempt = 0; attempt < 3 && allocated != 0; attempt++) {
-            long before = threads.getCurrentThreadAllocatedBytes();
-            forwarded = run(h, buffer, MEASURED_PACKETS);
-            allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        }
-
-        assertEquals(0, allocated, "bytes allocated by " + MEASURED_PACKETS + " packets");
-        assertTrue(forwarded > MEASURED_PACKETS * 8 / 10, "the mix is mostly forwarded, was " + forwarded);
+        assertEquals(0, measured.bytesAllocated(),
+                "bytes allocated by " + PacketReplay.MEASURED_PACKETS + " packets");
+        assertTrue(measured.forwarded() > PacketReplay.MEASURED_PACKETS * 8 / 10,
+                "the mix is mostly forwarded, was " + measured.forwarded());
         EngineCounters counters = h.engine.counters();
         assertTrue(counters.drops(DropReason.TTL_EXCEEDED) > 0, "beyond the ICMP error bucket");
         assertTrue(h.engine.timeExceededSent() > 0, "time-exceeded errors were written in place");

@@ -2,7 +2,7 @@ package dev.algd.server.netconf;
 
 import dev.algd.engine.SessionFilter;
 import dev.algd.engine.config.AlgId;
-import dev.algd.engine.config.Ipv4Addresses;
+import dev.algd.engine.config.Ipv6Address;
 import dev.algd.io.DataPlaneGroup;
 import org.opendaylight.netconf.api.DocumentedException;
 import org.opendaylight.netconf.api.NamespaceURN;
@@ -59,7 +59,7 @@ final class ClearSessions implements NetconfOperation {
         Element operation = (Element) request.getElementsByTagNameNS(NAMESPACE, "clear-sessions").item(0);
         Long id = null;
         Integer protocol = null;
-        Integer address = null;
+        Ipv6Address address = null;
         Integer port = null;
         AlgId alg = null;
         for (Node node = operation.getFirstChild(); node != null; node = node.getNextSibling()) {
@@ -72,7 +72,7 @@ final class ClearSessions implements NetconfOperation {
                 switch (name) {
                     case "id" -> id = Long.parseUnsignedLong(text);
                     case "protocol" -> protocol = bounded(name, text, 255);
-                    case "address" -> address = Ipv4Addresses.parse(text);
+                    case "address" -> address = SessionFilter.address(text);
                     case "port" -> port = bounded(name, text, 65535);
                     case "alg" -> alg = algNamed(text);
                     default -> throw new IllegalArgumentException("clear-sessions has no input '" + name + "'");

@@ -8,8 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.algd.engine.Engine;
 import dev.algd.engine.EngineLimits;
-import dev.algd.engine.Packet;
-import dev.algd.engine.Verdict;
+import dev.algd.engine.PacketReplay;
 import dev.algd.engine.alg.tftp.TftpAlg;
 import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.EngineConfig;
@@ -18,9 +17,6 @@ import dev.algd.engine.config.Ipv4Prefix;
 import dev.algd.engine.config.SourceNatRule;
 import dev.algd.engine.session.Timeouts;
 import dev.algd.engine.testing.TestPackets;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,76 +28,45 @@ import org.junit.jupiter.api.Test;
  */
 class FtpAlgAllocationTest {
     private static final int FLOWS = 200;
-    private static final int MEASURED_PACKETS = 10_000;
     private static final int FRAME = 160;
     private static final String SERVER = "2.2.2.11";
     private static final String PUBLIC = "2.2.2.200";
 
-    private final Arena arena = Arena.ofAuto();
-    private final MemorySegment templates = arena.allocate((long) FRAME * FLOWS * 16);
-    private final int[] lengths = new int[FLOWS * 16];
-    private final int[] ingress = new int[FLOWS * 16];
-    private int count;
-
-    private void add(TestPackets packet, int from) {
-        lengths[count] = packet.writeInto(templates, (long) count * FRAME);
-        ingress[count] = from;
-        count++;
-    }
+    private final PacketReplay mix = new PacketReplay(FLOWS * 16, FRAME, 200);
 
     private void buildTemplates() {
         for (int i = 0; i < FLOWS; i++) {
             String host = "1.1.1." + (10 + i % 100);
             String numbers = host.replace('.', ',');
             int port = 20000 + i;
-            add(TestPackets.tcp().from(host, port).to(SERVER, 21).seq(999).flags(SYN), 0);
-            add(TestPackets.tcp().from(SERVER, 21).to(PUBLIC, port).seq(4999).ack(1000).flags(SYN | ACK), 1);
+            mix.add(TestPackets.tcp().from(host, port).to(SERVER, 21).seq(999).flags(SYN), 0);
+            mix.add(TestPackets.tcp().from(SERVER, 21).to(PUBLIC, port).seq(4999).ack(1000).flags(SYN | ACK), 1);
             String line = switch (i % 4) {
                 case 0 -> "PORT " + numbers + ",38," + (i % 200 + 1) + "\r\n";
                 case 1 -> "EPRT |1|" + host + "|" + (9000 + i) + "|\r\n";
                 case 2 -> "TYPE I\r\nPORT " + numbers + ",39," + (i % 200 + 1) + "\r\nLIST\r\n";
                 default -> "PORT 9,9,9,9,1,1\r\n";
             };
-            add(TestPackets.tcp().from(host, port).to(SERVER, 21).seq(1000).ack(5000).flags(ACK | PSH).payload(line),
+            mix.add(TestPackets.tcp().from(host, port).to(SERVER, 21).seq(1000).ack(5000).flags(ACK | PSH)
+                    .payload(line),
                     0);
-            add(TestPackets.tcp().from(host, port).to(SERVER, 21).seq(1000 + line.length()).ack(5000)
+            mix.add(TestPackets.tcp().from(host, port).to(SERVER, 21).seq(1000 + line.length()).ack(5000)
                     .flags(ACK | PSH).payload("PORT 1,1,"), 0);
             String reply = switch (i % 3) {
                 case 0 -> "227 Entering Passive Mode (2,2,2,11," + (i % 200 + 1) + ",7).\r\n";
                 case 1 -> "229 Entering Extended Passive Mode (|||" + (30000 + i) + "|)\r\n";
                 default -> "227 Logout.\r\n";
             };
-            add(TestPackets.tcp().from(SERVER, 21).to(PUBLIC, port).seq(5000).ack(1000).flags(ACK | PSH)
+            mix.add(TestPackets.tcp().from(SERVER, 21).to(PUBLIC, port).seq(5000).ack(1000).flags(ACK | PSH)
                     .payload(reply), 1);
-            add(TestPackets.tcp().from(SERVER, 20).to(PUBLIC, i % 4 == 1 ? 9000 + i : 38 * 256 + i % 200 + 1)
+            mix.add(TestPackets.tcp().from(SERVER, 20).to(PUBLIC, i % 4 == 1 ? 9000 + i : 38 * 256 + i % 200 + 1)
                     .flags(SYN), 1);
-            add(TestPackets.tcp().from(host, 40000 + i).to(SERVER, 30000 + i).flags(SYN), 0);
-            add(TestPackets.udp().from(host, 50000 + i).to(SERVER, 69).payload(new byte[] {0, 1, 'f', 0, 'o', 0}), 0);
-            add(TestPackets.udp().from(SERVER, 3445).to(PUBLIC, 50000 + i).payload(new byte[] {0, 3, 0, 1, 'x'}), 1);
+            mix.add(TestPackets.tcp().from(host, 40000 + i).to(SERVER, 30000 + i).flags(SYN), 0);
+            mix.add(TestPackets.udp().from(host, 50000 + i).to(SERVER, 69)
+                    .payload(new byte[] {0, 1, 'f', 0, 'o', 0}), 0);
+            mix.add(TestPackets.udp().from(SERVER, 3445).to(PUBLIC, 50000 + i)
+                    .payload(new byte[] {0, 3, 0, 1, 'x'}), 1);
         }
-    }
-
-    private long run(Engine engine, Packet packet, MemorySegment buffer, long[] now, int packets) {
-        long forwarded = 0;
-        for (int n = 0; n < packets; n++) {
-            int t = n % count;
-            MemorySegment.copy(templates, (long) t * FRAME, buffer, 0, lengths[t]);
-            packet.segment = buffer;
-            packet.offset = 0;
-            packet.length = lengths[t];
-            packet.capacity = (int) buffer.byteSize();
-            packet.ingressInterface = ingress[t];
-            if (engine.process(packet, now[0]) == Verdict.FORWARD) {
-                forwarded++;
-            }
-            if (t == count - 1) {
-                now[0] += 200_000_000_000L;
-            }
-            if (n % 100 == 0) {
-                engine.expire(now[0]);
-            }
-        }
-        return forwarded;
     }
 
     @Test
@@ -115,26 +80,12 @@ class FtpAlgAllocationTest {
         FtpAlg ftp = new FtpAlg();
         Engine engine = new Engine(config, new EngineLimits(1 << 14), Timeouts.defaults(),
                 List.of(ftp, new TftpAlg()));
-        Packet packet = new Packet();
-        MemorySegment buffer = arena.allocate(2048);
-        long[] now = {1_000_000_000_000L};
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        for (int round = 0; round < 20; round++) {
-            run(engine, packet, buffer, now, MEASURED_PACKETS);
-        }
-        threads.getCurrentThreadAllocatedBytes();
-        // As EngineAllocationTest: a real per-packet allocation costs bytes in every run (10,000 packets); a one-off
-        // of a few hundred bytes from the JIT (seen once: 176 B) does not repeat. The best of three runs must be 0.
-        long allocated = Long.MAX_VALUE;
-        long forwarded = 0;
-        for (int attempt = 0; attempt < 3 && allocated != 0; attempt++) {
-            long before = threads.getCurrentThreadAllocatedBytes();
-            forwarded = run(engine, packet, buffer, now, MEASURED_PACKETS);
-            allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        }
+        PacketReplay.Measurement measured = mix.measure(engine);
 
-        assertEquals(0, allocated, "bytes allocated while processing " + MEASURED_PACKETS + " packets");
-        assertTrue(forwarded > MEASURED_PACKETS / 2, "most packets are forwarded, not dropped: " + forwarded);
+        assertEquals(0, measured.bytesAllocated(),
+                "bytes allocated while processing " + PacketReplay.MEASURED_PACKETS + " packets");
+        assertTrue(measured.forwarded() > PacketReplay.MEASURED_PACKETS / 2,
+                "most packets are forwarded, not dropped: " + measured.forwarded());
         assertTrue(ftp.count(FtpEvent.REWRITTEN) > 0 && ftp.count(FtpEvent.BOUNCE_REFUSED) > 0
                 && ftp.count(FtpReason.INCOMPLETE) > 0 && ftp.count(FtpEvent.DATA_CONNECTION_EXPECTED) > 0);
     }

@@ -8,8 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.algd.engine.Engine;
 import dev.algd.engine.EngineLimits;
-import dev.algd.engine.Packet;
-import dev.algd.engine.Verdict;
+import dev.algd.engine.PacketReplay;
 import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.AlgSettings;
@@ -19,10 +18,8 @@ import dev.algd.engine.config.Ipv4Prefix;
 import dev.algd.engine.config.SourceNatRule;
 import dev.algd.engine.session.Timeouts;
 import dev.algd.engine.testing.TestPackets;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -34,22 +31,11 @@ import org.junit.jupiter.api.Test;
  */
 class RpcAlgAllocationTest {
     private static final int FLOWS = 200;
-    private static final int MEASURED_PACKETS = 10_000;
     private static final int FRAME = 200;
     private static final String SERVER = "2.2.2.2";
     private static final String PUBLIC = "2.2.2.254";
 
-    private final Arena arena = Arena.ofAuto();
-    private final MemorySegment templates = arena.allocate((long) FRAME * FLOWS * 16);
-    private final int[] lengths = new int[FLOWS * 16];
-    private final int[] ingress = new int[FLOWS * 16];
-    private int count;
-
-    private void add(TestPackets packet, int from) {
-        lengths[count] = packet.writeInto(templates, (long) count * FRAME);
-        ingress[count] = from;
-        count++;
-    }
+    private final PacketReplay mix = new PacketReplay(FLOWS * 16, FRAME, 200);
 
     private static RpcMessageWriter writer() {
         return new RpcMessageWriter(MemorySegment.ofArray(new byte[512]));
@@ -60,50 +46,28 @@ class RpcAlgAllocationTest {
             String host = "1.1.1." + (10 + i % 100);
             int port = 20000 + i;
             long program = i % 5 == 4 ? 100_024 : 100_003;
-            add(TestPackets.udp().from(host, port).to(SERVER, 111)
+            mix.add(TestPackets.udp().from(host, port).to(SERVER, 111)
                     .payload(writer().getPortCall(i, program, 3, 17).toArray()), 0);
-            add(TestPackets.udp().from(SERVER, 111).to(PUBLIC, port)
+            mix.add(TestPackets.udp().from(SERVER, 111).to(PUBLIC, port)
                     .payload(writer().getPortReply(i % 7 == 6 ? i + 1 : i, 2049).toArray()), 1);
-            add(TestPackets.udp().from(host, 30000 + i).to(SERVER, 2049).payload(new byte[8]), 0);
-            add(TestPackets.udp().from(host, port + 1000).to(SERVER, 111)
+            mix.add(TestPackets.udp().from(host, 30000 + i).to(SERVER, 2049).payload(new byte[8]), 0);
+            mix.add(TestPackets.udp().from(host, port + 1000).to(SERVER, 111)
                     .payload(writer().getAddrCall(i, 4, 100_021, 4, "tcp", "", "unknown").toArray()), 0);
-            add(TestPackets.udp().from(SERVER, 111).to(PUBLIC, port + 1000)
+            mix.add(TestPackets.udp().from(SERVER, 111).to(PUBLIC, port + 1000)
                     .payload(writer().getAddrReply(i, "2.2.2.2.15.205").toArray()), 1);
-            add(TestPackets.tcp().from(host, port + 2000).to(SERVER, 111).seq(999).flags(SYN), 0);
-            add(TestPackets.tcp().from(SERVER, 111).to(PUBLIC, port + 2000).seq(4999).ack(1000).flags(SYN | ACK), 1);
+            mix.add(TestPackets.tcp().from(host, port + 2000).to(SERVER, 111).seq(999).flags(SYN), 0);
+            mix.add(TestPackets.tcp().from(SERVER, 111).to(PUBLIC, port + 2000).seq(4999).ack(1000)
+                    .flags(SYN | ACK), 1);
             byte[] call = RpcMessageWriter.record(writer().getPortCall(i, 100_005, 3, 6).toArray(), 32);
-            add(TestPackets.tcp().from(host, port + 2000).to(SERVER, 111).seq(1000).ack(5000).flags(ACK | PSH)
+            mix.add(TestPackets.tcp().from(host, port + 2000).to(SERVER, 111).seq(1000).ack(5000).flags(ACK | PSH)
                     .payload(Arrays.copyOf(call, 20)), 0);
-            add(TestPackets.tcp().from(host, port + 2000).to(SERVER, 111).seq(1020).ack(5000).flags(ACK | PSH)
+            mix.add(TestPackets.tcp().from(host, port + 2000).to(SERVER, 111).seq(1020).ack(5000).flags(ACK | PSH)
                     .payload(Arrays.copyOfRange(call, 20, call.length)), 0);
-            add(TestPackets.tcp().from(SERVER, 111).to(PUBLIC, port + 2000).seq(5000).ack(1000 + call.length)
+            mix.add(TestPackets.tcp().from(SERVER, 111).to(PUBLIC, port + 2000).seq(5000).ack(1000 + call.length)
                     .flags(ACK | PSH).payload(RpcMessageWriter.record(writer().getPortReply(i, 635).toArray(), 16)),
                     1);
-            add(TestPackets.tcp().from(host, 40000 + i).to(SERVER, 635).flags(SYN), 0);
+            mix.add(TestPackets.tcp().from(host, 40000 + i).to(SERVER, 635).flags(SYN), 0);
         }
-    }
-
-    private long run(Engine engine, Packet packet, MemorySegment buffer, long[] now, int packets) {
-        long forwarded = 0;
-        for (int n = 0; n < packets; n++) {
-            int t = n % count;
-            MemorySegment.copy(templates, (long) t * FRAME, buffer, 0, lengths[t]);
-            packet.segment = buffer;
-            packet.offset = 0;
-            packet.length = lengths[t];
-            packet.capacity = (int) buffer.byteSize();
-            packet.ingressInterface = ingress[t];
-            if (engine.process(packet, now[0]) == Verdict.FORWARD) {
-                forwarded++;
-            }
-            if (t == count - 1) {
-                now[0] += 200_000_000_000L;
-            }
-            if (n % 100 == 0) {
-                engine.expire(now[0]);
-            }
-        }
-        return forwarded;
     }
 
     @Test
@@ -117,26 +81,12 @@ class RpcAlgAllocationTest {
                         null, null, false, AddressRange.parse(PUBLIC), null)));
         RpcAlg rpc = new RpcAlg();
         Engine engine = new Engine(config, new EngineLimits(1 << 14), Timeouts.defaults(), List.of(rpc));
-        Packet packet = new Packet();
-        MemorySegment buffer = arena.allocate(2048);
-        long[] now = {1_000_000_000_000L};
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        for (int round = 0; round < 20; round++) {
-            run(engine, packet, buffer, now, MEASURED_PACKETS);
-        }
-        threads.getCurrentThreadAllocatedBytes();
-        // As EngineAllocationTest: a real per-packet allocation costs bytes in every run (10,000 packets); a one-off
-        // of a few hundred bytes from the JIT (seen once: 176 B) does not repeat. The best of three runs must be 0.
-        long allocated = Long.MAX_VALUE;
-        long forwarded = 0;
-        for (int attempt = 0; attempt < 3 && allocated != 0; attempt++) {
-            long before = threads.getCurrentThreadAllocatedBytes();
-            forwarded = run(engine, packet, buffer, now, MEASURED_PACKETS);
-            allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        }
+        PacketReplay.Measurement measured = mix.measure(engine);
 
-        assertEquals(0, allocated, "bytes allocated while processing " + MEASURED_PACKETS + " packets");
-        assertTrue(forwarded > MEASURED_PACKETS / 2, "most packets are forwarded, not dropped: " + forwarded);
+        assertEquals(0, measured.bytesAllocated(),
+                "bytes allocated while processing " + PacketReplay.MEASURED_PACKETS + " packets");
+        assertTrue(measured.forwarded() > PacketReplay.MEASURED_PACKETS / 2,
+                "most packets are forwarded, not dropped: " + measured.forwarded());
         assertTrue(rpc.count(RpcEvent.CHILD_EXPECTED) > 0 && rpc.count(RpcEvent.PROGRAM_NOT_IN_LIST) > 0
                 && rpc.count(RpcEvent.XID_UNMATCHED) > 0 && rpc.count(RpcReason.INCOMPLETE) > 0);
     }

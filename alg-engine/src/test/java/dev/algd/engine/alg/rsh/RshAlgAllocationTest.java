@@ -9,8 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.algd.engine.Engine;
 import dev.algd.engine.EngineLimits;
-import dev.algd.engine.Packet;
-import dev.algd.engine.Verdict;
+import dev.algd.engine.PacketReplay;
 import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.InterfaceConfig;
@@ -18,9 +17,6 @@ import dev.algd.engine.config.Ipv4Prefix;
 import dev.algd.engine.config.SourceNatRule;
 import dev.algd.engine.session.Timeouts;
 import dev.algd.engine.testing.TestPackets;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,71 +28,37 @@ import org.junit.jupiter.api.Test;
  */
 class RshAlgAllocationTest {
     private static final int FLOWS = 200;
-    private static final int MEASURED_PACKETS = 10_000;
     private static final int FRAME = 160;
     private static final int PER_FLOW = 8;
     private static final String SERVER = "2.2.2.11";
     private static final String PUBLIC = "2.2.2.20";
 
-    private final Arena arena = Arena.ofAuto();
-    private final MemorySegment templates = arena.allocate((long) FRAME * FLOWS * PER_FLOW);
-    private final int[] lengths = new int[FLOWS * PER_FLOW];
-    private final int[] ingress = new int[FLOWS * PER_FLOW];
-    private int count;
-
-    private void add(TestPackets packet, int from) {
-        lengths[count] = packet.writeInto(templates, (long) count * FRAME);
-        ingress[count] = from;
-        count++;
-    }
+    private final PacketReplay mix = new PacketReplay(FLOWS * PER_FLOW, FRAME, 200);
 
     private void buildTemplates() {
         for (int i = 0; i < FLOWS; i++) {
             String host = "1.1.1." + (10 + i);
             int port = 600 + i;
             int stderrPort = i % 5 == 3 ? 999 : 2000 + i;
-            add(TestPackets.tcp().from(host, port).to(SERVER, 514).seq(999).flags(SYN), 0);
-            add(TestPackets.tcp().from(SERVER, 514).to(PUBLIC, port).seq(4999).ack(1000).flags(SYN | ACK), 1);
+            mix.add(TestPackets.tcp().from(host, port).to(SERVER, 514).seq(999).flags(SYN), 0);
+            mix.add(TestPackets.tcp().from(SERVER, 514).to(PUBLIC, port).seq(4999).ack(1000).flags(SYN | ACK), 1);
             String first = switch (i % 5) {
                 case 0, 3 -> stderrPort + "\0";
                 case 1 -> "0\0root\0root\0id\0";
                 case 2 -> String.valueOf(stderrPort).substring(0, 2);
                 default -> "70000\0";
             };
-            add(TestPackets.tcp().from(host, port).to(SERVER, 514).seq(1000).ack(5000).flags(ACK | PSH)
+            mix.add(TestPackets.tcp().from(host, port).to(SERVER, 514).seq(1000).ack(5000).flags(ACK | PSH)
                     .payload(first), 0);
             String next = i % 5 == 2 ? String.valueOf(stderrPort).substring(2) + "\0" : "root\0root\0id\0";
-            add(TestPackets.tcp().from(host, port).to(SERVER, 514).seq(1000 + first.length()).ack(5000)
+            mix.add(TestPackets.tcp().from(host, port).to(SERVER, 514).seq(1000 + first.length()).ack(5000)
                     .flags(ACK | PSH).payload(next), 0);
-            add(TestPackets.tcp().from(SERVER, 1021).to(PUBLIC, stderrPort).seq(7000).flags(SYN), 1);
-            add(TestPackets.tcp().from(SERVER, 514).to(PUBLIC, port).seq(5000).ack(1020).flags(ACK | PSH)
+            mix.add(TestPackets.tcp().from(SERVER, 1021).to(PUBLIC, stderrPort).seq(7000).flags(SYN), 1);
+            mix.add(TestPackets.tcp().from(SERVER, 514).to(PUBLIC, port).seq(5000).ack(1020).flags(ACK | PSH)
                     .payload("\0out\n"), 1);
-            add(TestPackets.tcp().from(host, port).to(SERVER, 514).seq(1040).flags(RST), 0);
-            add(TestPackets.tcp().from(SERVER, 1021).to(PUBLIC, stderrPort).seq(7001).flags(RST), 1);
+            mix.add(TestPackets.tcp().from(host, port).to(SERVER, 514).seq(1040).flags(RST), 0);
+            mix.add(TestPackets.tcp().from(SERVER, 1021).to(PUBLIC, stderrPort).seq(7001).flags(RST), 1);
         }
-    }
-
-    private long run(Engine engine, Packet packet, MemorySegment buffer, long[] now, int packets) {
-        long forwarded = 0;
-        for (int n = 0; n < packets; n++) {
-            int t = n % count;
-            MemorySegment.copy(templates, (long) t * FRAME, buffer, 0, lengths[t]);
-            packet.segment = buffer;
-            packet.offset = 0;
-            packet.length = lengths[t];
-            packet.capacity = (int) buffer.byteSize();
-            packet.ingressInterface = ingress[t];
-            if (engine.process(packet, now[0]) == Verdict.FORWARD) {
-                forwarded++;
-            }
-            if (t == count - 1) {
-                now[0] += 200_000_000_000L;
-            }
-            if (n % 100 == 0) {
-                engine.expire(now[0]);
-            }
-        }
-        return forwarded;
     }
 
     @Test
@@ -109,26 +71,12 @@ class RshAlgAllocationTest {
                         null, null, false, AddressRange.parse(PUBLIC), null)), List.of(), Map.of(), List.of());
         RshAlg rsh = new RshAlg();
         Engine engine = new Engine(config, new EngineLimits(1 << 14), Timeouts.defaults(), List.of(rsh));
-        Packet packet = new Packet();
-        MemorySegment buffer = arena.allocate(2048);
-        long[] now = {1_000_000_000_000L};
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        for (int round = 0; round < 20; round++) {
-            run(engine, packet, buffer, now, MEASURED_PACKETS);
-        }
-        threads.getCurrentThreadAllocatedBytes();
-        // As EngineAllocationTest: a real per-packet allocation costs bytes in every run (10,000 packets); a one-off
-        // of a few hundred bytes from the JIT (seen once: 176 B) does not repeat. The best of three runs must be 0.
-        long allocated = Long.MAX_VALUE;
-        long forwarded = 0;
-        for (int attempt = 0; attempt < 3 && allocated != 0; attempt++) {
-            long before = threads.getCurrentThreadAllocatedBytes();
-            forwarded = run(engine, packet, buffer, now, MEASURED_PACKETS);
-            allocated = threads.getCurrentThreadAllocatedBytes() - before;
-        }
+        PacketReplay.Measurement measured = mix.measure(engine);
 
-        assertEquals(0, allocated, "bytes allocated while processing " + MEASURED_PACKETS + " packets");
-        assertTrue(forwarded > MEASURED_PACKETS / 2, "most packets are forwarded, not dropped: " + forwarded);
+        assertEquals(0, measured.bytesAllocated(),
+                "bytes allocated while processing " + PacketReplay.MEASURED_PACKETS + " packets");
+        assertTrue(measured.forwarded() > PacketReplay.MEASURED_PACKETS / 2,
+                "most packets are forwarded, not dropped: " + measured.forwarded());
         assertTrue(rsh.count(RshEvent.REWRITTEN) > 0 && rsh.count(RshEvent.DROPPED) > 0
                 && rsh.count(RshReason.INCOMPLETE) > 0 && rsh.count(RshEvent.STDERR_EXPECTED) > 0
                 && rsh.count(RshReason.NO_STDERR_CHANNEL) > 0,
