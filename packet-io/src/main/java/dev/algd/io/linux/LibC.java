@@ -50,6 +50,7 @@ public final class LibC {
     public static final int PACKET_FANOUT = 18;
     public static final int PACKET_FANOUT_DATA = 22;
     public static final int PACKET_FANOUT_CBPF = 6;
+    public static final int PACKET_FANOUT_FLAG_IGNORE_OUTGOING = 0x4000;
     public static final int TPACKET_V2 = 1;
     public static final int MSG_DONTWAIT = 0x40;
     // <sys/mman.h>
