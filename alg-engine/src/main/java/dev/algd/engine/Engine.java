@@ -41,6 +41,7 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -212,8 +213,8 @@ public final class Engine {
     public Engine(EngineConfig config, EngineLimits limits, Timeouts timeouts, List<Alg> algs, int worker,
             int workers) {
         if (workers < 1 || workers > SessionTable.MAX_WORKERS || worker < 0 || worker >= workers) {
-            throw new IllegalArgumentException("worker " + worker + " of " + workers + " is outside 0.."
-                    + (SessionTable.MAX_WORKERS - 1));
+            throw new IllegalArgumentException("worker " + worker + " of " + workers + ": there may be 1.."
+                    + SessionTable.MAX_WORKERS + " workers, numbered from 0");
         }
         sessions = new SessionTable(limits.maxSessions(), timeouts);
         sessions.workerIndex(worker);
@@ -228,8 +229,8 @@ public final class Engine {
         algSessions = new AlgSessionTable(algSlots);
         // Parents 0..algSlots-1 are this engine's ALG slots; then one block of algSlots per worker, standing for
         // that worker's ALG slots as parents of the expectations it posted here.
-        expectations = new ExpectationTable(Math.min(MAX_EXPECTATIONS, algSlots), algSlots * (workers > 1 ? 1 + workers : 1),
-                algCounters, algStatistics);
+        int parents = workers > 1 ? algSlots * (1 + workers) : algSlots;
+        expectations = new ExpectationTable(Math.min(MAX_EXPECTATIONS, algSlots), parents, algCounters, algStatistics);
         reassembly = new LineReassembly(algSlots, algCounters);
         algPacket = new AlgPacket(expectations, algSessions, algCounters, algStatistics, reassembly);
         sessions.removalListener(this::sessionRemoved);
@@ -591,8 +592,8 @@ public final class Engine {
 
     private int peerParent(int peer, int peerAlgSlot) {
         int slots = algSessions.capacity();
-        java.util.Objects.checkIndex(peerAlgSlot, slots);
-        return java.util.Objects.checkIndex(slots * (1 + peer) + peerAlgSlot, expectations.parentCapacity());
+        Objects.checkIndex(peerAlgSlot, slots);
+        return Objects.checkIndex(slots * (1 + peer) + peerAlgSlot, expectations.parentCapacity());
     }
 
     /** Reads protocol, addresses, ports (or echo identifier) and TCP flags; null if the L4 header is usable. */
