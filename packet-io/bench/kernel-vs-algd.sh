@@ -2,8 +2,10 @@
 # algd's data path against the Linux kernel, measured in the same run on the same topology.
 #
 #   kernel-vs-algd.sh [--runs N] [--seconds S] [--routers LIST] [--figures LIST] [--algd NAME=JAVA_OPTS]...
+#                     [--workers N|auto]
 #       (root; N >= 3 runs per figure, S seconds per load run; LIST is comma-separated; each --algd adds an algd
-#       router NAME run with ALGD_JAVA_OPTS=JAVA_OPTS, e.g. --algd v2= --algd v3=-Dalgd.packet.rx-ring=v3)
+#       router NAME run with ALGD_JAVA_OPTS=JAVA_OPTS, e.g. --algd v2= --algd v3=-Dalgd.packet.rx-ring=v3;
+#       --workers is algd's, default 1)
 #
 # Builds the three-namespace topology of examples/demo/topology.sh under a random prefix, then measures three
 # routers in the middle namespace, one after another:
@@ -30,6 +32,7 @@ SECONDS_PER_RUN=5
 ROUTERS=kernel,kernel-nat,algd
 FIGURES=tcp_gso,tcp_mtu,udp64,conn,rtt_idle,rtt
 algd_variants=()
+WORKERS=1
 while (($#)); do
     case "$1" in
         --runs) RUNS=$2; shift 2 ;;
@@ -38,7 +41,8 @@ while (($#)); do
         --figures) FIGURES=$2; shift 2 ;;
         --algd) [[ "$2" =~ ^[a-z0-9][a-z0-9-]*= ]] || { echo "bench: --algd takes NAME=JAVA_OPTS" >&2; exit 2; }
             algd_variants+=("$2"); shift 2 ;;
-        *) sed -n '2,7s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
+        --workers) WORKERS=$2; shift 2 ;;
+        *) sed -n '2,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
     esac
 done
 ((${#algd_variants[@]})) || algd_variants=("algd=")
@@ -49,6 +53,7 @@ done
 [[ "$RUNS" =~ ^[0-9]+$ ]] && ((RUNS >= 3 && RUNS <= 15)) || { echo "bench: --runs must be 3..15" >&2; exit 2; }
 [[ "$SECONDS_PER_RUN" =~ ^[0-9]+$ ]] && ((SECONDS_PER_RUN >= 2 && SECONDS_PER_RUN <= 60)) ||
     { echo "bench: --seconds must be 2..60" >&2; exit 2; }
+[[ "$WORKERS" == auto || "$WORKERS" =~ ^[0-9]+$ ]] || { echo "bench: --workers must be a number or auto" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || { echo "bench: must run as root (namespaces, nftables)" >&2; exit 1; }
 
 CLIENT_ADDR=192.0.2.2
@@ -175,7 +180,7 @@ algd_router() {
     chmod 600 "$work/users"
     ip netns exec "$router" env ALGD_NO_BUILD=1 ALGD_JAVA_OPTS="$java_opts" "$ALGD" run --config "$work/startup.xml" \
         --netconf-address "$mgmt_addr" \
-        --netconf-port 830 --users "$work/users" >"$work/algd.log" 2>&1 &
+        --netconf-port 830 --users "$work/users" --workers "$WORKERS" >"$work/algd.log" 2>&1 &
     algd_pid=$!
     local i
     for ((i = 0; i < 900; i++)); do
@@ -318,6 +323,9 @@ ratio() {
 echo
 echo "algd vs Linux kernel, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(uname -r), median of $RUNS runs of ${SECONDS_PER_RUN}s"
 echo "generator, router and sink share the CPUs; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# One client and one server address: algd's workers steer by the external (server) address, so every flow of
+# this topology lands on one worker whatever --workers says; more workers show only with more server addresses.
+echo "algd --workers $WORKERS (flows to one server address all run on one worker)"
 printf '%-34s' "figure"
 for column in "${columns[@]}"; do printf ' %12s' "$column"; done
 for name in "${algd_names[@]}"; do printf ' %16s' "$name/kernel-nat"; done

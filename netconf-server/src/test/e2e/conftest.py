@@ -10,6 +10,7 @@ bounded. Run as root with Debian's /usr/bin/python3 (Debian's python3-ncclient i
 import fcntl
 import os
 import random
+import shlex
 import shutil
 import signal
 import string
@@ -175,7 +176,8 @@ class Daemon:
 
 
 def _start_daemon(topology, config, running, users, log_path, extra_args=(), port=NETCONF_PORT):
-    """Starts netconf-server/bin/algd in the router namespace on config and waits for a NETCONF hello."""
+    """Starts netconf-server/bin/algd in the router namespace on config and waits for a NETCONF hello. ALGD_E2E_ARGS
+    adds daemon options to every test (e.g. ALGD_E2E_ARGS="--workers 2" runs the suite on two workers)."""
     with open(log_path, "ab") as log_file:
         started = time.monotonic()
         # "ip netns exec", env and "algd run" all exec, so proc.pid is the JVM's PID. ALGD_NO_BUILD: every
@@ -184,7 +186,7 @@ def _start_daemon(topology, config, running, users, log_path, extra_args=(), por
             in_ns(topology.router, "env", "ALGD_NO_BUILD=1", str(ALGD), "run", "--config", str(config),
                   "--running-state", str(running),
                   "--netconf-address", topology.mgmt_address, "--netconf-port", str(port),
-                  "--users", str(users), *extra_args),
+                  "--users", str(users), *shlex.split(os.environ.get("ALGD_E2E_ARGS", "")), *extra_args),
             stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT)
     daemon = Daemon(proc, log_path, config, running, topology, port)
     try:

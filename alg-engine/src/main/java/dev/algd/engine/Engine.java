@@ -12,6 +12,8 @@ import dev.algd.engine.alg.AlgSessionTable;
 import dev.algd.engine.alg.AlgStatistic;
 import dev.algd.engine.alg.AlgStatistics;
 import dev.algd.engine.alg.Expectation;
+import dev.algd.engine.alg.ExpectationObserver;
+import dev.algd.engine.alg.ExpectationReason;
 import dev.algd.engine.alg.ExpectationTable;
 import dev.algd.engine.alg.LineReassembly;
 import dev.algd.engine.alg.RewriteReason;
@@ -42,6 +44,7 @@ import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -194,6 +197,7 @@ public final class Engine {
     private int icmpType;
     private boolean isIcmpError;
     private int createdSlot;
+    private DropReason lastDropReason;
     // A new flow's destination after destination NAT (the packet's own when no rule translates it).
     private boolean translatesDestination;
     private int newFlowDestinationAddress;
@@ -214,7 +218,22 @@ public final class Engine {
      * {@code maxSessions} slots each, at least 64, expectations at most {@link #MAX_EXPECTATIONS}.
      */
     public Engine(EngineConfig config, EngineLimits limits, Timeouts timeouts, List<Alg> algs) {
+        this(config, limits, timeouts, algs, 0, 1);
+    }
+
+    /**
+     * Engine {@code worker} of {@code workers} in a data plane with one engine per worker (packet-io's MULTICORE.md):
+     * its session ids carry {@code worker} ({@link SessionTable#workerOf}), and its expectation table has room for
+     * the expectations the other workers' ALGs post to it ({@link #expectForPeer}), under parents of their own.
+     */
+    public Engine(EngineConfig config, EngineLimits limits, Timeouts timeouts, List<Alg> algs, int worker,
+            int workers) {
+        if (workers < 1 || workers > SessionTable.MAX_WORKERS || worker < 0 || worker >= workers) {
+            throw new IllegalArgumentException("worker " + worker + " of " + workers + ": there may be 1.."
+                    + SessionTable.MAX_WORKERS + " workers, numbered from 0");
+        }
         sessions = new SessionTable(limits.maxSessions(), timeouts);
+        sessions.workerIndex(worker);
         portAllocator = new PortAllocator(sessions);
         for (Alg alg : algs) {
             if (algImplementations[alg.id().ordinal()] != null) {
@@ -224,8 +243,10 @@ public final class Engine {
         }
         int algSlots = Math.max(64, limits.maxSessions() / 4);
         algSessions = new AlgSessionTable(algSlots);
-        expectations = new ExpectationTable(Math.min(MAX_EXPECTATIONS, algSlots), algSlots, algCounters,
-                algStatistics);
+        // Parents 0..algSlots-1 are this engine's ALG slots; then one block of algSlots per worker, standing for
+        // that worker's ALG slots as parents of the expectations it posted here.
+        int parents = workers > 1 ? algSlots * (1 + workers) : algSlots;
+        expectations = new ExpectationTable(Math.min(MAX_EXPECTATIONS, algSlots), parents, algCounters, algStatistics);
         reassembly = new LineReassembly(algSlots, algCounters);
         algPacket = new AlgPacket(expectations, algSessions, algCounters, algStatistics, reassembly);
         sessions.removalListener((slot, algSlot) -> sessionRemoved(sessions, slot, algSlot));
@@ -233,6 +254,7 @@ public final class Engine {
         ipv6 = new Ipv6DataPath(this, drops, Math.max(64, limits.maxSessions() / 4), timeouts);
         SessionTable sessions6 = ipv6.sessions();
         sessions6.removalListener((slot, algSlot) -> sessionRemoved(sessions6, slot, algSlot));
+        ipv6.sessions().workerIndex(worker);
         if (limits.maxSessionsPerSource() > 0) {
             sessions.limitSessionsPerSource(limits.maxSessionsPerSource());
             ipv6.sessions().limitSessionsPerSource(limits.maxSessionsPerSource());
@@ -250,6 +272,7 @@ public final class Engine {
      */
     private void sessionRemoved(SessionTable table, int slot, int algSlot) {
         if (algSlot != SessionTable.NO_ALG_SLOT) {
+            algPacket.parentEnded(algSlot, table.id(slot));
             expectations.removeAllOf(algSlot);
             reassembly.dropAll(algSlot);
             algSessions.release(algSlot);
@@ -575,7 +598,40 @@ public final class Engine {
 
     private Verdict drop(DropReason reason) {
         drops[reason.ordinal()]++;
+        lastDropReason = reason;
         return Verdict.DROP;
+    }
+
+    /** Why the last {@link Verdict#DROP} of {@link #process} was given (a multi-worker data plane hands some off). */
+    public DropReason lastDropReason() {
+        return lastDropReason;
+    }
+
+    /** Hears of every expectation an ALG stores (a multi-worker data plane posts some to other workers); or null. */
+    public void expectationObserver(ExpectationObserver observer) {
+        algPacket.observer(observer);
+    }
+
+    /**
+     * Stores an expectation that worker {@code peer}'s ALG created for its parent in ALG slot {@code peerAlgSlot}
+     * (session {@code parentSessionId}), because the child flow will arrive at this engine. The child session names
+     * that parent id. Its parent's end arrives as {@link #removeExpectationsOfPeer}.
+     */
+    public ExpectationReason expectForPeer(int peer, int peerAlgSlot, long parentSessionId, int algId,
+            Expectation request, int maxPerParent, long timeoutNanos, long nowNanos) {
+        int parent = peerParent(peer, peerAlgSlot);
+        return expectations.add(request, parent, parentSessionId, algId, maxPerParent, timeoutNanos, nowNanos);
+    }
+
+    /** Worker {@code peer}'s parent in ALG slot {@code peerAlgSlot} ended: its expectations here go with it. */
+    public void removeExpectationsOfPeer(int peer, int peerAlgSlot) {
+        expectations.removeAllOf(peerParent(peer, peerAlgSlot));
+    }
+
+    private int peerParent(int peer, int peerAlgSlot) {
+        int slots = algSessions.capacity();
+        Objects.checkIndex(peerAlgSlot, slots);
+        return Objects.checkIndex(slots * (1 + peer) + peerAlgSlot, expectations.parentCapacity());
     }
 
     /**

@@ -27,12 +27,22 @@ public final class AlgErrorLog {
 
     /** What one look at the engine gives: the framework's per-ALG statistics and each ALG's own counters. */
     public record Snapshot(AlgCounters counters, Map<AlgId, Map<String, Long>> diagnostics) {
+        /** Two workers' snapshots as one: counters and diagnostics summed. */
+        public Snapshot plus(Snapshot other) {
+            Map<AlgId, Map<String, Long>> sum = new java.util.EnumMap<>(AlgId.class);
+            for (var source : List.of(diagnostics, other.diagnostics)) {
+                source.forEach((alg, values) -> values.forEach((key, value) ->
+                        sum.computeIfAbsent(alg, a -> new java.util.TreeMap<>()).merge(key, value, Long::sum)));
+            }
+            return new Snapshot(counters.plus(other.counters), sum);
+        }
+
     }
 
     private final Supplier<Snapshot> source;
     private Snapshot last;
 
-    /** @param source takes a snapshot on the engine's thread (a {@code DataPlane.query}) */
+    /** @param source takes a snapshot on the engine's thread (a {@code DataPlaneGroup.query}, merged over the workers) */
     public AlgErrorLog(Supplier<Snapshot> source) {
         this.source = source;
     }

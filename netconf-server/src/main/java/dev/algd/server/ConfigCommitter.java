@@ -3,7 +3,7 @@ package dev.algd.server;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.EngineConfigValidator;
 import dev.algd.engine.config.Violation;
-import dev.algd.io.DataPlane;
+import dev.algd.io.DataPlaneGroup;
 import dev.algd.server.config.ConfigFile;
 import dev.algd.server.config.ConfigTranslator;
 import java.io.IOException;
@@ -60,7 +60,7 @@ public final class ConfigCommitter {
 
     private final ConfigTranslator translator = new ConfigTranslator();
     private final EngineConfigValidator validator = new EngineConfigValidator();
-    private final DataPlane dataPlane;
+    private final DataPlaneGroup dataPlane;
     private final ConfigFile configFile;
     private final Object commitLock = new Object();
     private volatile EngineConfig running;
@@ -68,7 +68,7 @@ public final class ConfigCommitter {
     private ContainerNode runningRoot;
     private volatile ChangeListener changeListener = (before, after, sessionId) -> { };
 
-    public ConfigCommitter(DataPlane dataPlane, ConfigFile configFile, EngineConfig running) {
+    public ConfigCommitter(DataPlaneGroup dataPlane, ConfigFile configFile, EngineConfig running) {
         this.dataPlane = dataPlane;
         this.configFile = configFile;
         this.running = running;

@@ -10,7 +10,8 @@ import dev.algd.engine.alg.tftp.TftpAlg;
 import dev.algd.engine.session.Timeouts;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.Violation;
-import dev.algd.io.DataPlane;
+import dev.algd.io.DataPlaneGroup;
+import dev.algd.engine.session.SessionTable;
 import dev.algd.io.PortOpener;
 import dev.algd.server.config.ConfigFile;
 import dev.algd.server.model.AlgdModel;
@@ -47,7 +48,7 @@ public final class Main {
             usage: algd run --config FILE [--running-state FILE] [--netconf-address ADDR] [--netconf-port PORT]
                             [--users FILE] [--authorized-keys DIR] [--host-key FILE]
                             [--idle-timeout SECONDS] [--max-sessions N] [--tun DEVICE[,DEVICE...]]
-                            [--session-table-size N] [--sessions-per-source N]
+                            [--session-table-size N] [--sessions-per-source N] [--workers N|auto]
               --config FILE        the startup configuration (NETCONF <config> XML): booted from when there is
                                    no running state; rewritten only by copy-config to startup (algd-cli save)
                                    and delete-config
@@ -66,13 +67,17 @@ public final class Main {
               --session-table-size N  data-path sessions (IPv4; IPv6 gets a quarter) (default 1048576); when
                                    full, a session that never saw a reply is given up for a new flow
               --sessions-per-source N  at most N sessions per source address (IPv6: per /64) (default: no limit)
+              --workers N|auto     data-path threads, each with its own engine and a share of the session
+                                   table; the kernel steers each flow to one (PACKET_FANOUT_CBPF) (default 1;
+                                   auto: min(cores, 2), or 1 with --tun; N > 1 needs every device AF_PACKET)
             """;
 
     /** Under /run: a daemon restart keeps running, a host reboot (tmpfs cleared) falls back to startup. */
     static final Path DEFAULT_RUNNING_STATE = Path.of("/run/algd/running.xml");
 
     record Options(Path config, Path runningState, String address, int port, Path users, Path authorizedKeys,
-            Path hostKey, int idleTimeoutSeconds, int maxSessions, Set<String> tunDevices, EngineLimits limits) {
+            Path hostKey, int idleTimeoutSeconds, int maxSessions, Set<String> tunDevices, EngineLimits limits,
+            int workers) {
     }
 
     private Main() {
@@ -109,6 +114,8 @@ public final class Main {
         Set<String> tunDevices = new LinkedHashSet<>();
         int sessionTableSize = EngineLimits.DEFAULT_MAX_SESSIONS;
         int sessionsPerSource = 0;
+        int workers = 1;
+        boolean autoWorkers = false;
         while (!rest.isEmpty()) {
             String option = rest.removeFirst();
             if (rest.isEmpty()) {
@@ -128,6 +135,10 @@ public final class Main {
                 case "--authorized-keys" -> authorizedKeys = Path.of(value);
                 case "--users" -> users = Path.of(value);
                 case "--host-key" -> hostKey = Path.of(value);
+                case "--workers" -> {
+                    autoWorkers = "auto".equals(value);
+                    workers = autoWorkers ? 1 : number(option, value, 1, SessionTable.MAX_WORKERS, "a worker count");
+                }
                 case "--tun" -> {
                     for (String device : value.split(",", -1)) {
                         if (device.isBlank()) {
@@ -145,8 +156,32 @@ public final class Main {
         if (hostKey == null) {
             hostKey = config.toAbsolutePath().resolveSibling("ssh_host_key");
         }
+        if (autoWorkers) {
+            // A TUN device has one queue; two cores are what this product is measured on (issue 6).
+            workers = tunDevices.isEmpty() ? Math.min(Runtime.getRuntime().availableProcessors(), 2) : 1;
+        }
+        if (workers > 1 && !tunDevices.isEmpty()) {
+            throw new IllegalArgumentException("--workers " + workers + " with --tun: a TUN device has one queue,"
+                    + " so it works with one worker only (for now)");
+        }
         return new Options(config, runningState, address, port, users, authorizedKeys, hostKey, idleTimeout,
-                maxSessions, Set.copyOf(tunDevices), new EngineLimits(sessionTableSize, sessionsPerSource));
+                maxSessions, Set.copyOf(tunDevices), new EngineLimits(sessionTableSize, sessionsPerSource), workers);
+    }
+
+    /**
+     * One engine per worker, each with its share of the session table (so --session-table-size stays the total)
+     * and its own ALG instances: an ALG keeps per-engine state.
+     */
+    private static List<Engine> engines(Options options, java.util.function.Supplier<List<Alg>> algs) {
+        int workers = options.workers();
+        EngineLimits limits = options.limits();
+        EngineLimits share = workers == 1 ? limits : new EngineLimits(Math.max(64, limits.maxSessions() / workers),
+                limits.maxSessionsPerSource());
+        List<Engine> engines = new java.util.ArrayList<>(workers);
+        for (int i = 0; i < workers; i++) {
+            engines.add(new Engine(EngineConfig.empty(), share, Timeouts.defaults(), algs.get(), i, workers));
+        }
+        return engines;
     }
 
     private static int number(String option, String value, int min, int max, String what) {
@@ -190,9 +225,9 @@ public final class Main {
         }
 
         // Every ALG algd implements; which flows each sees is decided by the configuration (system alg).
-        List<Alg> algs = List.of(new FtpAlg(), new TftpAlg(), new RshAlg(), new RpcAlg());
-        Engine engine = new Engine(EngineConfig.empty(), options.limits(), Timeouts.defaults(), algs);
-        DataPlane dataPlane = new DataPlane(engine,
+        java.util.function.Supplier<List<Alg>> algs = () -> List.of(new FtpAlg(), new TftpAlg(), new RshAlg(),
+                new RpcAlg());
+        DataPlaneGroup dataPlane = new DataPlaneGroup(engines(options, algs),
                 PortOpener.afPacketWithVnetHeaders().withTunDevices(options.tunDevices()));
         ConfigCommitter committer = new ConfigCommitter(dataPlane, runningFile, EngineConfig.empty());
         NetconfServer netconf = new NetconfServer(model, dataPlane, committer, startupFile);
@@ -217,7 +252,8 @@ public final class Main {
             return thread;
         });
         AlgErrorLog algErrors = new AlgErrorLog(() -> dataPlane.query(
-                running -> new AlgErrorLog.Snapshot(running.algCounters(), running.algDiagnostics())));
+                running -> new AlgErrorLog.Snapshot(running.algCounters(), running.algDiagnostics()),
+                AlgErrorLog.Snapshot::plus));
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
                 algErrors.check();

@@ -32,6 +32,22 @@ class MainTest {
     }
 
     @Test
+    void oneWorkerUnlessToldAutoIsAtMostTwoAndTunKeepsOne() {
+        assertEquals(1, Main.parse(new String[] {"run", "--config", "c.xml"}).workers());
+        assertEquals(3, Main.parse(new String[] {"run", "--config", "c.xml", "--workers", "3"}).workers());
+        assertEquals(Math.min(Runtime.getRuntime().availableProcessors(), 2),
+                Main.parse(new String[] {"run", "--config", "c.xml", "--workers", "auto"}).workers());
+        assertEquals(1, Main.parse(new String[] {"run", "--config", "c.xml", "--workers", "auto", "--tun", "t0"})
+                .workers());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Main.parse(new String[] {"run", "--config", "c.xml", "--workers", "2", "--tun", "t0"}));
+        assertEquals("--workers 2 with --tun: a TUN device has one queue, so it works with one worker only (for now)",
+                e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Main.parse(new String[] {"run", "--config", "c.xml", "--workers", "0"}));
+    }
+
+    @Test
     void runWithoutConfigIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> Main.parse(new String[] {"run"}));
     }

@@ -310,6 +310,43 @@ public final class AfPacketPort implements PacketPort {
         }
     }
 
+    /**
+     * Joins this device's fanout group {@code group} (16 bits, per network namespace) as its next member, with
+     * PACKET_FANOUT_CBPF: the group's classic BPF program picks the member of each frame (multi-worker data plane,
+     * MULTICORE.md). The socket must be bound, which {@link #open} did.
+     */
+    public void joinFanout(int group) throws LinuxException {
+        // The group's hook replaces the socket's own, so PACKET_IGNORE_OUTGOING no longer applies: the group needs
+        // PACKET_FANOUT_FLAG_IGNORE_OUTGOING (Linux 6.2) to keep other senders' frames on the device out of algd.
+        int flags = LibC.PACKET_FANOUT_CBPF | LibC.PACKET_FANOUT_FLAG_IGNORE_OUTGOING;
+        try {
+            try {
+                LibC.setsockoptInt(fd, LibC.SOL_PACKET, LibC.PACKET_FANOUT, (group & 0xffff) | flags << 16,
+                        "PACKET_FANOUT");
+            } catch (LinuxException e) {
+                if (e.errno() != LibC.EINVAL) {
+                    throw e;
+                }
+                LOG.log(System.Logger.Level.WARNING, "interface ''{0}'': the kernel has no"
+                        + " PACKET_FANOUT_FLAG_IGNORE_OUTGOING (before 6.2); frames other programs send on it reach"
+                        + " algd too", device.name());
+                LibC.setsockoptInt(fd, LibC.SOL_PACKET, LibC.PACKET_FANOUT, (group & 0xffff)
+                        | LibC.PACKET_FANOUT_CBPF << 16, "PACKET_FANOUT");
+            }
+        } catch (LinuxException e) {
+            throw e.withContext("joining fanout group " + group + " on interface '" + device.name() + "'");
+        }
+    }
+
+    /** Sets (or replaces) the classic BPF program of this socket's fanout group: {@code fprog} is a sock_fprog. */
+    public void fanoutProgram(MemorySegment fprog) throws LinuxException {
+        try {
+            LibC.setsockopt(fd, LibC.SOL_PACKET, LibC.PACKET_FANOUT_DATA, fprog, "PACKET_FANOUT_DATA");
+        } catch (LinuxException e) {
+            throw e.withContext("setting the fanout program of interface '" + device.name() + "'");
+        }
+    }
+
     @Override
     public String device() {
         return device.name();

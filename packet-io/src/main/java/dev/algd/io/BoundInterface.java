@@ -291,6 +291,11 @@ final class BoundInterface implements NeighbourTable.Output {
 
     /** Handles the ARP packet {@code [from, to)}: learns the sender (RFC 826 merge) and answers requests for us. */
     void handleArp(MemorySegment segment, long from, long to, long nowNanos) {
+        handleArp(segment, from, to, nowNanos, true);
+    }
+
+    /** As above; {@code answer} false only learns (a worker other than 0 learning from worker 0's copy). */
+    void handleArp(MemorySegment segment, long from, long to, long nowNanos, boolean answer) {
         if (Arp.parse(segment, from, to, arp) != ArpReason.OK) {
             drops[FrameDropReason.ARP_MALFORMED.ordinal()]++;
             return;
@@ -306,7 +311,7 @@ final class BoundInterface implements NeighbourTable.Output {
                 neighbours.learn(arp.senderAddress, arp.senderMac, forUs, nowNanos);
             }
         }
-        if (arp.operation == Arp.OPERATION_REQUEST && forUs && !arp.isGratuitous()) {
+        if (answer && arp.operation == Arp.OPERATION_REQUEST && forUs && !arp.isGratuitous()) {
             sendArpReply();
         }
     }

@@ -1,5 +1,6 @@
 package dev.algd.io;
 
+import dev.algd.engine.DropReason;
 import dev.algd.engine.Engine;
 import dev.algd.engine.Packet;
 import dev.algd.engine.Verdict;
@@ -34,7 +35,9 @@ import java.util.function.Supplier;
 /**
  * The data plane: the ports, the {@link Engine} and the one worker thread that moves frames between them. Both
  * directions of every flow are handled by that thread, so the engine needs no locks; management reaches the
- * engine only through {@link #query}, which runs on the worker between batches.
+ * engine only through {@link #query}, which runs on the worker between batches. With several workers
+ * ({@link DataPlaneGroup}) each is one of these with its own engine and ports, and its {@link WorkerLink} to the
+ * others: expectations and ARP copies arrive between frames, and a packet that found no session may be handed off.
  * <p>
  * Lifecycle, as the management layer uses it:
  * <pre>{@code
@@ -69,6 +72,7 @@ public final class DataPlane implements AutoCloseable {
     /** Design note packet-io.md: batch up to 256 frames per port per kick. */
     static final int BATCH_FRAMES = 256;
     static final int POLL_TIMEOUT_MILLIS = 100;
+    static final int PEER_POLL_TIMEOUT_MILLIS = 10;
     /** The engine contract: {@code Engine.expire} about every 100 ms. */
     static final long TICK_NANOS = 100_000_000L;
     static final long QUERY_TIMEOUT_SECONDS = 5;
@@ -80,6 +84,9 @@ public final class DataPlane implements AutoCloseable {
 
     private final Engine engine;
     private final PortOpener opener;
+    /** This worker's rings to the others of a {@link DataPlaneGroup}; null when it is the only worker. */
+    private final WorkerLink link;
+    private final ReceivedFrame peerFrame = new ReceivedFrame();
     /** Serializes prepare, apply, start and close (management calls may come from several threads). */
     private final ReentrantLock management = new ReentrantLock();
     /** Guards {@link #state} and the decision to queue a command or run it on the caller's thread. */
@@ -113,8 +120,17 @@ public final class DataPlane implements AutoCloseable {
     }
 
     public DataPlane(Engine engine, PortOpener opener) {
+        this(engine, opener, null);
+    }
+
+    /** Worker {@code link.index} of a {@link DataPlaneGroup}. */
+    DataPlane(Engine engine, PortOpener opener, WorkerLink link) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.opener = Objects.requireNonNull(opener, "opener");
+        this.link = link;
+        if (link != null) {
+            link.engine(engine);
+        }
     }
 
     /**
@@ -207,7 +223,7 @@ public final class DataPlane implements AutoCloseable {
             }
             wakeUp = new EventFd();
             rebuildPollSet();
-            Thread thread = new Thread(this::run, "algd-dataplane-0");
+            Thread thread = new Thread(this::run, "algd-dataplane-" + (link == null ? 0 : link.index));
             thread.setUncaughtExceptionHandler((t, e) -> LOG.log(System.Logger.Level.ERROR,
                     "the data-plane worker stopped with an error", e));
             synchronized (stateLock) {
@@ -365,8 +381,13 @@ public final class DataPlane implements AutoCloseable {
         interfaces = nextInterfaces;
         byDevice = nextByDevice;
         activeConfig = next;
+        if (link != null) {
+            link.steering(new Steering(next, link.workers));
+        }
         for (int i = 0; i < nextInterfaces.length; i++) {
-            nextInterfaces[i].announce(announcements.get(i));
+            if (link == null || link.index == 0) {   // one announcement per address, from the worker that answers ARP
+                nextInterfaces[i].announce(announcements.get(i));
+            }
             flush(nextInterfaces[i]);
         }
         rebuildPollSet();
@@ -424,6 +445,9 @@ public final class DataPlane implements AutoCloseable {
         for (BoundInterface b : current) {
             frames += receive(b, now);
         }
+        if (link != null) {
+            drainPeers(now);
+        }
         for (BoundInterface b : current) {
             flush(b);
         }
@@ -445,7 +469,10 @@ public final class DataPlane implements AutoCloseable {
         while (taken < BATCH_FRAMES && port.nextReceived(frame)) {
             taken++;
             try {
-                handleFrame(b, now);
+                if (link != null) {
+                    link.drainControl(now);   // after taking the frame: see WorkerLink.drainControl
+                }
+                handleFrame(b, frame, now, false);
             } catch (RuntimeException e) {
                 internalError(e);
             } finally {
@@ -455,9 +482,15 @@ public final class DataPlane implements AutoCloseable {
         return taken;
     }
 
-    private void handleFrame(BoundInterface b, long now) {
-        b.rxFrames++;
-        b.rxBytes += frame.wireLength;
+    /**
+     * Handles one frame received on {@code b}, or copied from a peer worker ({@code fromPeer}: handed off, never
+     * handed on).
+     */
+    private void handleFrame(BoundInterface b, ReceivedFrame frame, long now, boolean fromPeer) {
+        if (!fromPeer) {   // counted by the worker that received it
+            b.rxFrames++;
+            b.rxBytes += frame.wireLength;
+        }
         if (frame.length < frame.wireLength) {
             drop(FrameDropReason.RX_TRUNCATED);
             return;
@@ -484,6 +517,14 @@ public final class DataPlane implements AutoCloseable {
         long l3 = frame.offset + Ethernet.HEADER_LENGTH;
         if (type == Ethernet.TYPE_ARP) {
             b.handleArp(segment, l3, frame.offset + frame.length, now);
+            if (link != null) {
+                // Only worker 0 receives ARP (Steering); the others learn the same neighbours from its copies.
+                for (int peer = 1; peer < link.workers; peer++) {
+                    if (link.postFrame(peer, WorkerLink.KIND_ARP_COPY, b.index(), frame, false)) {
+                        link.arpCopiesPosted++;
+                    }
+                }
+            }
             return;
         }
         if (type == Ethernet.TYPE_IPV6 && b.handleNeighbourDiscovery(segment, l3, frame.offset + frame.length, now)) {
@@ -512,6 +553,9 @@ public final class DataPlane implements AutoCloseable {
             b.checksumsCompleted++;
         }
         if (engine.process(packet, now) != Verdict.FORWARD) {
+            if (link != null && !fromPeer && type == Ethernet.TYPE_IPV4 && handOff(b, frame, gsoType)) {
+                return;
+            }
             drop(FrameDropReason.ENGINE_VERDICT);
             return;
         }
@@ -590,6 +634,63 @@ public final class DataPlane implements AutoCloseable {
                 Ethernet.HEADER_LENGTH + ipHeader, checksumOffset);
     }
 
+    /**
+     * A packet to one of algd's addresses that found no session here may belong to a flow another worker owns
+     * (hairpin, or an interface that is both inside and outside): it is copied once to the worker its other address
+     * steers to, if that is not this one. True when it was handed off.
+     */
+    private boolean handOff(BoundInterface b, ReceivedFrame frame, int gsoType) {
+        DropReason reason = engine.lastDropReason();
+        if (reason != DropReason.NO_SESSION_FOR_TRANSLATION_ADDRESS && reason != DropReason.LOCAL_DESTINATION) {
+            return false;
+        }
+        Steering steering = link.steering();
+        long l3 = frame.offset + Ethernet.HEADER_LENGTH;
+        // The other address than the one that steered it here: the destination on an outside interface.
+        int other = frame.segment.get(U32, l3 + (steering.isOutside(b.index()) ? 16 : 12));
+        int peer = steering.ownerOf(other);
+        // A complete checksum stays complete: only a GSO frame kept its partial one (handleFrame).
+        if (peer == link.index || !link.postFrame(peer, WorkerLink.KIND_HAND_OFF, b.index(), frame,
+                frame.checksumNotReady && gsoType != ReceivedFrame.GSO_NONE)) {
+            return false;
+        }
+        link.framesHandedOff++;
+        return true;
+    }
+
+    /** Control messages, then frames, the peer workers posted to this one. */
+    private void drainPeers(long now) {
+        link.drainControl(now);
+        BoundInterface[] current = interfaces;
+        for (int peer = 0; peer < link.workers; peer++) {
+            SpscRing ring = link.framesFrom(peer);
+            if (ring == null) {
+                continue;
+            }
+            int slot;
+            while ((slot = ring.peek()) >= 0) {
+                try {
+                    int kind = WorkerLink.readFrame(ring, slot, peerFrame);
+                    int index = WorkerLink.frameInterface(ring, slot);
+                    if (index >= 0 && index < current.length) {
+                        link.framesReceivedFromPeers++;
+                        BoundInterface b = current[index];
+                        if (kind == WorkerLink.KIND_ARP_COPY) {
+                            long l3 = Ethernet.HEADER_LENGTH;
+                            b.handleArp(peerFrame.segment, l3, peerFrame.length, now, false);
+                        } else {
+                            handleFrame(b, peerFrame, now, true);
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    internalError(e);
+                } finally {
+                    ring.release();
+                }
+            }
+        }
+    }
+
     private void drop(FrameDropReason reason) {
         drops[reason.ordinal()]++;
     }
@@ -619,7 +720,8 @@ public final class DataPlane implements AutoCloseable {
     private void sleepInPoll() {
         MemorySegment fds = pollFds;
         int count = pollCount;
-        int ready = LibC.poll(fds, count, POLL_TIMEOUT_MILLIS);
+        // Peers post without a wake-up (no syscall on their path): with peers, look at the rings every 10 ms.
+        int ready = LibC.poll(fds, count, link == null ? POLL_TIMEOUT_MILLIS : PEER_POLL_TIMEOUT_MILLIS);
         if (ready <= 0) {
             return;   // timeout, or EINTR: the next turn looks again
         }

@@ -51,4 +51,22 @@ public record AlgCounters(Map<AlgEvent, Long> events, int expectationsActive, in
         }
         return new AlgCounters(events, expectationsActive, algSessionsActive, statistics.snapshot());
     }
+
+    /** The sum of this snapshot and {@code other}'s: the counters of several workers' engines as one. */
+    public AlgCounters plus(AlgCounters other) {
+        EnumMap<AlgEvent, Long> sum = new EnumMap<>(AlgEvent.class);
+        for (AlgEvent event : AlgEvent.values()) {
+            sum.put(event, count(event) + other.count(event));
+        }
+        EnumMap<AlgId, Map<AlgStatistic, Long>> algs = new EnumMap<>(AlgId.class);
+        for (AlgId alg : AlgId.values()) {
+            EnumMap<AlgStatistic, Long> one = new EnumMap<>(AlgStatistic.class);
+            for (AlgStatistic statistic : AlgStatistic.values()) {
+                one.put(statistic, count(alg, statistic) + other.count(alg, statistic));
+            }
+            algs.put(alg, one);
+        }
+        return new AlgCounters(sum, expectationsActive + other.expectationsActive,
+                algSessionsActive + other.algSessionsActive, algs);
+    }
 }

@@ -21,6 +21,10 @@ public final class AlgPacket {
     private final long[] counters;
     private final AlgStatistics statistics;
     private final ExpectationTable expectations;
+    private final int parentCapacity;
+    private ExpectationObserver observer;
+    /** By parent ALG slot: the observer posted one of its expectations to another worker. */
+    private boolean[] postedElsewhere;
     private final PayloadRewriter rewriter;
     private final LineReassembly reassembly;
     private final AlgSessionTable algSessions;
@@ -59,6 +63,7 @@ public final class AlgPacket {
         this.rewriter = new PayloadRewriter(algSessions, counters);
         this.reassembly = reassembly;
         this.algSessions = algSessions;
+        this.parentCapacity = algSessions.capacity();
     }
 
     /** The control-line reassembly behind {@link #holdFrom}. */
@@ -308,8 +313,30 @@ public final class AlgPacket {
     public ExpectationReason expect(Expectation expectation) {
         long seconds = expectation.timeoutSeconds > 0 ? expectation.timeoutSeconds
                 : policy.expectationTimeoutSeconds();
-        return expectations.add(expectation, algSlot, sessionId, algId, policy.maxExpectationsPerParent(),
-                seconds * 1_000_000_000L, nowNanos);
+        ExpectationReason reason = expectations.add(expectation, algSlot, sessionId, algId,
+                policy.maxExpectationsPerParent(), seconds * 1_000_000_000L, nowNanos);
+        if (observer != null && (reason == ExpectationReason.CREATED || reason == ExpectationReason.REFRESHED)
+                && observer.expected(expectation, algSlot, sessionId, algId, policy.maxExpectationsPerParent(),
+                        seconds * 1_000_000_000L, nowNanos)) {
+            postedElsewhere[algSlot] = true;
+        }
+        return reason;
+    }
+
+    /** For the engine: who hears of every stored expectation (a multi-worker data plane), or null. */
+    public void observer(ExpectationObserver observer) {
+        this.observer = observer;
+        if (observer != null && postedElsewhere == null) {
+            postedElsewhere = new boolean[parentCapacity];
+        }
+    }
+
+    /** For the engine: the parent in ALG slot {@code slot} ended; its expectations posted elsewhere go too. */
+    public void parentEnded(int slot, long parentSessionId) {
+        if (postedElsewhere != null && postedElsewhere[slot]) {
+            postedElsewhere[slot] = false;
+            observer.parentEnded(slot, parentSessionId);
+        }
     }
 
 }

@@ -178,4 +178,75 @@ public final class Expectation {
         oneShot = false;
         return this;
     }
+
+    /** How many longs {@link #writeTo} fills: a request crosses between workers as plain words, not as an object. */
+    public static final int WORDS = 12;
+
+    /** Writes this request into {@code words[at .. at + WORDS)} (a preallocated ring slot; allocates nothing). */
+    public void writeTo(long[] words, int at) {
+        words[at] = (long) protocol << 32 | (anySourceAddress ? 1 : 0) | (anySourcePort ? 2 : 0)
+                | (translatesSource ? 4 : 0) | (translatesDestination ? 8 : 0) | (oneShot ? 16 : 0)
+                | (inspectsChild ? 32 : 0) | (isIpv6 ? 64 : 0);
+        words[at + 1] = sourceHigh;
+        words[at + 2] = sourceLow;
+        words[at + 3] = destinationHigh;
+        words[at + 4] = destinationLow;
+        words[at + 5] = newSourceHigh;
+        words[at + 6] = newSourceLow;
+        words[at + 7] = newDestinationHigh;
+        words[at + 8] = newDestinationLow;
+        words[at + 9] = (long) sourcePort << 32 | destinationPort & 0xffff_ffffL;
+        words[at + 10] = (long) newSourcePort << 32 | newDestinationPort & 0xffff_ffffL;
+        words[at + 11] = timeoutSeconds;
+    }
+
+    /** Sets every field from what {@link #writeTo} wrote. */
+    public Expectation readFrom(long[] words, int at) {
+        long flags = words[at];
+        protocol = (int) (flags >>> 32);
+        anySourceAddress = (flags & 1) != 0;
+        anySourcePort = (flags & 2) != 0;
+        translatesSource = (flags & 4) != 0;
+        translatesDestination = (flags & 8) != 0;
+        oneShot = (flags & 16) != 0;
+        inspectsChild = (flags & 32) != 0;
+        isIpv6 = (flags & 64) != 0;
+        sourceHigh = words[at + 1];
+        sourceLow = words[at + 2];
+        destinationHigh = words[at + 3];
+        destinationLow = words[at + 4];
+        newSourceHigh = words[at + 5];
+        newSourceLow = words[at + 6];
+        newDestinationHigh = words[at + 7];
+        newDestinationLow = words[at + 8];
+        sourcePort = (int) (words[at + 9] >>> 32);
+        destinationPort = (int) words[at + 9];
+        newSourcePort = (int) (words[at + 10] >>> 32);
+        newDestinationPort = (int) words[at + 10];
+        timeoutSeconds = words[at + 11];
+        return this;
+    }
+
+    /** Whether the child is an IPv6 flow; the IPv4 getters below then do not apply. */
+    public boolean isIpv6() {
+        return isIpv6;
+    }
+
+    /** An IPv4 child's source address, or 0 when it may come from any address. */
+    public int expectedSourceAddress() {
+        return anySourceAddress ? 0 : AlgAddress.ipv4(sourceLow);
+    }
+
+    public boolean fromAnyAddress() {
+        return anySourceAddress;
+    }
+
+    /** An IPv4 child's destination address. */
+    public int expectedDestinationAddress() {
+        return AlgAddress.ipv4(destinationLow);
+    }
+
+    public boolean inspectsChildFlow() {
+        return inspectsChild;
+    }
 }

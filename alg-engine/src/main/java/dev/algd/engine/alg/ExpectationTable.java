@@ -133,6 +133,11 @@ public final class ExpectationTable {
         return capacity - freeCount;
     }
 
+    /** How many parents (ALG slots, or stand-ins for other workers' slots) entries may name. */
+    public int parentCapacity() {
+        return parentCount.length;
+    }
+
     /**
      * Stores {@code request} for parent {@code parent} (an ALG session slot) of session {@code parentSessionId},
      * with the parent's ALG {@code algId}. An entry with the same tuple and mask is refreshed when it belongs to the

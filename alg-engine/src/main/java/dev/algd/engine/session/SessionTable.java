@@ -110,6 +110,11 @@ public final class SessionTable {
      * in the right one.
      */
     public static final long IPV6_ID_BIT = 1L << 62;
+    /** Where a multi-worker data plane puts the worker's index in the ids of its engine's sessions (6 bits). */
+    public static final int WORKER_ID_SHIFT = 56;
+    public static final int MAX_WORKERS = 64;
+    /** Or-ed into every id: the worker index, so that ids stay unique across workers' tables. */
+    private long idPrefix;
 
     public SessionTable(int capacity, Timeouts timeouts) {
         this(capacity, timeouts, new SecureRandom().nextLong());
@@ -429,7 +434,8 @@ public final class SessionTable {
         protocols[slot] = (byte) protocol;
         ports[slot * 2] = originalPorts;
         ports[slot * 2 + 1] = replyPorts;
-        ids[slot] = nextId++ << slotBits | slot | (isIpv6 ? IPV6_ID_BIT : 0);
+        // The counter wraps below the worker bits rather than into them.
+        ids[slot] = (nextId++ << slotBits & (1L << WORKER_ID_SHIFT) - 1) | slot | (isIpv6 ? IPV6_ID_BIT : 0) | idPrefix;
         parentIds[slot] = parentId;
         int state = protocol == PROTOCOL_TCP ? TcpStateMachine.initialState(tcpFlags) : NEW;
         states[slot] = (byte) state;
@@ -552,6 +558,22 @@ public final class SessionTable {
      * The slot of the live session with this id, or {@link #NOT_FOUND}. An id is a creation number shifted left past
      * the slot bits, with the slot in them: ids grow in creation order, are never reused, and name their slot.
      */
+    /**
+     * Makes every id created from now on carry worker index {@code worker} in bits {@value #WORKER_ID_SHIFT}..61, so
+     * that the ids of several workers' tables never collide and name their worker.
+     */
+    public void workerIndex(int worker) {
+        if (worker < 0 || worker >= MAX_WORKERS) {
+            throw new IllegalArgumentException("worker index " + worker + " is outside 0.." + (MAX_WORKERS - 1));
+        }
+        idPrefix = (long) worker << WORKER_ID_SHIFT;
+    }
+
+    /** The worker index an id carries ({@link #workerIndex}). */
+    public static int workerOf(long id) {
+        return (int) (id >>> WORKER_ID_SHIFT) & (MAX_WORKERS - 1);
+    }
+
     public int findById(long id, long nowNanos) {
         if (id <= 0) {
             return NOT_FOUND;

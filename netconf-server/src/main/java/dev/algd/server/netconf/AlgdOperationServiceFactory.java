@@ -36,14 +36,14 @@ public final class AlgdOperationServiceFactory implements NetconfOperationServic
     private final DatabindProvider databind;
     private final Set<Capability> capabilities;
 
-    private final dev.algd.io.DataPlane dataPlane;
+    private final dev.algd.io.DataPlaneGroup dataPlane;
     private final StartupDatastore startup;
     private final DataSchema schema;
     private final UnknownNodes unknownNodes;
     private final ValuelessLeaves valuelessLeaves;
 
     public AlgdOperationServiceFactory(AlgdModel model, DOMDataBroker broker, ConfigCommitter committer,
-            java.util.concurrent.ScheduledExecutorService timer, dev.algd.io.DataPlane dataPlane,
+            java.util.concurrent.ScheduledExecutorService timer, dev.algd.io.DataPlaneGroup dataPlane,
             StartupDatastore startup) {
         this.dataPlane = dataPlane;
         this.startup = startup;

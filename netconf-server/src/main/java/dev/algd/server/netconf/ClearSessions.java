@@ -3,7 +3,7 @@ package dev.algd.server.netconf;
 import dev.algd.engine.SessionFilter;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.Ipv6Address;
-import dev.algd.io.DataPlane;
+import dev.algd.io.DataPlaneGroup;
 import org.opendaylight.netconf.api.DocumentedException;
 import org.opendaylight.netconf.api.NamespaceURN;
 import org.opendaylight.netconf.api.xml.XmlUtil;
@@ -20,9 +20,9 @@ import org.w3c.dom.Node;
 final class ClearSessions implements NetconfOperation {
     static final String NAMESPACE = "urn:algd:yang:algd-session-table";
 
-    private final DataPlane dataPlane;
+    private final DataPlaneGroup dataPlane;
 
-    ClearSessions(DataPlane dataPlane) {
+    ClearSessions(DataPlaneGroup dataPlane) {
         this.dataPlane = dataPlane;
     }
 
@@ -41,7 +41,7 @@ final class ClearSessions implements NetconfOperation {
         } catch (IllegalArgumentException e) {
             return RpcReplies.failure(request, "application", "invalid-value", e.getMessage());
         }
-        int cleared = dataPlane.query(engine -> engine.clearSessions(filter, System.nanoTime()));
+        int cleared = dataPlane.query(engine -> engine.clearSessions(filter, System.nanoTime()), Integer::sum);
         Document reply = XmlUtil.newDocument();
         Element rpcReply = reply.createElementNS(NamespaceURN.BASE, "rpc-reply");
         var attributes = request.getDocumentElement().getAttributes();

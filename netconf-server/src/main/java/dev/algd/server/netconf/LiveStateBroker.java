@@ -3,7 +3,7 @@ package dev.algd.server.netconf;
 import com.google.common.util.concurrent.FluentFuture;
 import dev.algd.engine.Engine;
 import dev.algd.engine.SessionView;
-import dev.algd.io.DataPlane;
+import dev.algd.io.DataPlaneGroup;
 import dev.algd.server.model.Nodes.SessionTable;
 import java.util.List;
 import java.util.Optional;
@@ -30,9 +30,9 @@ import org.opendaylight.yangtools.yang.data.spi.node.ImmutableNodes;
  */
 final class LiveStateBroker extends ForwardingDOMDataBroker {
     private final DOMDataBroker delegate;
-    private final DataPlane dataPlane;
+    private final DataPlaneGroup dataPlane;
 
-    LiveStateBroker(DOMDataBroker delegate, DataPlane dataPlane) {
+    LiveStateBroker(DOMDataBroker delegate, DataPlaneGroup dataPlane) {
         this.delegate = delegate;
         this.dataPlane = dataPlane;
     }
@@ -108,7 +108,7 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
         NormalizedNode answer;
         if (args.size() >= 3 && args.get(2) instanceof NodeIdentifierWithPredicates key) {
             long id = ((Uint64) key.getValue(SessionTable.ID)).longValue();
-            SessionView one = dataPlane.query(engine -> engine.session(id, System.nanoTime()));
+            SessionView one = dataPlane.queryWorker(id, engine -> engine.session(id, System.nanoTime()));
             if (one == null) {
                 return FluentFuture.from(com.google.common.util.concurrent.Futures.immediateFuture(Optional.empty()));
             }
@@ -129,12 +129,21 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
         AlgSnapshot snapshot = dataPlane.query(engine -> new AlgSnapshot(engine.config(),
                 java.util.Arrays.stream(dev.algd.engine.config.AlgId.values()).filter(engine::isImplemented)
                         .collect(java.util.stream.Collectors.toUnmodifiableSet()),
-                engine.algCounters()));
+                engine.algCounters()), (a, b) -> new AlgSnapshot(a.config(), a.implemented(),
+                        a.counters().plus(b.counters())));
         return AlgStateNodes.algState(snapshot.config(), snapshot.implemented(), snapshot.counters());
     }
 
     private List<SessionView> allSessions() {
-        return dataPlane.query((Engine engine) -> engine.sessions(System.nanoTime()));
+        return dataPlane.query((Engine engine) -> engine.sessions(System.nanoTime()), LiveStateBroker::concat);
+    }
+
+    /** Two workers' lists (sessions, events) as one (management path). */
+    static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new java.util.ArrayList<>(a.size() + b.size());
+        all.addAll(a);
+        all.addAll(b);
+        return all;
     }
 
     /** A transaction is bound to the first datastore it reads, so running is read through its own. */

@@ -59,10 +59,10 @@ public final class NetconfServer implements AutoCloseable {
     private final YangLibrary yangLibrary;
 
     private final StartupDatastore startup;
-    private final dev.algd.io.DataPlane dataPlane;
+    private final dev.algd.io.DataPlaneGroup dataPlane;
 
     /** {@code startupFile}: the startup datastore, which copy-config and delete-config rewrite. */
-    public NetconfServer(AlgdModel model, dev.algd.io.DataPlane dataPlane, ConfigCommitter committer,
+    public NetconfServer(AlgdModel model, dev.algd.io.DataPlaneGroup dataPlane, ConfigCommitter committer,
             dev.algd.server.config.ConfigFile startupFile) throws java.io.IOException {
         startup = new StartupDatastore(startupFile, model.modelContext());
         this.dataPlane = dataPlane;

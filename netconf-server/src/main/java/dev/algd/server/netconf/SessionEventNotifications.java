@@ -3,7 +3,7 @@ package dev.algd.server.netconf;
 import dev.algd.engine.AlgSessionEvent;
 import dev.algd.engine.Engine;
 import dev.algd.engine.config.Ipv6Address;
-import dev.algd.io.DataPlane;
+import dev.algd.io.DataPlaneGroup;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Instant;
@@ -38,7 +38,7 @@ final class SessionEventNotifications {
     private record Drained(List<AlgSessionEvent> events, long overflowed) {
     }
 
-    private final DataPlane dataPlane;
+    private final DataPlaneGroup dataPlane;
     private final NotificationStream stream;
     private final NotificationRateLimit rateLimit = new NotificationRateLimit(EVENTS_PER_SECOND, BURST_EVENTS,
             System.nanoTime());
@@ -47,7 +47,7 @@ final class SessionEventNotifications {
     private long overflowed;
     private long lastDropReportNanos = System.nanoTime() - NANOS_PER_SECOND;
 
-    SessionEventNotifications(DataPlane dataPlane, NotificationStream stream) {
+    SessionEventNotifications(DataPlaneGroup dataPlane, NotificationStream stream) {
         this.dataPlane = dataPlane;
         this.stream = stream;
     }
@@ -69,7 +69,9 @@ final class SessionEventNotifications {
 
     synchronized void drain() {
         Drained drained = dataPlane.query((Engine engine) -> new Drained(
-                engine.drainAlgSessionEvents(MAX_EVENTS_PER_DRAIN), engine.algSessionEventsOverflowed()));
+                engine.drainAlgSessionEvents(MAX_EVENTS_PER_DRAIN), engine.algSessionEventsOverflowed()),
+                (a, b) -> new Drained(LiveStateBroker.concat(a.events(), b.events()),
+                        a.overflowed() + b.overflowed()));
         long newlyOverflowed = drained.overflowed() - overflowedSeen;
         overflowedSeen = drained.overflowed();
         if (!stream.hasSubscribers()) {

@@ -2,7 +2,7 @@ package dev.algd.server.netconf;
 
 import dev.algd.engine.Engine;
 import dev.algd.engine.SessionView;
-import dev.algd.io.DataPlane;
+import dev.algd.io.DataPlaneGroup;
 import java.util.List;
 import org.opendaylight.netconf.api.DocumentedException;
 import org.opendaylight.netconf.api.NamespaceURN;
@@ -38,10 +38,10 @@ final class SessionTableGet implements NetconfOperation {
     private static final Logger LOG = LoggerFactory.getLogger(SessionTableGet.class);
 
     private final NetconfOperation delegate;
-    private final DataPlane dataPlane;
+    private final DataPlaneGroup dataPlane;
 
     /** @param delegate the {@code <get>} that answers everything but the whole session table */
-    SessionTableGet(NetconfOperation delegate, DataPlane dataPlane) {
+    SessionTableGet(NetconfOperation delegate, DataPlaneGroup dataPlane) {
         this.delegate = delegate;
         this.dataPlane = dataPlane;
     }
@@ -89,7 +89,8 @@ final class SessionTableGet implements NetconfOperation {
             data.appendChild(SessionTableStream.placeholder(reply));
         } else if (data != null) {
             long started = System.nanoTime();
-            List<SessionView> sessions = dataPlane.query((Engine engine) -> engine.sessions(System.nanoTime()));
+            List<SessionView> sessions = dataPlane.query((Engine engine) -> engine.sessions(System.nanoTime()),
+                    LiveStateBroker::concat);
             long snapshot = System.nanoTime();
             data.appendChild(SessionTableXml.table(reply, sessions));
             LOG.info("session table of {} sessions: engine snapshot in {} ms, rendered in {} ms", sessions.size(),

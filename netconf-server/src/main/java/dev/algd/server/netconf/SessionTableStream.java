@@ -2,7 +2,7 @@ package dev.algd.server.netconf;
 
 import dev.algd.engine.Engine;
 import dev.algd.engine.SessionView;
-import dev.algd.io.DataPlane;
+import dev.algd.io.DataPlaneGroup;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
@@ -61,17 +61,17 @@ final class SessionTableStream extends ChannelOutboundHandlerAdapter {
     private record Queued(Object message, ChannelPromise promise) {
     }
 
-    private final DataPlane dataPlane;
+    private final DataPlaneGroup dataPlane;
     private final ArrayDeque<Queued> queued = new ArrayDeque<>();
     private Reply current;
 
-    private SessionTableStream(DataPlane dataPlane) {
+    private SessionTableStream(DataPlaneGroup dataPlane) {
         this.dataPlane = dataPlane;
     }
 
     /** {@code listener}'s channel set-up, plus this handler just before OpenDaylight's message encoder. */
     static TransportChannelListener<TransportChannel> around(TransportChannelListener<TransportChannel> listener,
-            DataPlane dataPlane) {
+            DataPlaneGroup dataPlane) {
         return new TransportChannelListener<>() {
             @Override
             public void onTransportChannelEstablished(TransportChannel channel) {
@@ -148,7 +148,8 @@ final class SessionTableStream extends ChannelOutboundHandlerAdapter {
         int mark = indexOf(bytes, MARK, 0);
         int markEnd = indexOf(bytes, MARK_END, mark) + MARK_END.length;
         long started = System.nanoTime();
-        List<SessionView> sessions = dataPlane.query((Engine engine) -> engine.sessions(System.nanoTime()));
+        List<SessionView> sessions = dataPlane.query((Engine engine) -> engine.sessions(System.nanoTime()),
+                LiveStateBroker::concat);
         LOG.info("session table of {} sessions: engine snapshot in {} ms, streaming", sessions.size(),
                 (System.nanoTime() - started) / 1_000_000);
         current = new Reply(ctx, promise, encoder.framing().mechanism() == FramingMechanism.CHUNK,

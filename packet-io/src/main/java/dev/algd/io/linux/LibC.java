@@ -47,6 +47,10 @@ public final class LibC {
     public static final int PACKET_VNET_HDR = 15;
     public static final int PACKET_QDISC_BYPASS = 20;
     public static final int PACKET_IGNORE_OUTGOING = 23;
+    public static final int PACKET_FANOUT = 18;
+    public static final int PACKET_FANOUT_DATA = 22;
+    public static final int PACKET_FANOUT_CBPF = 6;
+    public static final int PACKET_FANOUT_FLAG_IGNORE_OUTGOING = 0x4000;
     public static final int TPACKET_V2 = 1;
     public static final int TPACKET_V3 = 2;
     public static final int MSG_DONTWAIT = 0x40;
