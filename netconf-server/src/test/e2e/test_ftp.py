@@ -4,6 +4,7 @@ active transfer works only when the FTP ALG rewrote the command and opened the e
 connection back; passive transfers need the ALG only for DNAT."""
 
 import random
+import re
 import string
 
 import pytest
@@ -106,6 +107,26 @@ def test_active_port_is_rewritten_and_the_data_connection_is_a_child(algd, nc, f
 
 def test_active_eprt_is_rewritten(algd, ftp_server):
     assert_transferred(curl_ftp(algd.topology, ftp_server, "--ftp-port", "-"), ftp_server)
+
+
+def test_active_port_behind_a_rule_with_a_port_range_gets_its_data_port_from_the_range(algd, nc, ftp_server):
+    # As the guide's RSH rule 22 with "translation port 513-1023": FTP's data port comes from the rule's range too
+    # (Vyatta; alg-behaviour.md §5 vector 7), the one after the control connection's.
+    nc.edit_config(target="candidate", config=f"""<config>
+      <service xmlns="{NS['nat']}"><nat><source><rule>
+        <id>5</id><outbound-interface>outside</outbound-interface><protocol>tcp</protocol>
+        <destination><port>21</port></destination>
+        <translation><address>{ALGD_OUTSIDE_ADDRESS}</address><port>41000-41009</port></translation>
+      </rule></source></nat></service></config>""")
+    nc.commit()
+    assert_transferred(curl_ftp(algd.topology, ftp_server, "--ftp-port", "-", "--disable-eprt"), ftp_server)
+    ports = [int(p1) * 256 + int(p2) for p1, p2 in
+             re.findall(ALGD_OUTSIDE_ADDRESS.replace(".", ",") + r",(\d+),(\d+)", ftp_server.protocol_log())]
+    control = [s for s in sessions(nc) if s["destination-port"] == "21" and s["protocol-number"] == "6"]
+    assert len(ports) == 1 and control, (ports, control, ftp_server.protocol_log())
+    control_port = int(control[0]["translated-port"])
+    assert 41000 <= control_port <= 41009, control[0]
+    assert ports[0] == (control_port + 1 if control_port < 41009 else 41000), (ports, control[0])
 
 
 def test_lftp_active_and_passive(algd, ftp_server, tmp_path):

@@ -829,7 +829,8 @@ public final class Engine {
         if (inboundRules != FirewallPolicy.NONE || outboundRules != FirewallPolicy.NONE) {
             sessions.addFlags(slot, FLAG_FIREWALL);
         }
-        sessionCreated(sessions, slot, expectation, protocol, destinationPortAfterNat);
+        sessionCreated(sessions, slot, expectation, protocol, destinationPortAfterNat,
+                natPortRange(sourceNat, rule));
         createdSlot = slot;
         return null;
     }
@@ -845,11 +846,12 @@ public final class Engine {
      * inspected), or, without one, gets the ALG the registry maps its protocol and (translated) destination port to
      * (an IPv6 session only one that {@link Alg#supportsIpv6()}). An ALG session raises its created event.
      */
-    void sessionCreated(SessionTable table, int slot, int expectation, int protocol, int destinationPortAfterNat) {
+    void sessionCreated(SessionTable table, int slot, int expectation, int protocol, int destinationPortAfterNat,
+            int natPortRange) {
         if (expectation != ExpectationTable.NONE) {
             int algId = expectations.algId(expectation);
             if (expectations.inspectsChild(expectation)) {
-                assignAlgSlot(table, slot, algId);
+                assignAlgSlot(table, slot, algId, natPortRange);
             } else {
                 table.assignAlg(slot, algId, SessionTable.NO_ALG_SLOT);
             }
@@ -857,7 +859,7 @@ public final class Engine {
         } else {
             int algId = algRegistry.algFor(protocol, destinationPortAfterNat);
             if (algId != AlgRegistry.NO_ALG && (!table.isIpv6() || algImplementations[algId].supportsIpv6())) {
-                assignAlgSlot(table, slot, algId);
+                assignAlgSlot(table, slot, algId, natPortRange);
             }
         }
         if (table.algId(slot) >= 0) {
@@ -874,8 +876,17 @@ public final class Engine {
         newFlowDestinationPort = translatesDestination && port != Expectation.KEEP_PORT ? port : destinationPort;
     }
 
-    private void assignAlgSlot(SessionTable table, int slot, int algId) {
-        int algSlot = algSessions.allocate(slot, table.id(slot), algId);
+    /**
+     * The translation port range source NAT {@code rule} names, {@code first << 16 | last}, for an ALG that takes a
+     * child's port from it (FTP's PORT behind a port range, as Vyatta); 0 when no rule translated or it names none.
+     */
+    static int natPortRange(SourceNatPolicy sourceNat, int rule) {
+        return rule == SourceNatPolicy.NO_MATCH || sourceNat.isExclude(rule) || sourceNat.keepsAnyOriginalPort(rule)
+                ? 0 : sourceNat.translationPortFirst(rule) << 16 | sourceNat.translationPortLast(rule);
+    }
+
+    private void assignAlgSlot(SessionTable table, int slot, int algId, int natPortRange) {
+        int algSlot = algSessions.allocate(slot, table.id(slot), algId, natPortRange);
         if (algSlot == AlgSessionTable.NONE) {
             algCounters[AlgEvent.ALG_SESSION_TABLE_FULL.ordinal()]++;
             algStatistics.count(algId, AlgStatistic.LIMIT_HITS);

@@ -410,7 +410,8 @@ final class Ipv6DataPath {
         if (inboundRules != FirewallPolicy.NONE || outboundRules != FirewallPolicy.NONE) {
             sessions.addFlags(slot, Engine.FLAG_FIREWALL);
         }
-        engine.sessionCreated(sessions, slot, expectation, protocol, toPort);
+        engine.sessionCreated(sessions, slot, expectation, protocol, toPort,
+                Engine.natPortRange(sourceNat, rule));
         createdSlot = slot;
         return null;
     }

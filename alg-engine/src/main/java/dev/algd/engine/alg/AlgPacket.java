@@ -202,6 +202,19 @@ public final class AlgPacket {
         algSessions.state(algSlot, word, value);
     }
 
+    /**
+     * The first port of the translation port range of the source NAT rule that translated this session, or 0 when
+     * that rule names no range (then the rule keeps a port where it can) or none translated it.
+     */
+    public int sourceNatPortFirst() {
+        return algSessions.natPortRange(algSlot) >>> 16;
+    }
+
+    /** The last port of that range ({@link #sourceNatPortFirst}), or 0. */
+    public int sourceNatPortLast() {
+        return algSessions.natPortRange(algSlot) & 0xffff;
+    }
+
     /** Whether {@link #parentState} can be read: an inspected child whose parent is still there. */
     public boolean hasParentState() {
         return parentAlgSlot != AlgSessionTable.NONE;

@@ -29,6 +29,8 @@ public final class AlgSessionTable {
     private final int[] offsetsBefore;
     private final int[] offsetsAfter;
     private final long[] stateWords;
+    /** The session's source NAT rule's translation port range as {@code first << 16 | last}, or 0 (no range). */
+    private final int[] natPortRanges;
     private final int[] freeSlots;
     private int freeCount;
 
@@ -46,6 +48,7 @@ public final class AlgSessionTable {
         offsetsBefore = new int[capacity * 2];
         offsetsAfter = new int[capacity * 2];
         stateWords = new long[capacity * STATE_WORDS];
+        natPortRanges = new int[capacity];
         freeSlots = new int[capacity];
         for (int i = 0; i < capacity; i++) {
             freeSlots[i] = capacity - 1 - i;
@@ -61,8 +64,12 @@ public final class AlgSessionTable {
         return capacity - freeCount;
     }
 
-    /** A fresh slot for session {@code sessionId} in session slot {@code sessionSlot}, or {@link #NONE} when full. */
-    public int allocate(int sessionSlot, long sessionId, int algId) {
+    /**
+     * A fresh slot for session {@code sessionId} in session slot {@code sessionSlot}, or {@link #NONE} when full;
+     * {@code natPortRange} is the translation port range of the source NAT rule that translated the session,
+     * {@code first << 16 | last}, or 0 when the rule names none (or none translated it).
+     */
+    public int allocate(int sessionSlot, long sessionId, int algId, int natPortRange) {
         if (freeCount == 0) {
             return NONE;
         }
@@ -71,6 +78,7 @@ public final class AlgSessionTable {
         sessionSlots[slot] = sessionSlot;
         sessionIds[slot] = sessionId;
         algIds[slot] = (byte) algId;
+        natPortRanges[slot] = natPortRange;
         for (int d = 0; d < 2; d++) {
             hasDelta[slot * 2 + d] = false;
             correctionPositions[slot * 2 + d] = 0;
@@ -92,6 +100,11 @@ public final class AlgSessionTable {
 
     public int algId(int slot) {
         return algIds[slot];
+    }
+
+    /** What {@link #allocate} was given as the session's source NAT port range: {@code first << 16 | last}, or 0. */
+    public int natPortRange(int slot) {
+        return natPortRanges[slot];
     }
 
     public long sessionId(int slot) {

@@ -39,9 +39,11 @@ import java.util.Map;
  * unfinished lines are not held, so a segment is taken to start at the start of a line, as Vyatta does (netfilter
  * remembers the sequence number after each LF).
  * <p>
- * Known limits: the port for a translated PORT is the client's own when the expectation table takes it, else the next
- * free one up: the ALG cannot reserve a port from the source NAT rule's range, which alg-behaviour.md §5 vector 7 asks
- * for.
+ * The port of a translated PORT/EPRT: behind a source NAT rule with a translation port range (the guide's
+ * {@code translation port 513-1023}), the next port of that range after the control session's own that no other
+ * expectation holds, as Vyatta (alg-behaviour.md §5 vector 7); behind a rule without one, the client's own port when
+ * the expectation table takes it, else the next free one up, as netfilter. Like netfilter, only expectations are
+ * checked: a session already using that public port towards the same server port would shadow the data connection.
  * <p>
  * IPv6 (NAT66) works the same way through the two-{@code long} addresses of {@link AlgAddress}: {@code EPRT |2|}
  * is rewritten to the client's translated IPv6 address, a {@code 229} pinhole is opened through source and
@@ -152,8 +154,14 @@ public final class FtpAlg implements Alg {
         long translatedHigh = packet.leavingSourceHigh();
         long translatedLow = packet.leavingSourceLow();
         boolean isTranslated = packet.isSourceAddressTranslated();
-        int port = command.port;
-        int tries = isTranslated ? MAX_PORT_TRIES : 1;
+        // Behind a rule with a port range the data port comes from that range, after the control session's own
+        // (Vyatta, alg-behaviour.md §5 vector 7); otherwise the client's port is kept where free (netfilter).
+        int rangeFirst = isTranslated ? packet.sourceNatPortFirst() : 0;
+        int rangeLast = packet.sourceNatPortLast();
+        boolean fromRange = rangeFirst != 0;
+        int port = fromRange ? nextInRange(packet.leavingSourcePort(), rangeFirst, rangeLast) : command.port;
+        int tries = !isTranslated ? 1 : fromRange ? Math.min(MAX_PORT_TRIES, rangeLast - rangeFirst + 1)
+                : MAX_PORT_TRIES;
         for (int n = 0; n < tries; n++) {
             Expectation data = packet.newExpectation()
                     .fromAnyPort(packet.leavingDestinationHigh(), packet.leavingDestinationLow())
@@ -178,10 +186,16 @@ public final class FtpAlg implements Alg {
             if (stored != ExpectationReason.CLASH) {
                 break;
             }
-            port = port >= LAST_PORT ? FIRST_MOVED_PORT : Math.max(port + 1, FIRST_MOVED_PORT);
+            port = fromRange ? nextInRange(port, rangeFirst, rangeLast)
+                    : port >= LAST_PORT ? FIRST_MOVED_PORT : Math.max(port + 1, FIRST_MOVED_PORT);
         }
         eventCounters[FtpEvent.EXPECTATION_NOT_STORED.ordinal()]++;
         return AlgOutcome.PASS;
+    }
+
+    /** The port after {@code port} in {@code first..last}, wrapping; {@code first} for a port outside it. */
+    private static int nextInRange(int port, int first, int last) {
+        return port < first || port >= last ? first : port + 1;
     }
 
     /** The replacement span of a PORT or EPRT naming this address and port; returns its length. */

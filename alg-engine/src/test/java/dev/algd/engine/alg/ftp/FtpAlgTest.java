@@ -39,7 +39,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -260,22 +259,32 @@ class FtpAlgTest {
         assertChildOfTheControlSession(CLIENT, 49888);
     }
 
-    // Vector 7 (ftp12), as algd does it today.
+    // Vector 7 (ftp12), as Vyatta does it: the data port is the range's next one after the control session's (there
+    // 1024 and 1025; algd's allocator may give the control session another port of the range, so read it), and the
+    // server's connection to it reaches the client's own port.
     @Test
-    void portCommandBehindAPortRangeKeepsTheClientsPort() {
-        sourceNat(PUBLIC, "1024-1030");
-        assertEquals("PORT 2,2,2,20,38,91\r\n", payload(fromClient(1000, "PORT 1,1,1,11,38,91\r\n")));
-        MemorySegment data = send(TestPackets.tcp().from(SERVER, 20).to(PUBLIC, DATA_PORT).flags(SYN), OUTSIDE);
-        assertEquals(address(CLIENT), ip(data).destinationAddress());
-    }
-
-    // Vector 7 (ftp12), as Vyatta does it.
-    @Disabled("AlgPacket offers no port reservation from the source NAT rule's range; see FtpAlg's class comment")
-    @Test
-    void portCommandBehindAPortRangeGetsAPortFromTheRange() {
+    void portCommandBehindAPortRangeGetsTheNextPortOfTheRange() {
         sourceNat(PUBLIC, "1024-1030");
         String rewritten = payload(fromClient(1000, "PORT 1,1,1,11,38,91\r\n"));
-        assertTrue(rewritten.startsWith("PORT 2,2,2,20,4,"), rewritten);
+        int controlPort = sessionFrom(CLIENT, CLIENT_PORT).translatedPort();
+        assertTrue(controlPort >= 1024 && controlPort <= 1030, "control port " + controlPort);
+        int dataPort = controlPort == 1030 ? 1024 : controlPort + 1;
+        assertEquals("PORT 2,2,2,20," + dataPort / 256 + "," + dataPort % 256 + "\r\n", rewritten);
+        MemorySegment data = send(TestPackets.tcp().from(SERVER, 20).to(PUBLIC, dataPort).flags(SYN), OUTSIDE);
+        assertEquals(address(CLIENT), ip(data).destinationAddress());
+        assertEquals(DATA_PORT, tcp(data).destinationPort());
+        assertChildOfTheControlSession(SERVER, 20);
+    }
+
+    // A one-port range wraps to the control session's own port: the server's connection from port 20 is another flow
+    // than the control session's reply from port 21, so both share the public port.
+    @Test
+    void portCommandBehindAOnePortRangeSharesThePortWithItsControlSession() {
+        sourceNat(PUBLIC, "1024");
+        assertEquals("PORT 2,2,2,20,4,0\r\n", payload(fromClient(1000, "PORT 1,1,1,11,38,91\r\n")));
+        MemorySegment data = send(TestPackets.tcp().from(SERVER, 20).to(PUBLIC, 1024).flags(SYN), OUTSIDE);
+        assertEquals(address(CLIENT), ip(data).destinationAddress());
+        assertEquals(DATA_PORT, tcp(data).destinationPort());
     }
 
     // Vector 8 (ftp13).
