@@ -386,9 +386,21 @@ public final class AfPacketPort implements PacketPort {
         frame.offset = mac;
         frame.length = rxRing.get(ValueLayout.JAVA_INT, f + TP_SNAPLEN);
         frame.wireLength = rxRing.get(ValueLayout.JAVA_INT, f + TP_LEN);
+        readOffloads(frame, f, mac, status);
+        frame.limit = 0;
+        frame.packetType = rxRing.get(ValueLayout.JAVA_BYTE, f + SLL_PKTTYPE) & 0xff;
+        return true;
+    }
+
+    /**
+     * What the kernel says of the frame at {@code at} whose packet starts {@code mac} bytes in: GSO type and size and
+     * a checksum to complete from the virtio-net header just before the packet (when vnet headers are on), a
+     * checksum not ready and a stripped VLAN tag from the frame's status. The same for V2 frames and V3 packets.
+     */
+    private void readOffloads(ReceivedFrame frame, long at, int mac, int status) {
         boolean needsChecksum = false;
         if (vnet && mac >= VNET_HEADER_LENGTH) {
-            long h = f + mac - VNET_HEADER_LENGTH;
+            long h = at + mac - VNET_HEADER_LENGTH;
             needsChecksum = (rxRing.get(ValueLayout.JAVA_BYTE, h) & VNET_F_NEEDS_CSUM) != 0;
             frame.gsoType = rxRing.get(ValueLayout.JAVA_BYTE, h + 1) & 0x7f;
             frame.gsoSize = rxRing.get(ValueLayout.JAVA_SHORT_UNALIGNED, h + 4) & 0xffff;
@@ -398,9 +410,6 @@ public final class AfPacketPort implements PacketPort {
         }
         frame.checksumNotReady = needsChecksum || (status & TP_STATUS_CSUMNOTREADY) != 0;
         frame.vlanTagStripped = (status & TP_STATUS_VLAN_VALID) != 0;
-        frame.limit = 0;
-        frame.packetType = rxRing.get(ValueLayout.JAVA_BYTE, f + SLL_PKTTYPE) & 0xff;
-        return true;
     }
 
     /** TPACKET_V3: the next packet of the block being read, or of the next block once the kernel retired it. */
@@ -428,18 +437,7 @@ public final class AfPacketPort implements PacketPort {
         frame.limit = next != 0 && rxBlockPackets > 1 ? p + next : blockEnd;
         frame.length = rxRing.get(ValueLayout.JAVA_INT, p + V3_SNAPLEN);
         frame.wireLength = rxRing.get(ValueLayout.JAVA_INT, p + V3_LEN);
-        boolean needsChecksum = false;
-        if (vnet && mac >= VNET_HEADER_LENGTH) {
-            long h = p + mac - VNET_HEADER_LENGTH;
-            needsChecksum = (rxRing.get(ValueLayout.JAVA_BYTE, h) & VNET_F_NEEDS_CSUM) != 0;
-            frame.gsoType = rxRing.get(ValueLayout.JAVA_BYTE, h + 1) & 0x7f;
-            frame.gsoSize = rxRing.get(ValueLayout.JAVA_SHORT_UNALIGNED, h + 4) & 0xffff;
-        } else {
-            frame.gsoType = ReceivedFrame.GSO_NONE;
-            frame.gsoSize = 0;
-        }
-        frame.checksumNotReady = needsChecksum || (status & TP_STATUS_CSUMNOTREADY) != 0;
-        frame.vlanTagStripped = (status & TP_STATUS_VLAN_VALID) != 0;
+        readOffloads(frame, p, mac, status);
         frame.packetType = rxRing.get(ValueLayout.JAVA_BYTE, p + V3_PKTTYPE) & 0xff;
         rxTaken = next;
         return true;
