@@ -65,8 +65,7 @@ public final class AfPacketPort implements PacketPort {
     static final long TP_VLAN_TCI = 24;
     static final long SLL_PKTTYPE = 32 + 10;
     static final long TX_DATA = 32;
-    static final int VNET_HEADER_LENGTH = 10;
-    static final int VNET_F_NEEDS_CSUM = 1;
+    static final int VNET_HEADER_LENGTH = VnetHeader.LENGTH;
 
     static final int TP_STATUS_KERNEL = 0;
     static final int TP_STATUS_USER = 1;
@@ -127,11 +126,7 @@ public final class AfPacketPort implements PacketPort {
     private int rxBlockPackets;
     private long rxPacket;
     private long rxTaken;
-    private int nextGsoType;
-    private int nextGsoSize;
-    private int nextHeaderLength;
-    private int nextChecksumStart;
-    private int nextChecksumOffset;
+    private final VnetHeader nextOffloads = new VnetHeader();
     private int rxHead;
     private int txHead;
     private int txPending;
@@ -401,9 +396,9 @@ public final class AfPacketPort implements PacketPort {
         boolean needsChecksum = false;
         if (vnet && mac >= VNET_HEADER_LENGTH) {
             long h = at + mac - VNET_HEADER_LENGTH;
-            needsChecksum = (rxRing.get(ValueLayout.JAVA_BYTE, h) & VNET_F_NEEDS_CSUM) != 0;
-            frame.gsoType = rxRing.get(ValueLayout.JAVA_BYTE, h + 1) & 0x7f;
-            frame.gsoSize = rxRing.get(ValueLayout.JAVA_SHORT_UNALIGNED, h + 4) & 0xffff;
+            needsChecksum = VnetHeader.needsChecksum(rxRing, h);
+            frame.gsoType = VnetHeader.gsoType(rxRing, h);
+            frame.gsoSize = VnetHeader.gsoSize(rxRing, h);
         } else {
             frame.gsoType = ReceivedFrame.GSO_NONE;
             frame.gsoSize = 0;
@@ -480,11 +475,7 @@ public final class AfPacketPort implements PacketPort {
     @Override
     public void offloadNextTransmit(int gsoType, int gsoSize, int headerLength, int checksumStart,
             int checksumOffset) {
-        nextGsoType = gsoType;
-        nextGsoSize = gsoSize;
-        nextHeaderLength = headerLength;
-        nextChecksumStart = checksumStart;
-        nextChecksumOffset = checksumOffset;
+        nextOffloads.offloadNext(gsoType, gsoSize, headerLength, checksumStart, checksumOffset);
     }
 
     @Override
@@ -501,19 +492,7 @@ public final class AfPacketPort implements PacketPort {
     public void commitTransmit(int length) {
         long f = (long) txHead * frameSize;
         if (vnet) {
-            long h = f + txHeader;
-            boolean offload = nextChecksumStart != 0;
-            txRing.set(ValueLayout.JAVA_BYTE, h, (byte) (offload ? VNET_F_NEEDS_CSUM : 0));
-            txRing.set(ValueLayout.JAVA_BYTE, h + 1, (byte) nextGsoType);
-            txRing.set(ValueLayout.JAVA_SHORT_UNALIGNED, h + 2, (short) nextHeaderLength);
-            txRing.set(ValueLayout.JAVA_SHORT_UNALIGNED, h + 4, (short) nextGsoSize);
-            txRing.set(ValueLayout.JAVA_SHORT_UNALIGNED, h + 6, (short) nextChecksumStart);
-            txRing.set(ValueLayout.JAVA_SHORT_UNALIGNED, h + 8, (short) nextChecksumOffset);
-            nextGsoType = 0;
-            nextGsoSize = 0;
-            nextHeaderLength = 0;
-            nextChecksumStart = 0;
-            nextChecksumOffset = 0;
+            nextOffloads.writeNext(txRing, f + txHeader, 0);
             length += VNET_HEADER_LENGTH;
         }
         txRing.set(ValueLayout.JAVA_INT, f + txLen, length);

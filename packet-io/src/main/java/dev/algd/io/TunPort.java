@@ -54,8 +54,7 @@ public final class TunPort implements PacketPort {
     static final long TUNSETOFFLOAD = 0x400454d0L;
     static final int TUN_F_CSUM = 0x01;
     static final int TUN_F_TSO4 = 0x02;
-    static final int VNET_HEADER_LENGTH = 10;
-    static final int VNET_F_NEEDS_CSUM = 1;
+    static final int VNET_HEADER_LENGTH = VnetHeader.LENGTH;
     /** Where the vnet header starts in the RX and TX buffers: it ends where the IP packet begins. */
     static final long VNET_AT = Ethernet.HEADER_LENGTH - VNET_HEADER_LENGTH;
     static final String CLONE_DEVICE = "/dev/net/tun";
@@ -75,11 +74,7 @@ public final class TunPort implements PacketPort {
     private final MemorySegment tx;
     private final MemorySegment txPacket;
     private long writeFailures;
-    private int nextGsoType;
-    private int nextGsoSize;
-    private int nextHeaderLength;
-    private int nextChecksumStart;
-    private int nextChecksumOffset;
+    private final VnetHeader nextOffloads = new VnetHeader();
     private boolean closed;
 
     private TunPort(NetDevice device, int fd, int queue, Arena arena) {
@@ -219,9 +214,9 @@ public final class TunPort implements PacketPort {
         if (n <= 0) {
             return false;   // EAGAIN: nothing queued (errors show up in poll as POLLERR)
         }
-        boolean needsChecksum = (rx.get(ValueLayout.JAVA_BYTE, VNET_AT) & VNET_F_NEEDS_CSUM) != 0;
-        int gsoType = rx.get(ValueLayout.JAVA_BYTE, VNET_AT + 1) & 0x7f;
-        int gsoSize = rx.get(ValueLayout.JAVA_SHORT_UNALIGNED, VNET_AT + 4) & 0xffff;
+        boolean needsChecksum = VnetHeader.needsChecksum(rx, VNET_AT);
+        int gsoType = VnetHeader.gsoType(rx, VNET_AT);
+        int gsoSize = VnetHeader.gsoSize(rx, VNET_AT);
         int version = (rx.get(ValueLayout.JAVA_BYTE, Ethernet.HEADER_LENGTH) & 0xf0) >>> 4;
         rx.set(ValueLayout.JAVA_LONG_UNALIGNED, 0, 0L);
         rx.set(ValueLayout.JAVA_INT_UNALIGNED, 8, 0);
@@ -270,16 +265,7 @@ public final class TunPort implements PacketPort {
             return;   // nothing but IP goes into a TUN device; the data plane sends no ARP here
         }
         // The vnet header overwrites the end of the Ethernet header, which was read above and is not sent.
-        boolean offload = nextChecksumStart >= Ethernet.HEADER_LENGTH;
-        tx.set(ValueLayout.JAVA_BYTE, VNET_AT, (byte) (offload ? VNET_F_NEEDS_CSUM : 0));
-        tx.set(ValueLayout.JAVA_BYTE, VNET_AT + 1, (byte) (offload ? nextGsoType : ReceivedFrame.GSO_NONE));
-        tx.set(ValueLayout.JAVA_SHORT_UNALIGNED, VNET_AT + 2,
-                (short) (offload ? nextHeaderLength - Ethernet.HEADER_LENGTH : 0));
-        tx.set(ValueLayout.JAVA_SHORT_UNALIGNED, VNET_AT + 4, (short) (offload ? nextGsoSize : 0));
-        tx.set(ValueLayout.JAVA_SHORT_UNALIGNED, VNET_AT + 6,
-                (short) (offload ? nextChecksumStart - Ethernet.HEADER_LENGTH : 0));
-        tx.set(ValueLayout.JAVA_SHORT_UNALIGNED, VNET_AT + 8, (short) (offload ? nextChecksumOffset : 0));
-        nextChecksumStart = 0;
+        nextOffloads.writeNext(tx, VNET_AT, Ethernet.HEADER_LENGTH);
         long total = packetLength + VNET_HEADER_LENGTH;
         if (LibC.write(fd, txPacket, total) != total) {
             writeFailures++;
@@ -294,11 +280,7 @@ public final class TunPort implements PacketPort {
     @Override
     public void offloadNextTransmit(int gsoType, int gsoSize, int headerLength, int checksumStart,
             int checksumOffset) {
-        nextGsoType = gsoType;
-        nextGsoSize = gsoSize;
-        nextHeaderLength = headerLength;
-        nextChecksumStart = checksumStart;
-        nextChecksumOffset = checksumOffset;
+        nextOffloads.offloadNext(gsoType, gsoSize, headerLength, checksumStart, checksumOffset);
     }
 
     @Override
