@@ -1,5 +1,6 @@
 package dev.algd.engine;
 
+import dev.algd.engine.alg.AlgAddress;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.Ipv4Addresses;
 import dev.algd.engine.config.Ipv6Address;
@@ -15,7 +16,8 @@ public record SessionFilter(Long id, Integer protocol, Ipv6Address address, Inte
 
     /** An address of either family in its text form, as a filter holds it; throws with the text when it is neither. */
     public static Ipv6Address address(String text) {
-        return text.indexOf(':') >= 0 ? Ipv6Address.parse(text) : Ipv6Address.ipv4Mapped(Ipv4Addresses.parse(text));
+        return text.indexOf(':') >= 0 ? Ipv6Address.parse(text)
+                : new Ipv6Address(AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(Ipv4Addresses.parse(text)));
     }
 
     public boolean matches(SessionView s) {
@@ -33,10 +35,10 @@ public record SessionFilter(Long id, Integer protocol, Ipv6Address address, Inte
             return address.equals(ipv6.source()) || address.equals(ipv6.destination())
                     || address.equals(ipv6.translatedSource()) || address.equals(ipv6.translatedDestination());
         }
-        if (!address.isIpv4Mapped()) {
+        if (!AlgAddress.isIpv4(address.high(), address.low())) {
             return false;
         }
-        int ipv4 = (int) address.low();
+        int ipv4 = AlgAddress.ipv4(address.low());
         return ipv4 == s.sourceAddress() || ipv4 == s.destinationAddress() || ipv4 == s.translatedAddress()
                 || ipv4 == s.translatedDestinationAddress();
     }

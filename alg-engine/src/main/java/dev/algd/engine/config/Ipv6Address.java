@@ -29,16 +29,6 @@ public record Ipv6Address(long high, long low) implements Comparable<Ipv6Address
         return new Ipv6Address(java.nio.ByteBuffer.wrap(bytes).getLong(0), java.nio.ByteBuffer.wrap(bytes).getLong(8));
     }
 
-    /** The IPv4-mapped address {@code ::ffff:a.b.c.d} (RFC 4291 §2.5.5.2) of an IPv4 address. */
-    public static Ipv6Address ipv4Mapped(int ipv4) {
-        return new Ipv6Address(0, 0xffff_0000_0000L | (ipv4 & 0xffff_ffffL));
-    }
-
-    /** Whether this is {@code ::ffff:a.b.c.d}; its IPv4 address is then the low 32 bits. */
-    public boolean isIpv4Mapped() {
-        return high == 0 && low >>> 32 == 0xffff;
-    }
-
     /** {@code ::ffff:a.b.c.d}, which InetAddress turns into an IPv4 address. */
     private static byte[] mappedBytes(byte[] ipv4) {
         byte[] bytes = new byte[16];
