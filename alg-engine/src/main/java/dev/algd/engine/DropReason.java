@@ -19,7 +19,7 @@ public enum DropReason {
     FRAGMENT,
     /** {@link Packet#ingressInterface} is not an index of the current config's interfaces. */
     UNKNOWN_INGRESS_INTERFACE,
-    /** Neither TCP, UDP, ICMP nor GRE (over IPv6: neither TCP, UDP nor ICMPv6). */
+    /** Neither TCP, UDP, ICMP (over IPv6: ICMPv6) nor GRE. */
     UNSUPPORTED_PROTOCOL,
     /** The TCP, UDP, ICMP or GRE header does not fit in the packet, or the TCP data offset is out of bounds. */
     TRUNCATED_L4_HEADER,

@@ -26,7 +26,6 @@ import dev.algd.engine.nat.PortAllocator;
 import dev.algd.engine.nat.SourceNatPolicy;
 import dev.algd.engine.packet.Checksums;
 import dev.algd.engine.packet.GreHeader;
-import dev.algd.engine.packet.GreReason;
 import dev.algd.engine.packet.IcmpHeader;
 import dev.algd.engine.packet.Ipv4Header;
 import dev.algd.engine.packet.Ipv4Reason;
@@ -119,16 +118,6 @@ public final class Engine {
         DROP_BY_IPV4_REASON[Ipv4Reason.BAD_TOTAL_LENGTH.ordinal()] = DropReason.BAD_TOTAL_LENGTH;
         DROP_BY_IPV4_REASON[Ipv4Reason.BAD_HEADER_CHECKSUM.ordinal()] = DropReason.BAD_HEADER_CHECKSUM;
         DROP_BY_IPV4_REASON[Ipv4Reason.FRAGMENT.ordinal()] = DropReason.FRAGMENT;
-    }
-
-    private static final DropReason[] DROP_BY_GRE_REASON = new DropReason[GreReason.values().length];
-
-    static {
-        DROP_BY_GRE_REASON[GreReason.TRUNCATED.ordinal()] = DropReason.TRUNCATED_L4_HEADER;
-        DROP_BY_GRE_REASON[GreReason.UNSUPPORTED_VERSION.ordinal()] = DropReason.GRE_UNSUPPORTED_VERSION;
-        DROP_BY_GRE_REASON[GreReason.ROUTING_PRESENT.ordinal()] = DropReason.GRE_ROUTING_PRESENT;
-        DROP_BY_GRE_REASON[GreReason.PPTP_BAD_FLAGS.ordinal()] = DropReason.GRE_BAD_PPTP_HEADER;
-        DROP_BY_GRE_REASON[GreReason.PPTP_NOT_PPP.ordinal()] = DropReason.GRE_BAD_PPTP_HEADER;
     }
 
     private final SessionTable sessions;
@@ -360,7 +349,9 @@ public final class Engine {
         }
         int found = sessions.find(protocol, sourceAddress, sourcePort, destinationAddress, destinationPort, nowNanos);
         if (found == SessionTable.NOT_FOUND && protocol == GreHeader.PROTOCOL && destinationPort != 0) {
-            found = findByGreAddresses(nowNanos);
+            found = GreSessions.learnCallId(sessions,
+                    sessions.find(protocol, sourceAddress, 0, destinationAddress, 0, nowNanos), destinationPort,
+                    nowNanos);
         }
         int expectation = ExpectationTable.NONE;
         if (found == SessionTable.NOT_FOUND) {
@@ -635,13 +626,8 @@ public final class Engine {
     }
 
     /**
-     * Reads protocol, addresses, ports (or echo identifier) and TCP flags; null if the L4 header is usable.
-     * <p>
-     * GRE has no ports. As in Linux conntrack ({@code nf_conntrack_proto_gre}), version 0 flows are told apart by
-     * their addresses alone: the RFC 2890 key is not part of the session key, because each tunnel end chooses the
-     * key it sends ({@code ikey}/{@code okey}), so a reply's key need not be the original's, and the key is carried
-     * untouched. A PPTP (version 1) packet's call id is its receiver's, so it becomes the destination "port" and the
-     * source port stays 0; the reply direction's call id is learnt from the first reply ({@link #findByGreAddresses}).
+     * Reads protocol, addresses, ports (or echo identifier, or PPTP call id: {@link GreSessions}) and TCP flags;
+     * null if the L4 header is usable.
      */
     private DropReason readFlowKey() {
         protocol = ip.protocol();
@@ -699,36 +685,16 @@ public final class Engine {
             return DropReason.UNSUPPORTED_ICMP_TYPE;
         }
         if (protocol == GreHeader.PROTOCOL) {
-            GreReason reason = gre.wrap(segment, l4).validate(l4Length);
-            if (reason != GreReason.OK) {
-                return DROP_BY_GRE_REASON[reason.ordinal()];
-            }
             sourcePort = 0;
-            destinationPort = gre.version() == GreHeader.VERSION_PPTP ? gre.callId() : 0;
-            return null;
+            DropReason malformed = GreSessions.validate(gre, segment, l4, l4Length);
+            destinationPort = malformed == null ? GreSessions.destinationPort(gre) : 0;
+            return malformed;
         }
         return DropReason.UNSUPPORTED_PROTOCOL;
     }
 
-    /**
-     * A PPTP GRE packet that no session knows by its call id: a session keyed by these addresses alone. That is a
-     * PPTP session's reply key before its first reply (the originator's call id travels only in replies, RFC 2637
-     * §4.1), which then learns this call id, so a later call between the same hosts gets a key of its own; or a
-     * version 0 session between the same hosts, which takes the packet as it would take any GRE between them.
-     */
-    private int findByGreAddresses(long nowNanos) {
-        int found = sessions.find(protocol, sourceAddress, 0, destinationAddress, 0, nowNanos);
-        if (found != SessionTable.NOT_FOUND && SessionTable.directionOf(found) == Direction.REPLY) {
-            int slot = SessionTable.slotOf(found);
-            if (sessions.destinationPort(slot, Direction.ORIGINAL) != 0) {
-                sessions.learnReplyDestinationPort(slot, destinationPort, nowNanos);
-            }
-        }
-        return found;
-    }
-
-    /** Whether the packet's protocol has ports that rules may match and NAT may translate (TCP, UDP). */
-    private boolean hasPorts() {
+    /** Whether {@code protocol} (an IPv4 protocol or IPv6 next header) has ports rules may match and NAT translate. */
+    static boolean hasPorts(int protocol) {
         return protocol == Ipv4Header.PROTOCOL_TCP || protocol == Ipv4Header.PROTOCOL_UDP;
     }
 
@@ -739,7 +705,7 @@ public final class Engine {
      * {@link #newFlowDestinationPort}.
      */
     private void matchDestinationNat(int ingress) {
-        boolean hasPorts = hasPorts();
+        boolean hasPorts = hasPorts(protocol);
         int rule = destinationNat.match(ingress, protocol, sourceAddress, sourcePort, destinationAddress,
                 destinationPort, hasPorts);
         translatesDestination = rule != DestinationNatPolicy.NO_MATCH && !destinationNat.isExclude(rule);
@@ -768,7 +734,7 @@ public final class Engine {
         if (translatesDestination && fib.isLocalAddress(destination)) {
             return DropReason.LOCAL_DESTINATION;
         }
-        boolean hasPorts = hasPorts();
+        boolean hasPorts = hasPorts(protocol);
         // A child flow is RELATED to its parent (guide: the ALG opens a firewall pinhole for it).
         int state = isChild ? FirewallPolicy.STATE_RELATED : FirewallPolicy.STATE_NEW;
         int inboundRules = firewall.inboundRuleSet(ingress);
@@ -809,18 +775,17 @@ public final class Engine {
                 }
             }
         }
-        boolean isGre = protocol == GreHeader.PROTOCOL;
-        // A GRE reply key starts with no call id (PPTP learns it from the first reply, see findByGreAddresses).
         int slot = sessions.create(protocol,
                 sourceAddress, sourcePort, destinationAddress, destinationPort,
-                destination, isGre ? 0 : destinationPortAfterNat, translatedAddress, translatedPort,
+                destination, GreSessions.replySourcePort(protocol, destinationPortAfterNat), translatedAddress,
+                translatedPort,
                 tcpFlags, interfaceNames[ingress], isChild ? expectations.parentSessionId(expectation) : 0,
                 nowNanos);
         if (slot == SessionTable.TABLE_FULL) {
             return DropReason.SESSION_TABLE_FULL;
         }
         if (slot == SessionTable.KEY_IN_USE) {
-            return isGre ? DropReason.GRE_REPLY_KEY_IN_USE : DropReason.SESSION_KEY_IN_USE;
+            return GreSessions.keyInUse(protocol);
         }
         if (slot == SessionTable.SOURCE_LIMIT) {
             return DropReason.SOURCE_SESSION_LIMIT;

@@ -8,6 +8,7 @@ import dev.algd.engine.nat.DestinationNatPolicy;
 import dev.algd.engine.nat.PortAllocator;
 import dev.algd.engine.nat.SourceNatPolicy;
 import dev.algd.engine.packet.Checksums;
+import dev.algd.engine.packet.GreHeader;
 import dev.algd.engine.packet.IcmpHeader;
 import dev.algd.engine.packet.Ipv6Header;
 import dev.algd.engine.packet.Ipv6Reason;
@@ -23,8 +24,9 @@ import java.nio.ByteOrder;
 
 /**
  * The IPv6 half of {@link Engine}'s data path: forwarding with stateful NAPT66 (the source NAT rules that apply to
- * IPv6), destination NAT66 (the destination rules that apply to IPv6) and the stateful firewall for TCP, UDP and
- * ICMPv6 echo, ICMPv6 errors translated back across NAT, echo replies for algd's own addresses and ICMPv6
+ * IPv6), destination NAT66 (the destination rules that apply to IPv6) and the stateful firewall for TCP, UDP,
+ * ICMPv6 echo and GRE (after any extension headers; sessions, translation and PPTP call ids as over IPv4, through
+ * {@link GreSessions}), ICMPv6 errors translated back across NAT, echo replies for algd's own addresses and ICMPv6
  * time-exceeded when the hop limit runs out. It keeps its own session table with IPv6 keys (two {@code long}s per
  * address), so the IPv4 path is untouched by it; ids of its sessions carry {@link SessionTable#IPV6_ID_BIT}.
  * Single-threaded and allocation-free per packet, like the engine.
@@ -62,6 +64,7 @@ final class Ipv6DataPath {
     private final TcpHeader tcp = new TcpHeader();
     private final UdpHeader udp = new UdpHeader();
     private final IcmpHeader icmp = new IcmpHeader();
+    private final GreHeader gre = new GreHeader();
 
     private Fib6 fib;
     private SourceNatPolicy sourceNat;
@@ -171,6 +174,10 @@ final class Ipv6DataPath {
         }
         int found = sessions.find6(protocol, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow,
                 destinationPort, nowNanos);
+        if (found == SessionTable.NOT_FOUND && protocol == GreHeader.PROTOCOL && destinationPort != 0) {
+            found = GreSessions.learnCallId(sessions, sessions.find6(protocol, sourceHigh, sourceLow, 0,
+                    destinationHigh, destinationLow, 0, nowNanos), destinationPort, nowNanos);
+        }
         int expectation = ExpectationTable.NONE;
         if (found == SessionTable.NOT_FOUND) {
             expectation = engine.expectations().find(protocol, true, sourceHigh, sourceLow, sourcePort,
@@ -236,7 +243,10 @@ final class Ipv6DataPath {
         packet.nextHopLow = gateway == Fib6.ON_LINK ? destinationLow : fib.gatewayLow(gateway);
     }
 
-    /** Reads protocol, addresses, ports (or echo identifier) and TCP flags; null if the L4 header is usable. */
+    /**
+     * Reads protocol, addresses, ports (or echo identifier, or PPTP call id: {@link GreSessions}) and TCP flags;
+     * null if the L4 header is usable.
+     */
     private DropReason readFlowKey() {
         protocol = ip.protocol();
         sourceHigh = ip.sourceHigh();
@@ -298,6 +308,12 @@ final class Ipv6DataPath {
             // Neighbour discovery and MLD are link-local and answered by packet-io; nothing else is forwarded.
             return DropReason.UNSUPPORTED_ICMP_TYPE;
         }
+        if (protocol == GreHeader.PROTOCOL) {
+            sourcePort = 0;
+            DropReason malformed = GreSessions.validate(gre, segment, l4, l4Length);
+            destinationPort = malformed == null ? GreSessions.destinationPort(gre) : 0;
+            return malformed;
+        }
         return DropReason.UNSUPPORTED_PROTOCOL;
     }
 
@@ -306,7 +322,7 @@ final class Ipv6DataPath {
      * at its destination (a port forward to algd's own address is not a local packet), as over IPv4.
      */
     private void matchDestinationNat(int ingress) {
-        boolean hasPorts = protocol != Ipv6Header.PROTOCOL_ICMPV6;
+        boolean hasPorts = Engine.hasPorts(protocol);
         int rule = destinationNat.match6(ingress, protocol, sourceHigh, sourceLow, sourcePort, destinationHigh,
                 destinationLow, destinationPort, hasPorts);
         translatesDestination = rule != DestinationNatPolicy.NO_MATCH && !destinationNat.isExclude(rule);
@@ -350,7 +366,7 @@ final class Ipv6DataPath {
         if (translatesDestination && fib.isLocalAddress(toHigh, toLow)) {
             return DropReason.LOCAL_DESTINATION;
         }
-        boolean hasPorts = protocol != Ipv6Header.PROTOCOL_ICMPV6;
+        boolean hasPorts = Engine.hasPorts(protocol);
         // A child flow is RELATED to its parent, as over IPv4.
         int state = isChild ? FirewallPolicy.STATE_RELATED : FirewallPolicy.STATE_NEW;
         int inboundRules = firewall.inboundRuleSet(ingress);
@@ -385,23 +401,27 @@ final class Ipv6DataPath {
             }
             translatedHigh = sourceNat.translationAddressHigh(rule);
             translatedLow = sourceNat.translationAddressLow(rule);
-            translatedPort = portAllocator.allocate6(protocol, sourceHigh, sourceLow, sourcePort, translatedHigh,
-                    translatedLow, toHigh, toLow, toPort, sourceNat.translationPortFirst(rule),
-                    sourceNat.translationPortLast(rule),
-                    sourceNat.keepsAnyOriginalPort(rule), nowNanos);
-            if (translatedPort == PortAllocator.NO_FREE_PORT) {
-                return DropReason.NO_FREE_PORT;
+            // GRE has no port to allocate: only its address is translated (GreSessions).
+            if (protocol != GreHeader.PROTOCOL) {
+                translatedPort = portAllocator.allocate6(protocol, sourceHigh, sourceLow, sourcePort, translatedHigh,
+                        translatedLow, toHigh, toLow, toPort, sourceNat.translationPortFirst(rule),
+                        sourceNat.translationPortLast(rule),
+                        sourceNat.keepsAnyOriginalPort(rule), nowNanos);
+                if (translatedPort == PortAllocator.NO_FREE_PORT) {
+                    return DropReason.NO_FREE_PORT;
+                }
             }
         }
         int slot = sessions.create6(protocol,
                 sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow, destinationPort,
-                toHigh, toLow, toPort, translatedHigh, translatedLow, translatedPort,
+                toHigh, toLow, GreSessions.replySourcePort(protocol, toPort), translatedHigh, translatedLow,
+                translatedPort,
                 tcpFlags, interfaceNames[ingress], isChild ? expectations.parentSessionId(expectation) : 0, nowNanos);
         if (slot == SessionTable.TABLE_FULL) {
             return DropReason.SESSION_TABLE_FULL;
         }
         if (slot == SessionTable.KEY_IN_USE) {
-            return DropReason.SESSION_KEY_IN_USE;
+            return GreSessions.keyInUse(protocol);
         }
         if (slot == SessionTable.SOURCE_LIMIT) {
             return DropReason.SOURCE_SESSION_LIMIT;
@@ -443,13 +463,20 @@ final class Ipv6DataPath {
     /**
      * Writes the {@code new...} addresses and ports (ICMPv6: the echo identifier) where they differ and decrements
      * the hop limit. IPv6 has no header checksum; TCP, UDP and ICMPv6 checksums all cover the addresses through the
-     * pseudo-header (RFC 8200 §8.1) and are updated incrementally (RFC 1624).
+     * pseudo-header (RFC 8200 §8.1) and are updated incrementally (RFC 1624). GRE has no ports and its checksum no
+     * pseudo-header (RFC 2784 §2.5), so a GRE packet changes in its IPv6 header only.
      */
     private void rewrite() {
         ip.hopLimit(ip.hopLimit() - 1);
         boolean sourceChanged = newSourceHigh != sourceHigh || newSourceLow != sourceLow;
         boolean destinationChanged = newDestinationHigh != destinationHigh || newDestinationLow != destinationLow;
-        if (!sourceChanged && !destinationChanged && newSourcePort == sourcePort
+        if (sourceChanged) {
+            ip.source(newSourceHigh, newSourceLow);
+        }
+        if (destinationChanged) {
+            ip.destination(newDestinationHigh, newDestinationLow);
+        }
+        if (protocol == GreHeader.PROTOCOL || !sourceChanged && !destinationChanged && newSourcePort == sourcePort
                 && newDestinationPort == destinationPort) {
             return;
         }
@@ -457,11 +484,9 @@ final class Ipv6DataPath {
         MemorySegment segment = ip.segment();
         int checksum = Short.toUnsignedInt(segment.get(U16, checksumOffset));
         if (sourceChanged) {
-            ip.source(newSourceHigh, newSourceLow);
             checksum = Checksums.update128(checksum, sourceHigh, sourceLow, newSourceHigh, newSourceLow);
         }
         if (destinationChanged) {
-            ip.destination(newDestinationHigh, newDestinationLow);
             checksum = Checksums.update128(checksum, destinationHigh, destinationLow, newDestinationHigh,
                     newDestinationLow);
         }
@@ -505,7 +530,7 @@ final class Ipv6DataPath {
      * the error comes from the peer itself, the outer source get the reply direction's translation; the embedded
      * addresses and ports (or echo identifier) get the translation undone. The ICMPv6 checksum covers the outer
      * pseudo-header and every changed word of the quote, the embedded TCP/UDP/ICMPv6 checksum the embedded
-     * pseudo-header; all follow incrementally. Only an embedded packet whose upper-layer header follows its IPv6
+     * pseudo-header (not GRE's, which covers none); all follow incrementally. Only an embedded packet whose upper-layer header follows its IPv6
      * header directly is translated (the quote of one with extension headers may not even hold its ports).
      */
     private Verdict forwardIcmpError(Packet packet, long nowNanos) {
@@ -545,6 +570,11 @@ final class Ipv6DataPath {
             } else {
                 return drop(DropReason.ICMP_ERROR_UNSUPPORTED_EMBEDDED);
             }
+        } else if (embeddedProtocol == GreHeader.PROTOCOL) {
+            // Tunnel path MTU discovery, as over IPv4: only a version 0 session's reply key is its original key
+            // reversed; a PPTP session's holds the other end's call id, which the quote does not show.
+            embeddedSourcePort = 0;
+            embeddedDestinationPort = 0;
         } else {
             return drop(DropReason.ICMP_ERROR_UNSUPPORTED_EMBEDDED);
         }
@@ -575,7 +605,9 @@ final class Ipv6DataPath {
         ip.hopLimit(ip.hopLimit() - 1);
         // Embedded packet: back to what the sender sent, as it left the sender.
         long l4ChecksumOffset = embeddedL4 + checksumOffset(embeddedProtocol);
-        boolean hasL4Checksum = quotedL4 >= checksumOffset(embeddedProtocol) + 2;
+        // GRE's checksum covers no pseudo-header (RFC 2784 §2.5), and GRE has no ports to restore.
+        boolean isGre = embeddedProtocol == GreHeader.PROTOCOL;
+        boolean hasL4Checksum = !isGre && quotedL4 >= checksumOffset(embeddedProtocol) + 2;
         int l4Checksum = hasL4Checksum ? Short.toUnsignedInt(segment.get(U16, l4ChecksumOffset)) : 0;
         int oldL4Checksum = l4Checksum;
         if (newDestinationHigh != embeddedSourceHigh || newDestinationLow != embeddedSourceLow) {
@@ -601,7 +633,7 @@ final class Ipv6DataPath {
                 l4Checksum = Checksums.update16(l4Checksum, oldIdentifier, newIdentifier);
                 icmpChecksum = Checksums.update16(icmpChecksum, oldIdentifier, newIdentifier);
             }
-        } else {
+        } else if (!isGre) {
             if (newDestinationPort != embeddedSourcePort) {
                 segment.set(U16, embeddedL4, (short) newDestinationPort);
                 icmpChecksum = Checksums.update16(icmpChecksum, embeddedSourcePort, newDestinationPort);

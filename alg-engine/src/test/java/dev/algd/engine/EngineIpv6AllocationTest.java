@@ -17,6 +17,7 @@ import dev.algd.engine.config.FirewallRule;
 import dev.algd.engine.config.FirewallRuleSet;
 import dev.algd.engine.config.PortRange;
 import dev.algd.engine.config.SourceNatRule;
+import dev.algd.engine.testing.GreTestPackets;
 import dev.algd.engine.testing.Ipv6TestPackets;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +27,15 @@ import org.junit.jupiter.api.Test;
 /**
  * House style, "Check it in a test", for IPv6: after warm-up, 10,000 IPv6 packets through {@link Engine#process}
  * allocate nothing. The mix: TCP and UDP through NAPT66 and their replies, extension headers, ICMPv6 echo both ways,
- * a destination NAT66 port forward and its replies, the echo answered in place, ICMPv6 errors translated and
+ * a destination NAT66 port forward and its replies, the echo answered in place, GRE (a keyed tunnel behind an
+ * extension header, PPTP calls and their replies, a second host's tunnel refused), ICMPv6 errors translated and
  * dropped, time-exceeded written in place, the firewall dropping a new flow, fragments and zero UDP checksums dropped, lazy expiry and re-creation.
  */
 class EngineIpv6AllocationTest {
     private static final int FLOWS = 300;
     private static final int FRAME = 256;
-    private static final int PER_FLOW = 14;
+    private static final int PER_FLOW = 18;
+    private static final String TUNNEL_REMOTE = "2001:db8:3::9";
 
     private final PacketReplay mix = new PacketReplay(FLOWS * PER_FLOW, FRAME, 40);
 
@@ -63,6 +66,16 @@ class EngineIpv6AllocationTest {
             // Destination NAT66: a port forward on algd's outside address to an inside server, and its reply.
             mix.add(Ipv6TestPackets.tcp().from(SERVER, 30000 + i).to(OUTSIDE_ADDRESS, 8080).flags(0x02), OUTSIDE);
             mix.add(Ipv6TestPackets.tcp().from("2001:db8:1::5", 80).to(SERVER, 30000 + i).flags(0x12), INSIDE);
+            // GRE: one host's keyed tunnel (the others' are refused: one reply key per remote) and an error about
+            // it; PPTP calls, each answered with its own call id.
+            byte[] tunnel = GreTestPackets.v0().checksum().key(i).greBytes();
+            mix.add(Ipv6TestPackets.gre(tunnel).from(host, 0).to(TUNNEL_REMOTE, 0).options(60, 1), INSIDE);
+            mix.add(Ipv6TestPackets.icmpError(2, 0, Ipv6TestPackets.gre(tunnel).from(OUTSIDE_ADDRESS, 0)
+                    .to(TUNNEL_REMOTE, 0).bytes()).from(GATEWAY, 0).to(OUTSIDE_ADDRESS, 0), OUTSIDE);
+            mix.add(Ipv6TestPackets.gre(GreTestPackets.pptp(0x1000 + i).greBytes()).from(host, 0).to(SERVER, 0),
+                    INSIDE);
+            mix.add(Ipv6TestPackets.gre(GreTestPackets.pptp(i + 1).greBytes()).from(SERVER, 0)
+                    .to(OUTSIDE_ADDRESS, 0), OUTSIDE);
         }
     }
 
@@ -96,6 +109,7 @@ class EngineIpv6AllocationTest {
         assertTrue(counters.drops(DropReason.FRAGMENT) > 0);
         assertTrue(counters.drops(DropReason.IPV6_UDP_ZERO_CHECKSUM) > 0);
         assertTrue(counters.drops(DropReason.ICMP_ERROR_NO_SESSION) > 0);
+        assertTrue(counters.drops(DropReason.GRE_REPLY_KEY_IN_USE) > 0);
         assertTrue(counters.sessionsExpired() > 0, "sessions expired and were created again");
         assertEquals(0, counters.drops(DropReason.NO_FREE_PORT));
     }

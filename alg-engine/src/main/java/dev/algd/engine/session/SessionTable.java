@@ -480,27 +480,41 @@ public final class SessionTable {
     }
 
     /**
-     * Gives the reply key of an IPv4 session the destination port it lacked (0 until now), for flows whose reply
-     * "port" is learnt from the first reply: a PPTP GRE reply carries the originator's call id, which no packet of
-     * the original direction shows (RFC 2637 §4.1). Returns false, changing nothing, if the key already had a
-     * destination port, the new key belongs to a live session, or the table is an IPv6 one (no flow there needs it).
+     * Gives the reply key of a session the destination port it lacked (0 until now), for flows whose reply "port" is
+     * learnt from the first reply: a PPTP GRE reply carries the originator's call id, which no packet of the original
+     * direction shows (RFC 2637 §4.1). Returns false, changing nothing, if the key already had a destination port or
+     * the new key belongs to a live session.
      */
     public boolean learnReplyDestinationPort(int slot, int destinationPort, long nowNanos) {
         int reply = slot * 2 + Direction.REPLY;
-        if (isIpv6 || (ports[reply] & 0xffff) != 0 || destinationPort == 0) {
+        if ((ports[reply] & 0xffff) != 0 || destinationPort == 0) {
             return false;
         }
         int protocol = protocols[slot] & 0xff;
-        int source = addresses[slot * 4 + 2];
-        int destination = addresses[slot * 4 + 3];
         int sourcePort = ports[reply] >>> 16;
-        if (isKeyInUse(protocol, source, sourcePort, destination, destinationPort, nowNanos)) {
-            return false;
-        }
         int packed = sourcePort << 16 | destinationPort & 0xffff;
+        int newHash;
+        if (isIpv6) {
+            long sourceHigh = sourceHigh(slot, Direction.REPLY);
+            long sourceLow = sourceLow(slot, Direction.REPLY);
+            long destinationHigh = destinationHigh(slot, Direction.REPLY);
+            long destinationLow = destinationLow(slot, Direction.REPLY);
+            if (isKeyInUse6(protocol, sourceHigh, sourceLow, sourcePort, destinationHigh, destinationLow,
+                    destinationPort, nowNanos)) {
+                return false;
+            }
+            newHash = hash(protocol, fold(sourceHigh, sourceLow), fold(destinationHigh, destinationLow), packed);
+        } else {
+            int source = addresses[slot * 4 + 2];
+            int destination = addresses[slot * 4 + 3];
+            if (isKeyInUse(protocol, source, sourcePort, destination, destinationPort, nowNanos)) {
+                return false;
+            }
+            newHash = hash(protocol, source, destination, packed);
+        }
         removeIndex(keyHashes[reply], reply + 1);
         ports[reply] = packed;
-        keyHashes[reply] = hash(protocol, source, destination, packed);
+        keyHashes[reply] = newHash;
         insertIndex(keyHashes[reply], reply + 1);
         return true;
     }

@@ -57,6 +57,27 @@ class SessionTableTest {
     }
 
     @Test
+    void ipv6ReplyKeyLearnsItsDestinationPortOnceAndOnlyWhenFree() {
+        SessionTable table6 = new SessionTable(8, Timeouts.defaults(), 7, true);
+        long inside = 0x2001_0db8_0001_0000L;
+        long remote = 0x2001_0db8_0003_0000L;
+        long nat = 0x2001_0db8_0002_0000L;
+        int gre = 47;
+        int slot = table6.create6(gre, inside, 0x10, 0, remote, 7, 0x100, remote, 7, 0, nat, 1, 0, 0, "inside", 0, 0);
+        table6.create6(gre, inside, 0x13, 0, remote, 7, 0x500, remote, 7, 0, nat, 1, 0xb, 0, "inside", 0, 0);
+
+        assertFalse(table6.learnReplyDestinationPort(slot, 0xb, 1), "another session's reply key");
+        assertTrue(table6.learnReplyDestinationPort(slot, 0xa, 1));
+        assertEquals(SessionTable.NOT_FOUND, table6.find6(gre, remote, 7, 0, nat, 1, 0, 1), "the old key is gone");
+        assertEquals(slot << 1 | Direction.REPLY, table6.find6(gre, remote, 7, 0, nat, 1, 0xa, 1));
+        assertEquals(slot << 1 | Direction.ORIGINAL, table6.find6(gre, inside, 0x10, 0, remote, 7, 0x100, 1));
+        assertFalse(table6.learnReplyDestinationPort(slot, 0xc, 1), "learnt once");
+        table6.remove(slot);
+        assertEquals(SessionTable.NOT_FOUND, table6.find6(gre, remote, 7, 0, nat, 1, 0xa, 1),
+                "removal frees the learnt key");
+    }
+
+    @Test
     void sessionIdsCarryTheirSlotSoFindingByIdNeedsNoScan() {
         int first = createUdp(40000, 1024, 0);
         long firstId = table.id(first);

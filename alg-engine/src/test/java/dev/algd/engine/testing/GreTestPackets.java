@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
  * 2890), or PPTP's version 1 with a call id and optional sequence and acknowledgment numbers (RFC 2637 §4.1).
  * The IPv4 header checksum and the GRE checksum (over the GRE header and payload) come from
  * {@link ReferenceChecksum}: {@code GreTestPackets.v0().from("192.168.1.10").to("198.51.100.7").key(7).build()}.
+ * For IPv6, {@link #greBytes()} is the GRE header and payload to hand to {@link Ipv6TestPackets#gre(byte[])}.
  */
 public final class GreTestPackets {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -107,7 +108,16 @@ public final class GreTestPackets {
         segment.set(ValueLayout.JAVA_BYTE, 9, (byte) 47);
         segment.set(U32, 12, source);
         segment.set(U32, 16, destination);
-        long gre = 20;
+        byte[] gre = greBytes();
+        MemorySegment.copy(MemorySegment.ofArray(gre), 0, segment, 20, gre.length);
+        segment.set(U16, 10, (short) ReferenceChecksum.checksum(ReferenceChecksum.copy(segment, 0, 20), 0));
+        return segment;
+    }
+
+    /** The GRE header and payload alone, its checksum filled in when asked for (it covers nothing else). */
+    public byte[] greBytes() {
+        MemorySegment segment = MemorySegment.ofArray(new byte[greHeaderLength() + payload.length]);
+        long gre = 0;
         int flags = version;
         long at = gre + 4;
         if (version == 1) {
@@ -138,20 +148,27 @@ public final class GreTestPackets {
         segment.set(U16, gre, (short) flags);
         segment.set(U16, gre + 2, (short) protocolType);
         MemorySegment.copy(MemorySegment.ofArray(payload), 0, segment, at, payload.length);
+        byte[] bytes = segment.toArray(ValueLayout.JAVA_BYTE);
         if (hasChecksum) {
-            segment.set(U16, gre + 4, (short) greChecksum(segment, 0));
+            int checksum = greChecksum(bytes);
+            bytes[4] = (byte) (checksum >>> 8);
+            bytes[5] = (byte) checksum;
         }
-        segment.set(U16, 10, (short) ReferenceChecksum.checksum(ReferenceChecksum.copy(segment, 0, 20), 0));
-        return segment;
+        return bytes;
     }
 
     /** The GRE checksum over the GRE header and payload of the packet at {@code ipOffset}, with the field zeroed. */
     public static int greChecksum(MemorySegment segment, long ipOffset) {
         int ihl = (segment.get(ValueLayout.JAVA_BYTE, ipOffset) & 0x0f) * 4;
         int total = segment.get(U16, ipOffset + 2) & 0xffff;
-        byte[] gre = ReferenceChecksum.copy(segment, ipOffset + ihl, total - ihl);
-        gre[4] = 0;
-        gre[5] = 0;
-        return ReferenceChecksum.checksum(gre, 0);
+        return greChecksum(ReferenceChecksum.copy(segment, ipOffset + ihl, total - ihl));
+    }
+
+    /** The checksum of the GRE header and payload in {@code gre}, computed with the field zeroed. */
+    public static int greChecksum(byte[] gre) {
+        byte[] copy = gre.clone();
+        copy[4] = 0;
+        copy[5] = 0;
+        return ReferenceChecksum.checksum(copy, 0);
     }
 }

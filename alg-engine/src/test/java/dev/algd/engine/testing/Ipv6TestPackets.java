@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 
 /**
- * Builds IPv6 packets with TCP, UDP or ICMPv6 echo, optionally behind extension headers, into byte arrays with
+ * Builds IPv6 packets with TCP, UDP, ICMPv6 echo or GRE, optionally behind extension headers, into byte arrays with
  * correct checksums computed here the slow way (the pseudo-header of RFC 8200 §8.1 spelled out byte by byte):
  * {@code Ipv6TestPackets.tcp().from("2001:db8:1::10", 40000).to("2001:db8:2::7", 80).build()}. Shares no code
  * with the production packet classes, so it can judge them; {@link #isChecksumValid} checks a packet the same way.
@@ -19,6 +19,7 @@ public final class Ipv6TestPackets {
     public static final int TCP = 6;
     public static final int UDP = 17;
     public static final int ICMPV6 = 58;
+    public static final int GRE = 47;
 
     private final int protocol;
     private byte[] source = new byte[16];
@@ -52,6 +53,16 @@ public final class Ipv6TestPackets {
     /** An ICMPv6 echo request (type 128); its identifier is the source "port". */
     public static Ipv6TestPackets icmpEcho() {
         return new Ipv6TestPackets(ICMPV6);
+    }
+
+    /**
+     * GRE with this header and payload ({@link GreTestPackets#greBytes()}), carried as they are: the GRE checksum
+     * covers no pseudo-header (RFC 2784 §2.5). Addresses from from/to; their ports are ignored.
+     */
+    public static Ipv6TestPackets gre(byte[] greHeaderAndPayload) {
+        Ipv6TestPackets packet = new Ipv6TestPackets(GRE);
+        packet.payload = greHeaderAndPayload.clone();
+        return packet;
     }
 
     /** An ICMPv6 error ({@code type} 1..4) quoting {@code quoted} as its payload; addresses from from/to. */
@@ -170,6 +181,9 @@ public final class Ipv6TestPackets {
     }
 
     private byte[] upperLayer() {
+        if (protocol == GRE) {
+            return payload.clone();
+        }
         ByteBuffer l4;
         if (protocol == TCP) {
             l4 = ByteBuffer.allocate(20 + payload.length);
