@@ -1,7 +1,9 @@
 """A user-space GRE tunnel end (RFC 2784, with the RFC 2890 key) for the end-to-end tests, because their kernel
 has no ip_gre: IPv4 packets the kernel routes into a TUN device leave GRE-encapsulated through a raw IP socket
 (protocol 47) towards the remote end, and GRE packets from the remote end go into the TUN device without their
-GRE header. What it sends carries the key and checksum asked for; what it receives has its checksum verified
+GRE header. The outer addresses may be IPv4 or IPv6 (GRE over IPv6, RFC 7676, as `ip -6 tunnel ... mode ip6gre`
+sends it): an IPv6 raw socket sends and receives the GRE header and payload without the IPv6 header, and computes
+no checksum for protocol 47. What it sends carries the key and checksum asked for; what it receives has its checksum verified
 (it covers the GRE header and payload, RFC 2784 §2.5, so NAT of the outer addresses must leave it valid). It prints
 its counters after each packet and stops after --seconds.
 
@@ -10,6 +12,7 @@ Usage: gre_endpoint.py --tun DEV --local A --remote B [--key K] [--checksum] --s
 
 import argparse
 import fcntl
+import ipaddress
 import os
 import select
 import socket
@@ -86,7 +89,9 @@ def main():
 
     tun = os.open("/dev/net/tun", os.O_RDWR)
     fcntl.ioctl(tun, TUNSETIFF, struct.pack("16sH", args.tun.encode(), IFF_TUN | IFF_NO_PI))
-    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_GRE)
+    is_ipv6 = ipaddress.ip_address(args.local).version == 6
+    remote = ipaddress.ip_address(args.remote)
+    raw = socket.socket(socket.AF_INET6 if is_ipv6 else socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_GRE)
     raw.bind((args.local, 0))
     counts = {"sent": 0, "received": 0, "from_elsewhere": 0, "malformed": 0, "bad_checksum": 0,
               "checksum_verified": 0, "last_key": -1}
@@ -100,11 +105,12 @@ def main():
                 raw.sendto(encapsulate(inner, args.key, args.checksum), (args.remote, 0))
                 counts["sent"] += 1
         if raw in readable:
-            data, (source, _) = raw.recvfrom(65535)
-            if source != args.remote:
+            data, peer = raw.recvfrom(65535)
+            if ipaddress.ip_address(peer[0]) != remote:
                 counts["from_elsewhere"] += 1
             else:
-                inner = decapsulate(data[(data[0] & 0x0F) * 4:], counts)
+                # An IPv4 raw socket hands over the IP header too; an IPv6 one only what follows it.
+                inner = decapsulate(data if is_ipv6 else data[(data[0] & 0x0F) * 4:], counts)
                 if inner:
                     os.write(tun, inner)
                     counts["received"] += 1

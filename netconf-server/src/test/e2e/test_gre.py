@@ -2,7 +2,9 @@
 rule 100 masquerades 192.0.2.0/24 behind 198.51.100.1), so the server's tunnel end has algd's address as its
 remote. A ping through the tunnel answers, the server's end verified every GRE checksum (RFC 2784 §2.5: it does
 not cover the outer addresses NAT changed) and saw the key untouched, and the session table shows the GRE session
-with its translated source. Then a GRE rule naming a port is refused at commit with its error-app-tag.
+with its translated source. The same over IPv6 (GRE over IPv6, RFC 7676): the tunnel ends talk across algd's
+NAT66 (rule 200 masquerades 2001:db8:1::/64 behind 2001:db8:2::1) and the session table shows protocol gre for the
+IPv6 session. Then a GRE rule naming a port is refused at commit with its error-app-tag.
 
 The kernel of the test machines has no ip_gre, so each tunnel end is gre_endpoint.py on a TUN device (a raw IP
 socket of protocol 47, the same bytes Linux's `ip tunnel add ... mode gre key K csum` sends)."""
@@ -14,8 +16,9 @@ from pathlib import Path
 import pytest
 from ncclient.operations import RPCError
 
-from algd_e2e import (ALGD_OUTSIDE_ADDRESS, CLIENT_ADDRESS, NS, SERVER_ADDRESS, BackgroundProcess, error_text,
-                      in_ns, run, running_config_xml, sessions, wait_until)
+from algd_e2e import (ALGD_OUTSIDE_ADDRESS, ALGD_OUTSIDE_ADDRESS6, CLIENT_ADDRESS, CLIENT_ADDRESS6, NS,
+                      SERVER_ADDRESS, SERVER_ADDRESS6, BackgroundProcess, error_text, in_ns, run,
+                      running_config_xml, sessions, wait_until)
 
 ENDPOINT = Path(__file__).resolve().parent / "gre_endpoint.py"
 CLIENT_INNER = "203.0.113.253"
@@ -43,11 +46,12 @@ def counters(end):
     return {k: int(v) for k, v in (pair.split("=") for pair in lines[-1].split())} if lines else {}
 
 
-def test_ping_through_a_gre_tunnel_across_source_nat(topology, algd, nc, tmp_path):
-    client_end = tunnel_end(topology.client, CLIENT_ADDRESS, SERVER_ADDRESS, CLIENT_INNER, SERVER_INNER, tmp_path)
-    # The server's end knows the client only by algd's address: the tunnel works only if algd translates it.
-    server_end = tunnel_end(topology.server, SERVER_ADDRESS, ALGD_OUTSIDE_ADDRESS, SERVER_INNER, CLIENT_INNER,
-                            tmp_path)
+def ping_through_a_tunnel_across_algd(topology, nc, tmp_path, client, server, algd_outside):
+    """Tunnel ends on the client (to the server) and the server (to algd's outside address: it knows the client only
+    by it, so the tunnel works only if algd translates it); a ping through the tunnel must answer, every GRE
+    checksum verify, the key arrive untouched, and the session table show one GRE session, translated."""
+    client_end = tunnel_end(topology.client, client, server, CLIENT_INNER, SERVER_INNER, tmp_path)
+    server_end = tunnel_end(topology.server, server, algd_outside, SERVER_INNER, CLIENT_INNER, tmp_path)
     try:
         ping = run(in_ns(topology.client, "ping", "-c", "3", "-i", "0.2", "-W", "2", SERVER_INNER), timeout=20,
                    check=False)
@@ -56,28 +60,39 @@ def test_ping_through_a_gre_tunnel_across_source_nat(topology, algd, nc, tmp_pat
             f"\nserver end: {server_end.output()}"
         assert " 0% packet loss" in ping.stdout, ping.stdout
 
-        server = counters(server_end)
-        assert server["received"] >= 3, f"the server's end decapsulated too little: {server}"
-        assert server["checksum_verified"] == server["received"] and server["bad_checksum"] == 0, \
-            f"GRE checksums broken on the way through algd: {server}"
-        assert server["last_key"] == KEY, f"the key changed on the way: {server}"
-        assert server["from_elsewhere"] == 0, f"GRE reached the server from another source than algd: {server}"
-        client = counters(client_end)
-        assert client["received"] >= 3 and client["bad_checksum"] == 0, f"the replies' way back: {client}"
+        server_counts = counters(server_end)
+        assert server_counts["received"] >= 3, f"the server's end decapsulated too little: {server_counts}"
+        assert server_counts["checksum_verified"] == server_counts["received"] \
+            and server_counts["bad_checksum"] == 0, f"GRE checksums broken on the way through algd: {server_counts}"
+        assert server_counts["last_key"] == KEY, f"the key changed on the way: {server_counts}"
+        assert server_counts["from_elsewhere"] == 0, \
+            f"GRE reached the server from another source than algd: {server_counts}"
+        client_counts = counters(client_end)
+        assert client_counts["received"] >= 3 and client_counts["bad_checksum"] == 0, \
+            f"the replies' way back: {client_counts}"
 
         table = sessions(nc)
         gre = [s for s in table if s.get("protocol-number") == "47"]
         assert len(gre) == 1, f"expected one GRE session, found: {table}"
         session = gre[0]
         assert session.get("protocol") == "gre [47]", session
-        assert session.get("source-address") == CLIENT_ADDRESS, session
-        assert session.get("destination-address") == SERVER_ADDRESS, session
-        assert session.get("translated-address") == ALGD_OUTSIDE_ADDRESS, session
+        assert session.get("source-address") == client, session
+        assert session.get("destination-address") == server, session
+        assert session.get("translated-address") == algd_outside, session
         assert session.get("state") == "ES", session
         assert int(session.get("packets-reply", "0")) >= 3, session
     finally:
         client_end.stop()
         server_end.stop()
+
+
+def test_ping_through_a_gre_tunnel_across_source_nat(topology, algd, nc, tmp_path):
+    ping_through_a_tunnel_across_algd(topology, nc, tmp_path, CLIENT_ADDRESS, SERVER_ADDRESS, ALGD_OUTSIDE_ADDRESS)
+
+
+def test_ping_through_a_gre_tunnel_over_ipv6_across_nat66(topology, algd, nc, tmp_path):
+    ping_through_a_tunnel_across_algd(topology, nc, tmp_path, CLIENT_ADDRESS6, SERVER_ADDRESS6,
+                                      ALGD_OUTSIDE_ADDRESS6)
 
 
 GRE_RULE_WITH_PORT = f"""
