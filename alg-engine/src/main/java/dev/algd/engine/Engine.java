@@ -3,6 +3,7 @@ package dev.algd.engine;
 import dev.algd.engine.alg.Alg;
 import dev.algd.engine.alg.AlgAddress;
 import dev.algd.engine.alg.AlgCounters;
+import dev.algd.engine.alg.AlgEndpoint;
 import dev.algd.engine.alg.AlgEvent;
 import dev.algd.engine.alg.AlgOutcome;
 import dev.algd.engine.alg.AlgPacket;
@@ -141,6 +142,8 @@ public final class Engine {
     private final AlgSessionTable algSessions;
     private final ExpectationTable expectations;
     private final AlgPacket algPacket;
+    /** A new child flow's source or destination as its expectation translates it ({@link ExpectationTable}). */
+    private final AlgEndpoint childEndpoint = new AlgEndpoint();
     private final LineReassembly reassembly;
     private final AlgSessionEvents algSessionEvents = new AlgSessionEvents(AlgSessionEvents.DEFAULT_CAPACITY);
     /** The time of the call in progress, for events raised from inside the session table. */
@@ -753,13 +756,14 @@ public final class Engine {
         }
         int translatedAddress = sourceAddress;
         int translatedPort = sourcePort;
-        int rule = isChild && expectations.translatesSource(expectation) ? SourceNatPolicy.NO_MATCH
+        boolean childTranslatesSource = isChild && expectations.childSource(expectation, AlgAddress.IPV4_HIGH,
+                AlgAddress.ipv4Low(sourceAddress), sourcePort, childEndpoint);
+        int rule = childTranslatesSource ? SourceNatPolicy.NO_MATCH
                 : sourceNat.match(Fib.egressInterface(route), protocol, sourceAddress, sourcePort,
                         destination, destinationPortAfterNat, hasPorts);
-        if (isChild && expectations.translatesSource(expectation)) {
-            translatedAddress = AlgAddress.ipv4(expectations.newSourceLow(expectation));
-            int port = expectations.newSourcePort(expectation);
-            translatedPort = port == Expectation.KEEP_PORT ? sourcePort : port;
+        if (childTranslatesSource) {
+            translatedAddress = childEndpoint.ipv4();
+            translatedPort = childEndpoint.port();
         } else if (rule != SourceNatPolicy.NO_MATCH && !sourceNat.isExclude(rule)) {
             if (!sourceNat.hasTranslationAddress(rule)) {
                 return DropReason.NO_TRANSLATION_ADDRESS;
@@ -834,11 +838,10 @@ public final class Engine {
 
     /** A new flow that matched an expectation goes where the expectation's translation says. */
     private void matchExpectation(int expectation) {
-        translatesDestination = expectations.translatesDestination(expectation);
-        newFlowDestinationAddress = translatesDestination
-                ? AlgAddress.ipv4(expectations.newDestinationLow(expectation)) : destinationAddress;
-        int port = expectations.newDestinationPort(expectation);
-        newFlowDestinationPort = translatesDestination && port != Expectation.KEEP_PORT ? port : destinationPort;
+        translatesDestination = expectations.childDestination(expectation, AlgAddress.IPV4_HIGH,
+                AlgAddress.ipv4Low(destinationAddress), destinationPort, childEndpoint);
+        newFlowDestinationAddress = childEndpoint.ipv4();
+        newFlowDestinationPort = childEndpoint.port();
     }
 
     /**

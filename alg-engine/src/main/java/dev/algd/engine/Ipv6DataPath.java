@@ -1,6 +1,6 @@
 package dev.algd.engine;
 
-import dev.algd.engine.alg.Expectation;
+import dev.algd.engine.alg.AlgEndpoint;
 import dev.algd.engine.alg.ExpectationTable;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.firewall.FirewallPolicy;
@@ -65,6 +65,8 @@ final class Ipv6DataPath {
     private final UdpHeader udp = new UdpHeader();
     private final IcmpHeader icmp = new IcmpHeader();
     private final GreHeader gre = new GreHeader();
+    /** A new child flow's source or destination as its expectation translates it ({@link ExpectationTable}). */
+    private final AlgEndpoint childEndpoint = new AlgEndpoint();
 
     private Fib6 fib;
     private SourceNatPolicy sourceNat;
@@ -335,12 +337,11 @@ final class Ipv6DataPath {
     /** A new flow that matched an expectation goes where the expectation's translation says. */
     private void matchExpectation(int expectation) {
         ExpectationTable expectations = engine.expectations();
-        translatesDestination = expectations.translatesDestination(expectation);
-        newFlowDestinationHigh = translatesDestination ? expectations.newDestinationHigh(expectation)
-                : destinationHigh;
-        newFlowDestinationLow = translatesDestination ? expectations.newDestinationLow(expectation) : destinationLow;
-        int port = expectations.newDestinationPort(expectation);
-        newFlowDestinationPort = translatesDestination && port != Expectation.KEEP_PORT ? port : destinationPort;
+        translatesDestination = expectations.childDestination(expectation, destinationHigh, destinationLow,
+                destinationPort, childEndpoint);
+        newFlowDestinationHigh = childEndpoint.high();
+        newFlowDestinationLow = childEndpoint.low();
+        newFlowDestinationPort = childEndpoint.port();
     }
 
     /**
@@ -387,14 +388,14 @@ final class Ipv6DataPath {
         long translatedHigh = sourceHigh;
         long translatedLow = sourceLow;
         int translatedPort = sourcePort;
-        boolean childTranslatesSource = isChild && expectations.translatesSource(expectation);
+        boolean childTranslatesSource = isChild && expectations.childSource(expectation, sourceHigh, sourceLow,
+                sourcePort, childEndpoint);
         int rule = childTranslatesSource ? SourceNatPolicy.NO_MATCH : sourceNat.match6(egress, protocol, sourceHigh,
                 sourceLow, sourcePort, toHigh, toLow, toPort, hasPorts);
         if (childTranslatesSource) {
-            translatedHigh = expectations.newSourceHigh(expectation);
-            translatedLow = expectations.newSourceLow(expectation);
-            int port = expectations.newSourcePort(expectation);
-            translatedPort = port == Expectation.KEEP_PORT ? sourcePort : port;
+            translatedHigh = childEndpoint.high();
+            translatedLow = childEndpoint.low();
+            translatedPort = childEndpoint.port();
         } else if (rule != SourceNatPolicy.NO_MATCH && !sourceNat.isExclude(rule)) {
             if (!sourceNat.hasTranslationAddress(rule)) {
                 return DropReason.NO_TRANSLATION_ADDRESS;

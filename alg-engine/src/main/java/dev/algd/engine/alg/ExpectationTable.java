@@ -308,40 +308,28 @@ public final class ExpectationTable {
         return removed;
     }
 
-    public boolean translatesSource(int entry) {
-        return translatesSource[entry];
+    /**
+     * The source the child admitted by {@code entry} sends its original-direction packets from, into {@code out}:
+     * the expectation's new source if it translates one ({@link Expectation#KEEP_PORT} keeping the child's port),
+     * else the child's own {@code high}, {@code low} and {@code port} ({@link AlgAddress} form). Returns whether
+     * the expectation translates the source (then the source NAT rules do not).
+     */
+    public boolean childSource(int entry, long high, long low, int port, AlgEndpoint out) {
+        return translateChild(translatesSource[entry], entry * 4, newSourcePorts[entry], high, low, port, out);
     }
 
-    /** The new source's high 64 bits ({@link AlgAddress}). */
-    public long newSourceHigh(int entry) {
-        return newAddresses[entry * 4];
+    /** {@link #childSource} for the destination: where the child's original-direction packets go. */
+    public boolean childDestination(int entry, long high, long low, int port, AlgEndpoint out) {
+        return translateChild(translatesDestination[entry], entry * 4 + 2, newDestinationPorts[entry], high, low,
+                port, out);
     }
 
-    public long newSourceLow(int entry) {
-        return newAddresses[entry * 4 + 1];
-    }
-
-    /** {@link Expectation#KEEP_PORT} keeps the child's own source port. */
-    public int newSourcePort(int entry) {
-        return newSourcePorts[entry];
-    }
-
-    public boolean translatesDestination(int entry) {
-        return translatesDestination[entry];
-    }
-
-    /** The new destination's high 64 bits ({@link AlgAddress}). */
-    public long newDestinationHigh(int entry) {
-        return newAddresses[entry * 4 + 2];
-    }
-
-    public long newDestinationLow(int entry) {
-        return newAddresses[entry * 4 + 3];
-    }
-
-    /** {@link Expectation#KEEP_PORT} keeps the child's own destination port. */
-    public int newDestinationPort(int entry) {
-        return newDestinationPorts[entry];
+    private boolean translateChild(boolean translates, int addressAt, int newPort, long high, long low, int port,
+            AlgEndpoint out) {
+        out.high = translates ? newAddresses[addressAt] : high;
+        out.low = translates ? newAddresses[addressAt + 1] : low;
+        out.port = translates && newPort != Expectation.KEEP_PORT ? newPort : port;
+        return translates;
     }
 
     public long parentSessionId(int entry) {

@@ -2,6 +2,7 @@ package dev.algd.engine.alg;
 
 import static dev.algd.engine.config.Ipv4Addresses.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.algd.engine.config.AlgId;
@@ -45,8 +46,39 @@ class ExpectationTableTest {
     }
 
     private static int newDestination(ExpectationTable table, int entry) {
-        assertTrue(AlgAddress.isIpv4(table.newDestinationHigh(entry), table.newDestinationLow(entry)));
-        return AlgAddress.ipv4(table.newDestinationLow(entry));
+        AlgEndpoint child = new AlgEndpoint();
+        assertTrue(table.childDestination(entry, AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(OUTSIDE), 5000, child));
+        assertTrue(AlgAddress.isIpv4(child.high(), child.low()));
+        return child.ipv4();
+    }
+
+    @Test
+    void childTakesTheTranslationItsExpectationNamesKeepPortKeepingItsOwnPort() {
+        ExpectationTable table = table(16);
+        add(table, request.clear().protocol(TCP).fromAnyPort(SERVER).to(OUTSIDE, 5000)
+                .translateDestinationTo(CLIENT, Expectation.KEEP_PORT)
+                .translateSourceTo(parse("203.0.113.9"), 6000), 0);
+        add(table, request.clear().protocol(TCP).fromAnyPort(SERVER).to(OUTSIDE, 5001), 1);
+        AlgEndpoint child = new AlgEndpoint();
+
+        int translated = table.find(TCP, SERVER, 20, OUTSIDE, 5000, 0);
+        assertTrue(table.childDestination(translated, AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(OUTSIDE), 5000,
+                child));
+        assertEquals(CLIENT, child.ipv4());
+        assertEquals(5000, child.port(), "KEEP_PORT: the port the child was sent to");
+        assertTrue(table.childSource(translated, AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(SERVER), 20, child));
+        assertEquals(parse("203.0.113.9"), child.ipv4());
+        assertEquals(6000, child.port());
+
+        int untranslated = table.find(TCP, SERVER, 20, OUTSIDE, 5001, 0);
+        assertFalse(table.childDestination(untranslated, AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(OUTSIDE), 5001,
+                child));
+        assertEquals(OUTSIDE, child.ipv4(), "the child's own destination");
+        assertEquals(5001, child.port());
+        assertFalse(table.childSource(untranslated, AlgAddress.IPV4_HIGH, AlgAddress.ipv4Low(SERVER), 20, child),
+                "the source NAT rules decide");
+        assertEquals(SERVER, child.ipv4());
+        assertEquals(20, child.port());
     }
 
     private static final long V6_SERVER_HIGH = 0x2001_0db8_0002_0000L;
@@ -62,10 +94,13 @@ class ExpectationTableTest {
                 .translateDestinationTo(V6_INSIDE_HIGH, 11, 5000), 1);
 
         int exact = table.find(TCP, true, V6_SERVER_HIGH, 7, 20, V6_OUTSIDE_HIGH, 1, 5000, 0);
-        assertEquals(V6_INSIDE_HIGH, table.newDestinationHigh(exact));
-        assertEquals(11, table.newDestinationLow(exact));
-        assertEquals(10, table.newDestinationLow(table.find(TCP, true, V6_SERVER_HIGH, 7, 21, V6_OUTSIDE_HIGH, 1,
-                5000, 0)));
+        AlgEndpoint child = new AlgEndpoint();
+        table.childDestination(exact, V6_OUTSIDE_HIGH, 1, 5000, child);
+        assertEquals(V6_INSIDE_HIGH, child.high());
+        assertEquals(11, child.low());
+        table.childDestination(table.find(TCP, true, V6_SERVER_HIGH, 7, 21, V6_OUTSIDE_HIGH, 1, 5000, 0),
+                V6_OUTSIDE_HIGH, 1, 5000, child);
+        assertEquals(10, child.low());
         assertEquals(ExpectationTable.NONE, table.find(TCP, true, V6_SERVER_HIGH + 1, 7, 21, V6_OUTSIDE_HIGH, 1, 5000,
                 0), "another high half of the source");
         assertEquals(ExpectationTable.NONE, table.find(TCP, true, V6_SERVER_HIGH, 7, 21, V6_OUTSIDE_HIGH, 2, 5000, 0),
