@@ -531,8 +531,9 @@ final class Ipv6DataPath {
      * the error comes from the peer itself, the outer source get the reply direction's translation; the embedded
      * addresses and ports (or echo identifier) get the translation undone. The ICMPv6 checksum covers the outer
      * pseudo-header and every changed word of the quote, the embedded TCP/UDP/ICMPv6 checksum the embedded
-     * pseudo-header (not GRE's, which covers none); all follow incrementally. Only an embedded packet whose upper-layer header follows its IPv6
-     * header directly is translated (the quote of one with extension headers may not even hold its ports).
+     * pseudo-header (GRE's covers none); all follow incrementally. Only an embedded packet whose upper-layer header
+     * follows its IPv6 header directly is translated (the quote of one with extension headers may not even hold its
+     * ports).
      */
     private Verdict forwardIcmpError(Packet packet, long nowNanos) {
         MemorySegment segment = ip.segment();
