@@ -495,6 +495,11 @@ public final class Engine {
         return views;
     }
 
+    /** Every pending expectation of this worker (management path), its own ALGs' and those other workers posted. */
+    public List<dev.algd.engine.alg.ExpectationView> expectations(long nowNanos) {
+        return expectations.views(nowNanos);
+    }
+
     /**
      * Removes every live session {@code filter} matches and returns how many (management path: it scans the
      * table). Expectations and ALG state of a removed session go with it; its children live on until they end.

@@ -3,6 +3,7 @@ package dev.algd.server.netconf;
 import com.google.common.util.concurrent.FluentFuture;
 import dev.algd.engine.Engine;
 import dev.algd.engine.SessionView;
+import dev.algd.engine.alg.ExpectationView;
 import dev.algd.io.DataPlaneGroup;
 import dev.algd.server.model.Nodes.SessionTable;
 import java.util.List;
@@ -121,7 +122,8 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
     }
 
     private record AlgSnapshot(dev.algd.engine.config.EngineConfig config,
-            java.util.Set<dev.algd.engine.config.AlgId> implemented, dev.algd.engine.alg.AlgCounters counters) {
+            java.util.Set<dev.algd.engine.config.AlgId> implemented, dev.algd.engine.alg.AlgCounters counters,
+            List<ExpectationView> expectations) {
     }
 
     /** Takes the snapshot on the worker and renders it here, so the worker spends no time building nodes. */
@@ -129,9 +131,24 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
         AlgSnapshot snapshot = dataPlane.query(engine -> new AlgSnapshot(engine.config(),
                 java.util.Arrays.stream(dev.algd.engine.config.AlgId.values()).filter(engine::isImplemented)
                         .collect(java.util.stream.Collectors.toUnmodifiableSet()),
-                engine.algCounters()), (a, b) -> new AlgSnapshot(a.config(), a.implemented(),
-                        a.counters().plus(b.counters())));
-        return AlgStateNodes.algState(snapshot.config(), snapshot.implemented(), snapshot.counters());
+                engine.algCounters(), engine.expectations(System.nanoTime())),
+                (a, b) -> new AlgSnapshot(a.config(), a.implemented(), a.counters().plus(b.counters()),
+                        union(a.expectations(), b.expectations())));
+        return AlgStateNodes.algState(snapshot.config(), snapshot.implemented(), snapshot.counters(),
+                snapshot.expectations());
+    }
+
+    /**
+     * Two workers' expectations as one list: an expectation whose child steers to another worker is stored by its
+     * parent's worker and posted to the child's, and is listed once.
+     */
+    static List<ExpectationView> union(List<ExpectationView> a, List<ExpectationView> b) {
+        java.util.Map<ExpectationView, ExpectationView> byTuple = new java.util.LinkedHashMap<>();
+        for (ExpectationView view : concat(a, b)) {
+            byTuple.merge(view.withTimeoutSeconds(0), view,
+                    (first, second) -> first.timeoutSeconds() <= second.timeoutSeconds() ? first : second);
+        }
+        return List.copyOf(byTuple.values());
     }
 
     private List<SessionView> allSessions() {
