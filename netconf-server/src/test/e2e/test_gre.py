@@ -46,6 +46,15 @@ def counters(end):
     return {k: int(v) for k, v in (pair.split("=") for pair in lines[-1].split())} if lines else {}
 
 
+def settled_counters(end, packets=3, seconds=2):
+    """The GRE end's counters once they show `packets` received, or as they are after `seconds`."""
+    try:
+        return wait_until(lambda: (c := counters(end)).get("received", 0) >= packets and c, seconds,
+                          what=f"the GRE end to count {packets} packets")
+    except AssertionError:
+        return counters(end)
+
+
 def ping_through_a_tunnel_across_algd(topology, nc, tmp_path, client, server, algd_outside):
     """Tunnel ends on the client (to the server) and the server (to algd's outside address: it knows the client only
     by it, so the tunnel works only if algd translates it); a ping through the tunnel must answer, every GRE
@@ -60,14 +69,16 @@ def ping_through_a_tunnel_across_algd(topology, nc, tmp_path, client, server, al
             f"\nserver end: {server_end.output()}"
         assert " 0% packet loss" in ping.stdout, ping.stdout
 
-        server_counts = counters(server_end)
+        # Each end prints its counters just after handing a packet to its TUN device, so the last line may come
+        # a moment after ping has seen the reply it carried.
+        server_counts = settled_counters(server_end)
         assert server_counts["received"] >= 3, f"the server's end decapsulated too little: {server_counts}"
         assert server_counts["checksum_verified"] == server_counts["received"] \
             and server_counts["bad_checksum"] == 0, f"GRE checksums broken on the way through algd: {server_counts}"
         assert server_counts["last_key"] == KEY, f"the key changed on the way: {server_counts}"
         assert server_counts["from_elsewhere"] == 0, \
             f"GRE reached the server from another source than algd: {server_counts}"
-        client_counts = counters(client_end)
+        client_counts = settled_counters(client_end)
         assert client_counts["received"] >= 3 and client_counts["bad_checksum"] == 0, \
             f"the replies' way back: {client_counts}"
 
