@@ -2,7 +2,7 @@
 frames packet I/O dropped and the engine's verdicts with every drop reason, read live over NETCONF. Packets algd
 does not serve are counted under their reason and the worker goes on forwarding."""
 
-from algd_e2e import NS, SERVER_ADDRESS, in_ns, run, wait_until
+from algd_e2e import NS, PASSWORD, REPO, SERVER_ADDRESS, USER, in_ns, run, wait_until
 
 IF = NS["if"]
 DATA_PLANE_FILTER = ("subtree", f'<data-plane xmlns="{IF}"/>')
@@ -58,6 +58,11 @@ def test_every_drop_reason_is_listed_and_packets_of_an_unsupported_protocol_are_
     assert interface_counter(after, "inside", "rx-frames") >= interface_counter(before, "inside", "rx-frames") + 5
     assert reason_counts(after, "if:frame-drop")["engine-verdict"] >= \
         reason_counts(before, "if:frame-drop")["engine-verdict"] + 5
+
+    shown = run(["/usr/bin/python3", REPO / "netconf-server" / "bin" / "algd-cli", "--host", algd.topology.mgmt_address,
+                 "--user", USER, "--password", PASSWORD, "show", "data-plane"]).stdout
+    counted = reason_counts(data_plane(nc), "if:engine/if:drop")["unsupported-protocol"]
+    assert f"unsupported-protocol {counted}" in shown and "\ninside " in shown, shown
 
 
 def test_forwarded_pings_move_the_engine_and_both_interfaces_counters(algd, nc):
