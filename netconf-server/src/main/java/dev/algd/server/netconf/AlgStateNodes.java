@@ -9,7 +9,6 @@ import dev.algd.engine.config.AlgSettings;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.server.model.Nodes.SystemAlg;
 import java.util.List;
-import java.util.Locale;
 import org.opendaylight.yangtools.yang.common.QName;
 import org.opendaylight.yangtools.yang.common.Uint16;
 import org.opendaylight.yangtools.yang.common.Uint32;
@@ -75,7 +74,7 @@ final class AlgStateNodes {
         QName event = SystemAlg.alg("event");
         var events = ImmutableNodes.newSystemMapBuilder().withNodeIdentifier(new NodeIdentifier(event));
         for (AlgEvent e : AlgEvent.values()) {
-            String eventName = e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+            String eventName = YangEnums.name(e);
             events.withChild(ImmutableNodes.newMapEntryBuilder()
                     .withNodeIdentifier(NodeIdentifierWithPredicates.of(event, name, eventName))
                     .withChild(ImmutableNodes.leafNode(name, eventName))

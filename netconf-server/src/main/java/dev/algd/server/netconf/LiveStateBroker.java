@@ -94,8 +94,8 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
                     .call(() -> Optional.of(withLiveState(merge(config.get(), state.get()), isTableApart)),
                             com.google.common.util.concurrent.MoreExecutors.directExecutor()));
         }
-        if (args.getFirst().equals(AlgStateNodes.STATE)) {
-            NormalizedNode state = algState();
+        if (args.getFirst().equals(AlgStateNodes.STATE) || args.getFirst().equals(DataPlaneNodes.STATE)) {
+            NormalizedNode state = args.getFirst().equals(AlgStateNodes.STATE) ? algState() : dataPlaneState();
             return FluentFuture.from(com.google.common.util.concurrent.Futures.immediateFuture(
                     NormalizedNodes.findNode(state, args.subList(1, args.size()))));
         }
@@ -151,6 +151,11 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
         return List.copyOf(byTuple.values());
     }
 
+    private ContainerNode dataPlaneState() {
+        return DataPlaneNodes.dataPlane(dataPlane.workers(), dataPlane.counters(),
+                dataPlane.query(Engine::counters, dev.algd.engine.EngineCounters::plus), dataPlane.workerCounters());
+    }
+
     private List<SessionView> allSessions() {
         return dataPlane.query((Engine engine) -> engine.sessions(System.nanoTime()), LiveStateBroker::concat);
     }
@@ -195,6 +200,6 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
         if (!isTableApart) {
             root.withChild(SessionTableNodes.table(allSessions()));
         }
-        return root.withChild(algState()).build();
+        return root.withChild(algState()).withChild(dataPlaneState()).build();
     }
 }
