@@ -71,21 +71,15 @@ final class AlgStateNodes {
             entry.withChild(algCounters(counters, id));
             list.withChild(entry.build());
         }
-        QName event = SystemAlg.alg("event");
-        var events = ImmutableNodes.newSystemMapBuilder().withNodeIdentifier(new NodeIdentifier(event));
+        var events = new java.util.LinkedHashMap<String, Uint64>();
         for (AlgEvent e : AlgEvent.values()) {
-            String eventName = YangEnums.name(e);
-            events.withChild(ImmutableNodes.newMapEntryBuilder()
-                    .withNodeIdentifier(NodeIdentifierWithPredicates.of(event, name, eventName))
-                    .withChild(ImmutableNodes.leafNode(name, eventName))
-                    .withChild(ImmutableNodes.leafNode(SystemAlg.alg("count"), Uint64.fromLongBits(counters.count(e))))
-                    .build());
+            events.put(YangData.name(e), Uint64.fromLongBits(counters.count(e)));
         }
         var framework = ImmutableNodes.newContainerBuilder()
                 .withNodeIdentifier(new NodeIdentifier(SystemAlg.alg("framework-counters")))
                 .withChild(ImmutableNodes.leafNode(SystemAlg.alg("expectations-active"),
                         Uint32.valueOf(counters.expectationsActive())))
-                .withChild(events.build())
+                .withChild(YangData.counts(SystemAlg.MODULE, "event", "name", events))
                 .build();
         var state = ImmutableNodes.newContainerBuilder().withNodeIdentifier(STATE).withChild(list.build());
         if (!expectations.isEmpty()) {

@@ -14,7 +14,6 @@ import org.opendaylight.yangtools.yang.common.Uint8;
 import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifier;
 import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifierWithPredicates;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
-import org.opendaylight.yangtools.yang.data.api.schema.MapNode;
 import org.opendaylight.yangtools.yang.data.api.schema.builder.DataContainerNodeBuilder;
 import org.opendaylight.yangtools.yang.data.spi.node.ImmutableNodes;
 
@@ -51,13 +50,13 @@ final class DataPlaneNodes {
                     .withChild(count("socket-errors", port.socketErrors()))
                     .build());
         }
-        var frameDrops = new java.util.LinkedHashMap<String, Long>();
+        var frameDrops = new java.util.LinkedHashMap<String, Uint64>();
         for (FrameDropReason reason : FrameDropReason.values()) {
-            frameDrops.put(YangEnums.name(reason), io.drops(reason));
+            frameDrops.put(YangData.name(reason), Uint64.fromLongBits(io.drops(reason)));
         }
-        var engineDrops = new java.util.LinkedHashMap<String, Long>();
+        var engineDrops = new java.util.LinkedHashMap<String, Uint64>();
         for (DropReason reason : DropReason.values()) {
-            engineDrops.put(YangEnums.name(reason), engine.drops(reason));
+            engineDrops.put(YangData.name(reason), Uint64.fromLongBits(engine.drops(reason)));
         }
         ContainerNode engineNode = ImmutableNodes.newContainerBuilder()
                 .withNodeIdentifier(new NodeIdentifier(Interfaces.node("engine")))
@@ -68,34 +67,23 @@ final class DataPlaneNodes {
                 .withChild(count("sessions-created", engine.sessionsCreated()))
                 .withChild(count("sessions-expired", engine.sessionsExpired()))
                 .withChild(count("sessions-evicted", engine.sessionsEvicted()))
-                .withChild(counts("drop", "reason", engineDrops))
+                .withChild(YangData.counts(Interfaces.MODULE, "drop", "reason", engineDrops))
                 .build();
         DataContainerNodeBuilder<NodeIdentifier, ContainerNode> state = ImmutableNodes.newContainerBuilder()
                 .withNodeIdentifier(STATE)
                 .withChild(ImmutableNodes.leafNode(Interfaces.node("workers"), Uint8.valueOf(workers)))
                 .withChild(interfaces.build())
-                .withChild(counts("frame-drop", "reason", frameDrops))
+                .withChild(YangData.counts(Interfaces.MODULE, "frame-drop", "reason", frameDrops))
                 .withChild(engineNode);
         if (!workerLinks.isEmpty()) {
-            state.withChild(counts("worker-link", "name", workerLinks));
+            var links = new java.util.LinkedHashMap<String, Uint64>();
+            workerLinks.forEach((name, count) -> links.put(name, Uint64.fromLongBits(count)));
+            state.withChild(YangData.counts(Interfaces.MODULE, "worker-link", "name", links));
         }
         return state.build();
     }
 
     private static org.opendaylight.yangtools.yang.data.api.schema.LeafNode<Uint64> count(String leaf, long value) {
         return ImmutableNodes.leafNode(Interfaces.node(leaf), Uint64.fromLongBits(value));
-    }
-
-    /** A list keyed by {@code key} with a {@code count} leaf per entry. */
-    private static MapNode counts(String list, String key, Map<String, Long> values) {
-        QName listName = Interfaces.node(list);
-        QName keyName = Interfaces.node(key);
-        var map = ImmutableNodes.newSystemMapBuilder().withNodeIdentifier(new NodeIdentifier(listName));
-        values.forEach((name, value) -> map.withChild(ImmutableNodes.newMapEntryBuilder()
-                .withNodeIdentifier(NodeIdentifierWithPredicates.of(listName, keyName, name))
-                .withChild(ImmutableNodes.leafNode(keyName, name))
-                .withChild(count("count", value))
-                .build()));
-        return map.build();
     }
 }

@@ -110,7 +110,7 @@ final class SessionEventNotifications {
         append(root, "translated-address", addressText(event.translatedAddress()));
         append(root, "translated-port", Integer.toString(event.translatedPort()));
         if (!created) {
-            append(root, "reason", YangEnums.name(event.reason()));
+            append(root, "reason", YangData.name(event.reason()));
         }
         return document;
     }

@@ -55,22 +55,16 @@ final class SessionTableNodes {
         Summary summary = summarize(sessions);
         return ImmutableNodes.newContainerBuilder().withNodeIdentifier(new NodeIdentifier(SessionTable.leaf("summary")))
                 .withChild(leaf("total", Uint32.valueOf(summary.total())))
-                .withChild(counts("by-protocol", "protocol", summary.byProtocol()))
-                .withChild(counts("by-state", "state", summary.byState()))
-                .withChild(counts("by-alg", "alg", summary.byAlg()))
+                .withChild(YangData.counts(SessionTable.MODULE, "by-protocol", "protocol", uint32s(summary.byProtocol())))
+                .withChild(YangData.counts(SessionTable.MODULE, "by-state", "state", uint32s(summary.byState())))
+                .withChild(YangData.counts(SessionTable.MODULE, "by-alg", "alg", uint32s(summary.byAlg())))
                 .build();
     }
 
-    private static MapNode counts(String list, String key, java.util.Map<String, Integer> counts) {
-        QName listName = SessionTable.leaf(list);
-        QName keyName = SessionTable.leaf(key);
-        var map = ImmutableNodes.newSystemMapBuilder().withNodeIdentifier(new NodeIdentifier(listName));
-        counts.forEach((value, count) -> map.withChild(ImmutableNodes.newMapEntryBuilder()
-                .withNodeIdentifier(NodeIdentifierWithPredicates.of(listName, keyName, value))
-                .withChild(ImmutableNodes.leafNode(keyName, value))
-                .withChild(leaf("count", Uint32.valueOf(count)))
-                .build()));
-        return map.build();
+    private static java.util.Map<String, Uint32> uint32s(java.util.Map<String, Integer> counts) {
+        var converted = new java.util.LinkedHashMap<String, Uint32>();
+        counts.forEach((name, count) -> converted.put(name, Uint32.valueOf(count)));
+        return converted;
     }
 
     static MapNode list(Collection<SessionView> sessions) {
