@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Management-path benchmark of algd (not part of the test suite): NETCONF session setup, commit latency for a
 one-leaf change (alone, and inside locks of running and candidate), and <get> of a session table with many sessions. Builds its own namespaces (examples/demo/topology.sh, prefix
-'algdb' or --prefix, management 203.0.113.248/30 or --mgmt-base), starts algd, measures, and removes everything it made.
+'algdb', management 203.0.113.248/30 or --mgmt-base), starts algd, measures, and removes everything it made.
 
   sudo netconf-server/bench/netconf-bench.py [--commits 200] [--sessions 100000] [--setups 20]
 
@@ -24,6 +24,7 @@ from ncclient import manager  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 TOPOLOGY = REPO / "examples" / "demo" / "topology.sh"
 ALGD = REPO / "netconf-server" / "bin" / "algd"
+PREFIX = "algdb"
 SYS = "urn:algd:yang:algd-system"
 ST = "urn:algd:yang:algd-session-table"
 
@@ -109,8 +110,7 @@ def main():
     parser.add_argument("--setups", type=int, default=20)
     parser.add_argument("--mgmt-base", type=int, default=248,
                         help="management /30 in 203.0.113.0/24 (e2e tests running meanwhile may hold the default)")
-    parser.add_argument("--prefix", default="algdb",
-                        help="namespace name prefix (another bench running meanwhile holds the default)")
+    parser.add_argument("--prefix", default=PREFIX, help="namespace prefix (another bench running meanwhile)")
     args = parser.parse_args()
     prefix = args.prefix
     mgmt = f"203.0.113.{args.mgmt_base + 2}"
@@ -199,6 +199,7 @@ def main():
               f" over {len(server)} commits")
         print("  median of each phase: " + ", ".join(
             f"{name} {statistics.median(values):.2f} ms" for name, values in phases.items() if values))
+        print(f"  algd's log: {work / 'algd.log'}")
         print(f"edit-config + commit, ncclient round trip: {quantiles(round_trips)} over {len(round_trips)}")
         print(f"lock running + lock candidate + edit-config + commit + unlock both, ncclient: {quantiles(locked)}"
               f" over {len(locked)}")
@@ -207,7 +208,6 @@ def main():
               f" in {get_seconds:.2f} s, {len(xml) / 1e6:.1f} MB of XML")
         print(f"<get> session-table over bare SSH, to the last byte, no parsing: ~{raw_rows} sessions in"
               f" {raw_seconds:.2f} s, {raw_bytes / 1e6:.1f} MB framed")
-        print(f"algd log: {work / 'algd.log'}")
         print(f"algd RSS: {rss_before / 1024:.0f} MiB before the flows, {rss_flows / 1024:.0f} MiB after them,"
               f" {rss_after / 1024:.0f} MiB after the get, {rss_raw / 1024:.0f} MiB after the second")
     finally:
