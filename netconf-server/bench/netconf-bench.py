@@ -45,6 +45,13 @@ for source, destination_port in (("192.0.2.2", 9), ("192.0.2.3", 10), ("192.0.2.
         sent += 1
 print(sent)
 """
+# ConfigCommitter's log line for each commit: the total and each phase, in microseconds; the file is written on
+# its own thread alongside (serialise, write+fsync, rename), and "persist" is what the commit waited for it at the end.
+COMMIT_LINE = re.compile(r"commit applied in (\d+) µs \(translate\+validate (\d+), data plane (\d+)\+(\d+),"
+                         r" datastore (\d+), notify (\d+), persist (\d+)"
+                         r"(?:; alongside: serialise (\d+), write\+fsync (\d+), rename (\d+))?\)")
+PHASES = ("translate+validate", "data plane prepare", "data plane apply", "datastore", "notify", "persist",
+          "file: serialise", "file: write+fsync", "file: rename")
 # A loaded data path drops some datagrams: this many more flows are sent than sessions are wanted.
 FLOWS_PER_SESSION = 1.2
 
@@ -103,19 +110,21 @@ def main():
     parser.add_argument("--setups", type=int, default=20)
     parser.add_argument("--mgmt-base", type=int, default=248,
                         help="management /30 in 203.0.113.0/24 (e2e tests running meanwhile may hold the default)")
+    parser.add_argument("--prefix", default=PREFIX, help="namespace prefix (another bench running meanwhile)")
     args = parser.parse_args()
+    prefix = args.prefix
     mgmt = f"203.0.113.{args.mgmt_base + 2}"
     sh(ALGD, "build", timeout=900)
     work = Path(tempfile.mkdtemp(prefix="algd-bench-"))
     (work / "startup.xml").write_text((REPO / "examples" / "demo" / "startup.xml").read_text())
     (work / "users").write_text("bench:bench\n")
-    sh(TOPOLOGY, "up", PREFIX, args.mgmt_base, timeout=60)
+    sh(TOPOLOGY, "up", prefix, args.mgmt_base, timeout=60)
     daemon = None
     try:
         for address in ("192.0.2.3/24", "192.0.2.4/24"):
-            sh("ip", "-n", f"{PREFIX}-client", "addr", "add", address, "dev", "eth0")
+            sh("ip", "-n", f"{prefix}-client", "addr", "add", address, "dev", "eth0")
         log = open(work / "algd.log", "wb")
-        daemon = subprocess.Popen(["ip", "netns", "exec", f"{PREFIX}-router", "env", "ALGD_NO_BUILD=1", str(ALGD),
+        daemon = subprocess.Popen(["ip", "netns", "exec", f"{prefix}-router", "env", "ALGD_NO_BUILD=1", str(ALGD),
                                    "run", "--config", str(work / "startup.xml"), "--running-state", str(work / "running.xml"),
                                    "--users", str(work / "users"),
                                    "--netconf-address", mgmt], stdout=log, stderr=subprocess.STDOUT)
@@ -149,8 +158,10 @@ def main():
                            f'xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0" nc:operation="delete">{port}'
                            f'</port></ftp></alg></system></config>')
             nc.commit()
-        server = [int(m) / 1000 for m in re.findall(rb"commit applied in (\d+) ", (work / "algd.log").read_bytes())]
-        server = server[-2 * args.commits:]
+        commit_lines = COMMIT_LINE.findall((work / "algd.log").read_text(errors="replace"))[-2 * args.commits:]
+        server = [int(line[0]) / 1000 for line in commit_lines]
+        phases = {name: [int(line[1 + i]) / 1000 for line in commit_lines if line[1 + i]]
+                  for i, name in enumerate(PHASES)}
 
         # What a careful script does: lock candidate and running, edit, commit, unlock both.
         locked = []
@@ -163,7 +174,7 @@ def main():
             locked.append((time.perf_counter() - started) * 1000)
 
         rss_before = rss_kib(daemon.pid)
-        flood = subprocess.run(["ip", "netns", "exec", f"{PREFIX}-client", "/usr/bin/python3", "-c", FLOOD,
+        flood = subprocess.run(["ip", "netns", "exec", f"{prefix}-client", "/usr/bin/python3", "-c", FLOOD,
                                 str(int(args.sessions * FLOWS_PER_SESSION)), "25"], capture_output=True, text=True,
                                timeout=60)
         sent = int(flood.stdout.strip() or 0)
@@ -186,6 +197,9 @@ def main():
 
         print(f"commit, one-leaf change, server side (translate+validate+apply+persist): {quantiles(server)}"
               f" over {len(server)} commits")
+        print("  median of each phase: " + ", ".join(
+            f"{name} {statistics.median(values):.2f} ms" for name, values in phases.items() if values))
+        print(f"  algd's log: {work / 'algd.log'}")
         print(f"edit-config + commit, ncclient round trip: {quantiles(round_trips)} over {len(round_trips)}")
         print(f"lock running + lock candidate + edit-config + commit + unlock both, ncclient: {quantiles(locked)}"
               f" over {len(locked)}")
@@ -203,7 +217,7 @@ def main():
                 daemon.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 daemon.kill()
-        subprocess.run([str(TOPOLOGY), "down", PREFIX], capture_output=True)
+        subprocess.run([str(TOPOLOGY), "down", prefix], capture_output=True)
 
 
 if __name__ == "__main__":

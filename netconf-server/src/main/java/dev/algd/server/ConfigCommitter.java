@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one path every configuration takes into the engine, at boot and on each commit: translate the whole
  * tree, validate it, let the data plane open what the new config needs, commit the datastore, swap the
- * engine's snapshot, persist running (the running-state file, not startup). Nothing reaches the data path unless all of it was accepted.
+ * engine's snapshot, persist running (the running-state file, not startup; written alongside, renamed into place
+ * before the commit returns). Nothing reaches the data path or the file unless all of it was accepted.
  */
 public final class ConfigCommitter {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigCommitter.class);
@@ -109,29 +110,47 @@ public final class ConfigCommitter {
         apply(root, datastore, false, SERVER);
     }
 
-    /** {@code isCommit}: a change a session made (notified); else the boot configuration (not notified). */
+    /**
+     * {@code isCommit}: a change a session made (notified); else the boot configuration (not notified). The file is
+     * written and synced on its writer thread while this one validates, commits the datastore and updates the data
+     * plane; it is renamed into place only once the datastore took the commit, and this returns only after that.
+     */
     private void apply(ContainerNode root, DatastoreCommit datastore, boolean isCommit, long sessionId)
             throws CommitRefused {
         synchronized (commitLock) {
             long started = System.nanoTime();
-            ConfigTranslator.Result result = translateAndValidate(root);
-            if (result.config() == null) {
-                throw new CommitRefused(result.violations());
-            }
-            long validated = System.nanoTime();
-            EngineConfig next = result.config();
+            ConfigFile.Save save = configFile.startSave(root);
+            boolean isStored = false;
+            EngineConfig next;
+            long validated;
+            long prepared;
             try {
-                dataPlane.prepare(next);
-            } catch (IOException e) {
-                dataPlane.apply(running);
-                throw new CommitRefused(e.getMessage(), e);
-            }
-            long prepared = System.nanoTime();
-            try {
-                datastore.commit();
-            } catch (Exception e) {
-                dataPlane.apply(running);
-                throw new CommitRefused("the datastore refused the commit: " + e.getMessage(), e);
+                ConfigTranslator.Result result = translateAndValidate(root);
+                if (result.config() == null) {
+                    throw new CommitRefused(result.violations());
+                }
+                validated = System.nanoTime();
+                next = result.config();
+                try {
+                    dataPlane.prepare(next);
+                } catch (IOException e) {
+                    dataPlane.apply(running);
+                    throw new CommitRefused(e.getMessage(), e);
+                }
+                prepared = System.nanoTime();
+                try {
+                    datastore.commit();
+                } catch (Exception e) {
+                    dataPlane.apply(running);
+                    throw new CommitRefused("the datastore refused the commit: " + e.getMessage(), e);
+                }
+                isStored = true;
+            } finally {
+                if (isStored) {
+                    save.replace();
+                } else {
+                    save.abandon();
+                }
             }
             long stored = System.nanoTime();
             dataPlane.apply(next);
@@ -143,19 +162,21 @@ public final class ConfigCommitter {
                 changeListener.committed(before, root, sessionId);
             }
             long notified = System.nanoTime();
+            ConfigFile.Saved saved;
             try {
-                configFile.save(root);
+                saved = save.awaitReplaced();
             } catch (IOException e) {
                 // The data path and the datastore already run the new config; losing persistence must be loud.
                 LOG.error("commit applied but not persisted to {}: {}", configFile.path(), e.getMessage());
                 throw new CommitRefused("the configuration is running but could not be saved to "
                         + configFile.path() + ": " + e.getMessage(), e);
             }
-            long saved = System.nanoTime();
+            long done = System.nanoTime();
             LOG.info("commit applied in {} µs (translate+validate {}, data plane {}+{}, datastore {}, notify {},"
-                    + " persist {})", (saved - started) / 1000, (validated - started) / 1000,
-                    (prepared - validated) / 1000, (applied - stored) / 1000, (stored - prepared) / 1000,
-                    (notified - applied) / 1000, (saved - notified) / 1000);
+                    + " persist {}; alongside: serialise {}, write+fsync {}, rename {})", (done - started) / 1000,
+                    (validated - started) / 1000, (prepared - validated) / 1000, (applied - stored) / 1000,
+                    (stored - prepared) / 1000, (notified - applied) / 1000, (done - notified) / 1000,
+                    saved.serialiseNanos() / 1000, saved.writeNanos() / 1000, saved.renameNanos() / 1000);
         }
     }
 }

@@ -20,8 +20,9 @@ public record Ipv6Address(long high, long low) implements Comparable<Ipv6Address
         }
         InetAddress parsed;
         try {
-            // A literal only: ofLiteral never consults DNS.
-            parsed = InetAddress.ofLiteral(trimmed);
+            // A literal only: ofLiteral never consults DNS. Inet6Address's, since InetAddress's first tries IPv4
+            // and throws (a stack trace per address of every commit) before it gets to IPv6.
+            parsed = Inet6Address.ofLiteral(trimmed);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + text + "' is not an IPv6 address (such as 2001:db8::1)");
         }
