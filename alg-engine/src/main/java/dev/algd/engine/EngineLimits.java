@@ -1,5 +1,7 @@
 package dev.algd.engine;
 
+import dev.algd.engine.session.SessionTable;
+
 /**
  * Sizes fixed when an engine is built; the engine allocates its tables once from them.
  * <p>
@@ -16,8 +18,9 @@ public record EngineLimits(int maxSessions, int maxSessionsPerSource) {
     public static final int DEFAULT_MAX_SESSIONS = 1 << 20;
 
     public EngineLimits {
-        if (maxSessions < 1 || maxSessions > 1 << 28) {
-            throw new IllegalArgumentException("maxSessions " + maxSessions + " is outside 1.." + (1 << 28));
+        if (maxSessions < 1 || maxSessions > SessionTable.MAX_CAPACITY) {
+            throw new IllegalArgumentException("maxSessions " + maxSessions + " is outside 1.."
+                    + SessionTable.MAX_CAPACITY);
         }
         if (maxSessionsPerSource < 0) {
             throw new IllegalArgumentException("maxSessionsPerSource " + maxSessionsPerSource + " is below 0");
