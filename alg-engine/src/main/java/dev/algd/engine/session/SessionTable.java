@@ -8,9 +8,9 @@ import java.security.SecureRandom;
  * <p>
  * Laid out for the established-flow fast path, where every packet of a flow the caches have forgotten costs a miss per
  * cache line it touches: a slot is a record of two 64-byte lines in one {@code long[]} ({@link #STRIDE}), the first
- * holding what a packet reads (both keys, protocol, state, ALG slot, expiry, route cache), the second what it writes
- * (counters) and the ids. With the one-line index probe that is three lines per packet, where a column per field
- * made it a dozen. What no packet touches (interface names, IPv6 addresses, the free list) stays in arrays of its own.
+ * holding the keys the lookup compares and the state (protocol, TCP state, ALG slot, expiry, ids), the second the
+ * route cache and the counters. With the one-line index probe that is three lines per packet, where a column per
+ * field made it a dozen, and the two record lines are fetched at once. What no packet touches (interface names, IPv6 addresses, the free list) stays in arrays of its own.
  * <p>
  * A session lives in a <em>slot</em> and has two keys, one per {@link Direction}: the 5-tuple its original packets
  * carry and the 5-tuple its reply packets carry (after translation, so a NATed flow's reply key has the translated
@@ -79,7 +79,7 @@ public final class SessionTable {
      * line: slower, never wrong.
      */
     private static final int ORIGIN = (128 - 16) / Long.BYTES;
-    // Line 1, read by every packet.
+    // Line 1: the keys, which the lookup compares, and what the packet's state depends on.
     /** Per direction: {@code sourceAddress << 32 | destinationAddress} (IPv4 tables; 0 in IPv6 ones). */
     private static final int ADDRESSES = 0;
     /** {@code originalPorts << 32 | replyPorts}, each {@code sourcePort << 16 | destinationPort}. */
@@ -87,19 +87,20 @@ public final class SessionTable {
     /** Protocol, state, TCP aux, flags, ALG slot, in use: the {@code META_} shifts and bits. */
     private static final int META = 3;
     private static final int EXPIRES_AT = 4;
-    /** Per direction: the cached route. */
-    private static final int ROUTES = 5;
-    /** {@code originalGeneration << 32 | replyGeneration}. */
-    private static final int ROUTE_GENERATIONS = 7;
-    // Line 2: the counters every packet writes, and what only management reads.
-    /** Per direction: packets, bytes. */
-    private static final int COUNTERS = 8;
-    private static final int ID = 12;
-    private static final int PARENT_ID = 13;
+    private static final int ID = 5;
+    private static final int PARENT_ID = 6;
     /** {@code originalHash << 32 | replyHash}, to find the index entries again on removal. */
-    private static final int KEY_HASHES = 14;
+    private static final int KEY_HASHES = 7;
+    // Line 2: the route cache, read right after the lookup, so that this line's miss overlaps the first one's, and
+    // the counters the packet writes last.
+    /** Per direction: the cached route. */
+    private static final int ROUTES = 8;
+    /** {@code originalGeneration << 32 | replyGeneration}. */
+    private static final int ROUTE_GENERATIONS = 10;
     /** The ALG's id + 1, 0 for none (shown even when the session holds no ALG slot, as children do). */
-    private static final int ALG_ID = 15;
+    private static final int ALG_ID = 11;
+    /** Per direction: packets, bytes. */
+    private static final int COUNTERS = 12;
 
     private static final int META_STATE = 8;
     private static final int META_TCP_AUX = 16;
