@@ -87,7 +87,6 @@ public final class ExpectationTable {
         this.hashSeed = hashSeed;
         this.counters = counters;
         this.statistics = statistics;
-        index = new HashIndex(capacity);
         inUse = new boolean[capacity];
         protocols = new byte[capacity];
         masks = new byte[capacity];
@@ -95,6 +94,7 @@ public final class ExpectationTable {
         sourcePorts = new int[capacity];
         destinationPorts = new int[capacity];
         hashes = new int[capacity];
+        index = new HashIndex(capacity, capacity, entry -> hashes[entry]);
         translatesSource = new boolean[capacity];
         translatesDestination = new boolean[capacity];
         newAddresses = new long[capacity * 4];
@@ -389,13 +389,13 @@ public final class ExpectationTable {
     private int lookup(int hash, int protocol, long sourceHigh, long sourceLow, int sourcePort, long destinationHigh,
             long destinationLow, int destinationPort, int mask) {
         for (int i = index.home(hash); ; i = index.next(i)) {
-            long indexed = index.at(i);
+            int indexed = index.at(i);
             if (indexed == 0) {
                 return NONE;
             }
-            int entry = HashIndex.valueOf(indexed);
+            int entry = index.valueOf(indexed);
             int a = entry * 4;
-            if (HashIndex.hashOf(indexed) == hash && (protocols[entry] & 0xff) == protocol && masks[entry] == mask
+            if (index.isCandidate(indexed, hash) && (protocols[entry] & 0xff) == protocol && masks[entry] == mask
                     && addresses[a + 1] == sourceLow && addresses[a + 3] == destinationLow
                     && addresses[a] == sourceHigh && addresses[a + 2] == destinationHigh
                     && sourcePorts[entry] == sourcePort && destinationPorts[entry] == destinationPort) {

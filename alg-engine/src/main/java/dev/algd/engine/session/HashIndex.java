@@ -2,30 +2,54 @@ package dev.algd.engine.session;
 
 /**
  * An open-addressing index from 32-bit hashes to small non-negative ints (slots of the owner's arrays), the one the
- * session table and the expectation table look their keys up in. The owner computes the (seeded) hash, walks the
- * probe sequence from {@link #home} with {@link #next} and compares its own key at each candidate value whose hash
- * matches; the index holds no keys, so two keys with one hash are two entries.
+ * session table, the expectation table and the per-source counts look their keys up in. The owner computes the
+ * (seeded) hash, walks the probe sequence from {@link #home} with {@link #next} and compares its own key at each
+ * candidate whose tag matches ({@link #isCandidate}); the index holds no keys.
  * <p>
  * Linear probing, at most half full (sized at construction for {@code maxEntries}), cleaned by backward-shift
  * deletion (Knuth, TAOCP vol. 3, 6.4 Algorithm R), so there are no tombstones and a probe run ends at the first
- * empty position. A position is one {@code long}, {@code hash << 32 | value + 1} (0 when empty), so that a probe
- * reads one cache line, not one per array. Allocates nothing after construction.
+ * empty position. A position is one {@code int}: the value + 1 in the low bits, the top bits of its hash above them
+ * as a tag that spares the owner most comparisons with keys that merely share the probe run; 0 when empty. Small
+ * entries keep the index small enough for the caches to hold much of it: a lookup's index probe is the one miss
+ * that the record's miss must wait for. Deletion asks the owner for the hashes of the entries it may shift
+ * ({@link Hashes}). Allocates nothing after construction.
  */
 public final class HashIndex {
-    private final long[] positions;
+    /** The owner's side of deletion: the hash under which {@code value} was inserted. */
+    @FunctionalInterface
+    public interface Hashes {
+        int hashOf(int value);
+    }
+
+    private final int[] positions;
     private final int mask;
+    /** Bits of an entry that hold the value + 1; the rest is the tag. */
+    private final int valueBits;
+    private final int valueMask;
     private final int maxEntries;
+    private final int maxValues;
+    private final Hashes hashes;
     private int size;
 
-    /** An index with room for {@code maxEntries} entries at a load factor of at most one half. */
-    public HashIndex(int maxEntries) {
+    /**
+     * An index with room for {@code maxEntries} entries at a load factor of at most one half, of values in
+     * {@code 0..maxValues - 1}.
+     */
+    public HashIndex(int maxEntries, int maxValues, Hashes hashes) {
         if (maxEntries < 1 || maxEntries > 1 << 29) {
             throw new IllegalArgumentException("index entries " + maxEntries + " is outside 1.." + (1 << 29));
         }
+        if (maxValues < 1 || maxValues > 1 << 30) {
+            throw new IllegalArgumentException("index values " + maxValues + " is outside 1.." + (1 << 30));
+        }
         int length = Math.max(16, Integer.highestOneBit(maxEntries * 2 - 1) << 1);
-        positions = new long[length];
+        positions = new int[length];
         mask = length - 1;
+        valueBits = 32 - Integer.numberOfLeadingZeros(maxValues);
+        valueMask = (1 << valueBits) - 1;
         this.maxEntries = maxEntries;
+        this.maxValues = maxValues;
+        this.hashes = hashes;
     }
 
     /** Where the probe sequence of {@code hash} starts. */
@@ -38,17 +62,18 @@ public final class HashIndex {
         return position + 1 & mask;
     }
 
-    /** The raw entry at {@code position}: 0 when empty, else read it with {@link #hashOf} and {@link #valueOf}. */
-    public long at(int position) {
+    /** The raw entry at {@code position}: 0 when empty, else read it with {@link #isCandidate} and {@link #valueOf}. */
+    public int at(int position) {
         return positions[position];
     }
 
-    public static int hashOf(long entry) {
-        return (int) (entry >>> 32);
+    /** Whether {@code entry}'s tag is that of {@code hash}: its value may then be the key looked for. */
+    public boolean isCandidate(int entry, int hash) {
+        return ((entry ^ hash) & ~valueMask) == 0;
     }
 
-    public static int valueOf(long entry) {
-        return (int) entry - 1;
+    public int valueOf(int entry) {
+        return (entry & valueMask) - 1;
     }
 
     /** Entries held. */
@@ -65,17 +90,18 @@ public final class HashIndex {
         if (size == maxEntries) {
             throw new IllegalStateException("index already holds its " + maxEntries + " entries");
         }
+        int entry = entry(hash, value);
         int i = hash & mask;
         while (positions[i] != 0) {
             i = i + 1 & mask;
         }
-        positions[i] = entry(hash, value);
+        positions[i] = entry;
         size++;
     }
 
     /** Removes the entry of {@code value} under {@code hash}; false, changing nothing, if there is none. */
     public boolean remove(int hash, int value) {
-        long wanted = entry(hash, value);
+        int wanted = entry(hash, value);
         int i = hash & mask;
         while (positions[i] != wanted) {
             if (positions[i] == 0) {
@@ -88,11 +114,11 @@ public final class HashIndex {
         int j = i;
         while (true) {
             j = j + 1 & mask;
-            long moving = positions[j];
+            int moving = positions[j];
             if (moving == 0) {
                 break;
             }
-            int home = hashOf(moving) & mask;
+            int home = hashes.hashOf(valueOf(moving)) & mask;
             boolean homeInRange = hole <= j ? hole < home && home <= j : hole < home || home <= j;
             if (!homeInRange) {
                 positions[hole] = moving;
@@ -104,10 +130,10 @@ public final class HashIndex {
         return true;
     }
 
-    private static long entry(int hash, int value) {
-        if (value < 0 || value == Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("index value " + value + " is outside 0.." + (Integer.MAX_VALUE - 1));
+    private int entry(int hash, int value) {
+        if (value < 0 || value >= maxValues) {
+            throw new IllegalArgumentException("index value " + value + " is outside 0.." + (maxValues - 1));
         }
-        return (long) hash << 32 | value + 1;
+        return hash & ~valueMask | value + 1;
     }
 }

@@ -163,9 +163,10 @@ public final class SessionTable {
         this.slotBits = 32 - Integer.numberOfLeadingZeros(capacity - 1);
         this.hashSeed = hashSeed;
         this.timeoutNanos = timeoutTable(timeouts);
-        index = new HashIndex(capacity * 2);
         this.isIpv6 = isIpv6;
         records = new long[ORIGIN + capacity * STRIDE];
+        index = new HashIndex(capacity * 2, capacity * 2,
+                value -> half(records[at(value >>> 1) + KEY_HASHES], value & 1));
         addresses6 = new long[isIpv6 ? capacity * 8 : 0];
         interfaceNames = new String[capacity];
         freeSlots = new int[capacity];
@@ -223,12 +224,12 @@ public final class SessionTable {
         int hash = hash(protocol, sourceAddress, destinationAddress, packedPorts);
         long packedAddresses = pair(sourceAddress, destinationAddress);
         for (int i = index.home(hash); ; i = index.next(i)) {
-            long entry = index.at(i);
+            int entry = index.at(i);
             if (entry == 0) {
                 return NOT_FOUND;
             }
-            if (HashIndex.hashOf(entry) == hash) {
-                int found = HashIndex.valueOf(entry);
+            if (index.isCandidate(entry, hash)) {
+                int found = index.valueOf(entry);
                 int at = at(found >>> 1);
                 int key = found & 1;
                 if (records[at + ADDRESSES + key] == packedAddresses && half(records[at + PORTS], key) == packedPorts
@@ -280,12 +281,12 @@ public final class SessionTable {
         int packedPorts = sourcePort << 16 | destinationPort & 0xffff;
         int hash = hash(protocol, fold(sourceHigh, sourceLow), fold(destinationHigh, destinationLow), packedPorts);
         for (int i = index.home(hash); ; i = index.next(i)) {
-            long entry = index.at(i);
+            int entry = index.at(i);
             if (entry == 0) {
                 return NOT_FOUND;
             }
-            if (HashIndex.hashOf(entry) == hash) {
-                int found = HashIndex.valueOf(entry);
+            if (index.isCandidate(entry, hash)) {
+                int found = index.valueOf(entry);
                 int at = at(found >>> 1);
                 int key = found & 1;
                 int at6 = (found >>> 1) * 8 + key * 4;

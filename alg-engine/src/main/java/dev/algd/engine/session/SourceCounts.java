@@ -15,8 +15,8 @@ final class SourceCounts {
 
     /** @param sources the most sources there can be (the session table's capacity) */
     SourceCounts(int sources) {
-        index = new HashIndex(sources);
         keys = new long[sources];
+        index = new HashIndex(sources, sources, entry -> hash(keys[entry]));
         counts = new int[sources];
         freeEntries = new int[sources];
         for (int i = 0; i < sources; i++) {
@@ -33,12 +33,12 @@ final class SourceCounts {
     /** The entry holding {@code key}, or -1. */
     private int find(long key, int hash) {
         for (int i = index.home(hash); ; i = index.next(i)) {
-            long indexed = index.at(i);
+            int indexed = index.at(i);
             if (indexed == 0) {
                 return -1;
             }
-            if (HashIndex.hashOf(indexed) == hash && keys[HashIndex.valueOf(indexed)] == key) {
-                return HashIndex.valueOf(indexed);
+            if (index.isCandidate(indexed, hash) && keys[index.valueOf(indexed)] == key) {
+                return index.valueOf(indexed);
             }
         }
     }
