@@ -14,7 +14,11 @@ import dev.algd.engine.session.SessionTable;
  *                    flows beyond it dropped with {@link DropReason#SOURCE_SESSION_LIMIT}; 0 for no limit
  */
 public record EngineLimits(int maxSessions, int maxSessionsPerSource) {
-    /** 2^20 sessions: about 165 MB of heap (about 124 bytes per slot plus 32 bytes of index per session). */
+    /**
+     * 2^20 sessions: about 290 MB of heap for the whole engine ({@code bench/run-jmh.sh heap}), of which the IPv4
+     * session table takes 152 bytes per slot (a 128-byte record, 16 bytes of index, an interface name reference and a
+     * free-list entry), the IPv6 table and the ALG state the rest.
+     */
     public static final int DEFAULT_MAX_SESSIONS = 1 << 20;
 
     public EngineLimits {

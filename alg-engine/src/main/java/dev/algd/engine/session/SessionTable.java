@@ -265,8 +265,9 @@ public final class SessionTable {
         return word & ~(0xFFFF_FFFFL << shift) | (value & 0xFFFF_FFFFL) << shift;
     }
 
-    private static long pair(int original, int reply) {
-        return (long) original << 32 | reply & 0xFFFF_FFFFL;
+    /** Two ints in one word, {@code high} above {@code low}: two addresses, or one value per direction. */
+    private static long pair(int high, int low) {
+        return (long) high << 32 | low & 0xFFFF_FFFFL;
     }
 
     /** Whether a live session has this 5-tuple as one of its keys. */
