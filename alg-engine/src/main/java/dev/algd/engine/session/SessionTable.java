@@ -84,7 +84,7 @@ public final class SessionTable {
     private static final int ADDRESSES = 0;
     /** {@code originalPorts << 32 | replyPorts}, each {@code sourcePort << 16 | destinationPort}. */
     private static final int PORTS = 2;
-    /** Protocol, state, TCP aux, flags, ALG slot, in use: the {@code META_} shifts and bits. */
+    /** Protocol, state, TCP aux, flags, ALG slot: the {@code META_} shifts. */
     private static final int META = 3;
     private static final int EXPIRES_AT = 4;
     private static final int ID = 5;
@@ -108,9 +108,13 @@ public final class SessionTable {
     private static final int META_FLAGS = 24;
     /** The ALG slot + 1 (31 bits), 0 for {@link #NO_ALG_SLOT}. */
     private static final int META_ALG_SLOT = 32;
-    private static final long META_IN_USE = 1L << 63;
 
     private final long[] records;
+    /**
+     * One bit per slot, set while it holds a session: the expiry sweep and the management scans pass over free slots
+     * without reading a record line each.
+     */
+    private final long[] inUse;
     /** Per slot: the same four addresses as high and low 64 bits each (IPv6 tables only, else empty). */
     private final long[] addresses6;
     /** Whether the keys are IPv6: then the session ids carry {@link #IPV6_ID_BIT}. */
@@ -165,6 +169,7 @@ public final class SessionTable {
         this.timeoutNanos = timeoutTable(timeouts);
         this.isIpv6 = isIpv6;
         records = new long[ORIGIN + capacity * STRIDE];
+        inUse = new long[(capacity + 63) >>> 6];
         index = new HashIndex(capacity * 2, capacity * 2,
                 value -> half(records[at(value >>> 1) + KEY_HASHES], value & 1));
         addresses6 = new long[isIpv6 ? capacity * 8 : 0];
@@ -455,7 +460,8 @@ public final class SessionTable {
         int at = at(slot);
         int state = protocol == PROTOCOL_TCP ? TcpStateMachine.initialState(tcpFlags) : NEW;
         records[at + PORTS] = pair(originalPorts, replyPorts);
-        records[at + META] = META_IN_USE | (long) state << META_STATE | protocol & 0xff;
+        records[at + META] = (long) state << META_STATE | protocol & 0xff;
+        inUse[slot >>> 6] |= 1L << slot;
         records[at + EXPIRES_AT] = nowNanos + timeoutNanos[timeoutClass(protocol) * SessionState.count() + state];
         records[at + ROUTES + Direction.ORIGINAL] = 0;
         records[at + ROUTES + Direction.REPLY] = 0;
@@ -531,16 +537,17 @@ public final class SessionTable {
 
     /** Removes the session in {@code slot} and frees both its keys. */
     public void remove(int slot) {
-        int at = at(slot);
-        long meta = records[at + META];
-        if ((meta & META_IN_USE) == 0) {
+        if (!isInUse(slot)) {
             return;
         }
+        int at = at(slot);
+        long meta = records[at + META];
         long hashes = records[at + KEY_HASHES];
         index.remove(half(hashes, Direction.ORIGINAL), slot << 1 | Direction.ORIGINAL);
         index.remove(half(hashes, Direction.REPLY), slot << 1 | Direction.REPLY);
         int algSlot = algSlot(slot);
-        records[at + META] = meta & ~META_IN_USE & ~(0xFFFF_FFFFL << META_ALG_SLOT);
+        records[at + META] = meta & ~(0xFFFF_FFFFL << META_ALG_SLOT);
+        inUse[slot >>> 6] &= ~(1L << slot);
         interfaceNames[slot] = null;
         if (sourceCounts != null) {
             sourceCounts.decrement(sourceKey(slot));
@@ -553,7 +560,7 @@ public final class SessionTable {
     }
 
     private boolean isInUse(int slot) {
-        return (records[at(slot) + META] & META_IN_USE) != 0;
+        return (inUse[slot >>> 6] & 1L << slot) != 0;
     }
 
     /**
