@@ -8,11 +8,12 @@ package dev.algd.engine.session;
  * <p>
  * Linear probing, at most half full (sized at construction for {@code maxEntries}), cleaned by backward-shift
  * deletion (Knuth, TAOCP vol. 3, 6.4 Algorithm R), so there are no tombstones and a probe run ends at the first
- * empty position. A position is one {@code int}: the value + 1 in the low bits, the top bits of its hash above them
- * as a tag that spares the owner most comparisons with keys that merely share the probe run; 0 when empty. Small
- * entries keep the index small enough for the caches to hold much of it: a lookup's index probe is the one miss
- * that the record's miss must wait for. Deletion asks the owner for the hashes of the entries it may shift
- * ({@link Hashes}). Allocates nothing after construction.
+ * empty position. A position is one {@code int}, 0 when empty: the value + 1 in the low bits; above them the entry's
+ * distance from its home position (up to {@link #FAR}), which is all that deletion needs to know of the entries it
+ * may shift back; and in the top bits a tag from its hash, which spares the owner most comparisons with keys that
+ * merely share the probe run. Small entries keep the index small enough for the caches to hold much of it: a
+ * lookup's index probe is the one miss that the record's miss must wait for. Only for an entry {@link #FAR} or
+ * more from home does deletion ask the owner for its hash ({@link Hashes}). Allocates nothing after construction.
  */
 public final class HashIndex {
     /** The owner's side of deletion: the hash under which {@code value} was inserted. */
@@ -21,11 +22,18 @@ public final class HashIndex {
         int hashOf(int value);
     }
 
+    /** Distances from home of {@code FAR} and beyond are not stored: deletion asks the owner then. */
+    static final int FAR = 7;
+    private static final int DISTANCE_BITS = 3;
+
     private final int[] positions;
     private final int mask;
     /** Bits of an entry that hold the value + 1; the rest is the tag. */
     private final int valueBits;
     private final int valueMask;
+    private final int distanceMask;
+    /** The bits of an entry above value and distance: the top bits of its hash. */
+    private final int tagMask;
     private final int maxEntries;
     private final int maxValues;
     private final Hashes hashes;
@@ -39,14 +47,17 @@ public final class HashIndex {
         if (maxEntries < 1 || maxEntries > 1 << 29) {
             throw new IllegalArgumentException("index entries " + maxEntries + " is outside 1.." + (1 << 29));
         }
-        if (maxValues < 1 || maxValues > 1 << 30) {
-            throw new IllegalArgumentException("index values " + maxValues + " is outside 1.." + (1 << 30));
+        if (maxValues < 1 || maxValues > 1 << 28) {
+            throw new IllegalArgumentException("index values " + maxValues + " is outside 1.." + (1 << 28));
         }
         int length = Math.max(16, Integer.highestOneBit(maxEntries * 2 - 1) << 1);
         positions = new int[length];
         mask = length - 1;
         valueBits = 32 - Integer.numberOfLeadingZeros(maxValues);
         valueMask = (1 << valueBits) - 1;
+        distanceMask = FAR << valueBits;
+        // Java shifts an int by the distance mod 32: with no bits left for a tag, every entry is a candidate.
+        tagMask = valueBits + DISTANCE_BITS == Integer.SIZE ? 0 : -1 << valueBits + DISTANCE_BITS;
         this.maxEntries = maxEntries;
         this.maxValues = maxValues;
         this.hashes = hashes;
@@ -69,7 +80,7 @@ public final class HashIndex {
 
     /** Whether {@code entry}'s tag is that of {@code hash}: its value may then be the key looked for. */
     public boolean isCandidate(int entry, int hash) {
-        return ((entry ^ hash) & ~valueMask) == 0;
+        return ((entry ^ hash) & tagMask) == 0;
     }
 
     public int valueOf(int entry) {
@@ -92,10 +103,12 @@ public final class HashIndex {
         }
         int entry = entry(hash, value);
         int i = hash & mask;
+        int distance = 0;
         while (positions[i] != 0) {
             i = i + 1 & mask;
+            distance++;
         }
-        positions[i] = entry;
+        positions[i] = withDistance(entry, distance);
         size++;
     }
 
@@ -103,7 +116,7 @@ public final class HashIndex {
     public boolean remove(int hash, int value) {
         int wanted = entry(hash, value);
         int i = hash & mask;
-        while (positions[i] != wanted) {
+        while ((positions[i] & ~distanceMask) != wanted) {
             if (positions[i] == 0) {
                 return false;
             }
@@ -118,10 +131,11 @@ public final class HashIndex {
             if (moving == 0) {
                 break;
             }
-            int home = hashes.hashOf(valueOf(moving)) & mask;
+            int distance = (moving & distanceMask) >>> valueBits;
+            int home = distance < FAR ? j - distance & mask : hashes.hashOf(valueOf(moving)) & mask;
             boolean homeInRange = hole <= j ? hole < home && home <= j : hole < home || home <= j;
             if (!homeInRange) {
-                positions[hole] = moving;
+                positions[hole] = withDistance(moving, hole - home & mask);
                 hole = j;
             }
         }
@@ -134,6 +148,10 @@ public final class HashIndex {
         if (value < 0 || value >= maxValues) {
             throw new IllegalArgumentException("index value " + value + " is outside 0.." + (maxValues - 1));
         }
-        return hash & ~valueMask | value + 1;
+        return hash & tagMask | value + 1;
+    }
+
+    private int withDistance(int entry, int distance) {
+        return entry & ~distanceMask | Math.min(distance, FAR) << valueBits;
     }
 }

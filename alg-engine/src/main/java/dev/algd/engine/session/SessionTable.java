@@ -93,12 +93,10 @@ public final class SessionTable {
     private static final int KEY_HASHES = 7;
     // Line 2: the route cache, read right after the lookup, so that this line's miss overlaps the first one's, and
     // the counters the packet writes last.
-    /** Per direction: the cached route. */
+    /** Per direction: the cached route. Word 11 is free. */
     private static final int ROUTES = 8;
     /** {@code originalGeneration << 32 | replyGeneration}. */
     private static final int ROUTE_GENERATIONS = 10;
-    /** The ALG's id + 1, 0 for none (shown even when the session holds no ALG slot, as children do). */
-    private static final int ALG_ID = 11;
     /** Per direction: packets, bytes. */
     private static final int COUNTERS = 12;
 
@@ -106,8 +104,13 @@ public final class SessionTable {
     private static final int META_TCP_AUX = 16;
     /** Bits the engine defines (features such as firewall or ALG), 0 at creation. */
     private static final int META_FLAGS = 24;
-    /** The ALG slot + 1 (31 bits), 0 for {@link #NO_ALG_SLOT}. */
-    private static final int META_ALG_SLOT = 32;
+    /** The ALG's id + 1 (4 bits), 0 for none (shown even when the session holds no ALG slot, as children do). */
+    private static final int META_ALG_ID = 32;
+    /** The ALG slot + 1 (28 bits), 0 for {@link #NO_ALG_SLOT}. */
+    private static final int META_ALG_SLOT = 36;
+    /** The most ALG ids and ALG slots that fit their bits. */
+    private static final int MAX_ALG_IDS = 15;
+    private static final int MAX_ALG_SLOTS = (1 << 28) - 1;
 
     private final long[] records;
     /**
@@ -474,7 +477,6 @@ public final class SessionTable {
                 | idPrefix;
         records[at + PARENT_ID] = parentId;
         records[at + KEY_HASHES] = pair(originalHash, replyHash);
-        records[at + ALG_ID] = 0;
         interfaceNames[slot] = interfaceName;
         index.insert(originalHash, slot << 1 | Direction.ORIGINAL);
         index.insert(replyHash, slot << 1 | Direction.REPLY);
@@ -545,15 +547,18 @@ public final class SessionTable {
         long hashes = records[at + KEY_HASHES];
         index.remove(half(hashes, Direction.ORIGINAL), slot << 1 | Direction.ORIGINAL);
         index.remove(half(hashes, Direction.REPLY), slot << 1 | Direction.REPLY);
-        int algSlot = algSlot(slot);
-        records[at + META] = meta & ~(0xFFFF_FFFFL << META_ALG_SLOT);
         inUse[slot >>> 6] &= ~(1L << slot);
         interfaceNames[slot] = null;
         if (sourceCounts != null) {
             sourceCounts.decrement(sourceKey(slot));
         }
-        if ((records[at + ALG_ID] != 0 || algSlot != NO_ALG_SLOT) && removalListener != null) {
-            removalListener.sessionRemoved(slot, algSlot);
+        if ((meta & -1L << META_ALG_ID) != 0) {
+            // Only then is the record written: removing a plain session leaves its lines clean.
+            int algSlot = algSlot(slot);
+            records[at + META] = meta & ~(-1L << META_ALG_SLOT);
+            if (removalListener != null) {
+                removalListener.sessionRemoved(slot, algSlot);
+            }
         }
         freeSlots[freeCount++] = slot;
         size--;
@@ -679,20 +684,23 @@ public final class SessionTable {
 
     /** The ALG (an {@code AlgId} ordinal) of this session, or -1. */
     public int algId(int slot) {
-        return (int) records[at(slot) + ALG_ID] - 1;
+        return (int) (records[at(slot) + META] >>> META_ALG_ID & 0xf) - 1;
     }
 
     /** The slot of this session's per-session ALG state, or {@link #NO_ALG_SLOT}. */
     public int algSlot(int slot) {
-        return (int) (records[at(slot) + META] >>> META_ALG_SLOT & 0x7FFF_FFFF) - 1;
+        return (int) (records[at(slot) + META] >>> META_ALG_SLOT) - 1;
     }
 
     /** Assigns an ALG ({@code AlgId} ordinal) and, for sessions it inspects, the slot of their ALG state. */
     public void assignAlg(int slot, int algId, int algSlot) {
+        if (algId < -1 || algId >= MAX_ALG_IDS || algSlot < NO_ALG_SLOT || algSlot >= MAX_ALG_SLOTS) {
+            throw new IllegalArgumentException("ALG " + algId + " slot " + algSlot + " is outside -1.."
+                    + (MAX_ALG_IDS - 1) + " and -1.." + (MAX_ALG_SLOTS - 1));
+        }
         int at = at(slot);
-        records[at + ALG_ID] = algId + 1;
-        records[at + META] = records[at + META] & ~(0x7FFF_FFFFL << META_ALG_SLOT)
-                | (long) (algSlot + 1) << META_ALG_SLOT;
+        records[at + META] = records[at + META] & ~(-1L << META_ALG_ID)
+                | (long) (algId + 1) << META_ALG_ID | (long) (algSlot + 1) << META_ALG_SLOT;
     }
 
     /** The engine's bits for this session (0..255); the table never interprets them. */

@@ -101,6 +101,49 @@ class HashIndexTest {
     }
 
     @Test
+    void removalAsksTheOwnerForTheHashOnlyOfEntriesFarFromHome() {
+        int[] asked = new int[1];
+        HashIndex index = new HashIndex(16, hashOfValue.length, value -> {
+            asked[0]++;
+            return hashOfValue[value];
+        });
+        // Ten entries at home 5 fill 5..14, at distances 0..9 from it.
+        for (int value = 0; value < 10; value++) {
+            insert(index, value << 28 | 5, value);
+        }
+        assertTrue(index.remove(5, 0));
+        // The nine shifted entries: those at distance 1..6 carry it, the ones at 7, 8 and 9 do not.
+        assertEquals(3, asked[0]);
+        for (int value = 1; value < 10; value++) {
+            assertEquals(List.of(value), candidates(index, value << 28 | 5), "value " + value);
+            assertEquals(value, index.valueOf(index.at(4 + value)), "shifted one back");
+        }
+        asked[0] = 0;
+        assertTrue(index.remove(1 << 28 | 5, 1));
+        assertEquals(2, asked[0], "after the first shift only values 8 and 9 are 7 or more from home");
+        assertEquals(List.of(9), candidates(index, 9 << 28 | 5));
+    }
+
+    @Test
+    void anIndexOfValuesWithNoBitsLeftForATagOffersEveryEntryOfTheRun() {
+        int[] hashes = new int[2];
+        HashIndex index = new HashIndex(2, 1 << 28, value -> hashes[value]);
+        hashes[0] = 0x1000_0003;
+        hashes[1] = 0x2000_0003;
+        index.insert(hashes[0], 0);
+        index.insert(hashes[1], 1);
+        List<Integer> offered = new ArrayList<>();
+        for (int i = index.home(hashes[0]); index.at(i) != 0; i = index.next(i)) {
+            if (index.isCandidate(index.at(i), hashes[0])) {
+                offered.add(index.valueOf(index.at(i)));
+            }
+        }
+        assertEquals(List.of(0, 1), offered, "the owner's key comparison tells them apart");
+        assertTrue(index.remove(hashes[0], 0));
+        assertEquals(1, index.valueOf(index.at(3)));
+    }
+
+    @Test
     void removingWhatIsNotThereChangesNothing() {
         HashIndex index = index(4);
         insert(index, 9, 1);

@@ -135,6 +135,19 @@ class SessionTableTest {
     }
 
     @Test
+    void anAlgIdOrAlgSlotBeyondTheBitsTheRecordHasForItIsRefused() {
+        int slot = createUdp(40000, 1024, 0);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> table.assignAlg(slot, 15, 0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> table.assignAlg(slot, 0, (1 << 28) - 1));
+        table.assignAlg(slot, 14, (1 << 28) - 2);
+        assertEquals(14, table.algId(slot));
+        assertEquals((1 << 28) - 2, table.algSlot(slot));
+        assertEquals(UDP, table.protocol(slot));
+    }
+
+    @Test
     void aCapacityWhoseRecordsWouldNotFitOneArrayIsRefused() {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> new SessionTable(SessionTable.MAX_CAPACITY + 1, Timeouts.defaults(), 1));
