@@ -8,9 +8,10 @@ import java.security.SecureRandom;
  * <p>
  * Laid out for the established-flow fast path, where every packet of a flow the caches have forgotten costs a miss per
  * cache line it touches: a slot is a record of two 64-byte lines in one {@code long[]} ({@link #STRIDE}), the first
- * holding the keys the lookup compares and the state (protocol, TCP state, ALG slot, expiry, ids), the second the
- * route cache and the counters. With the one-line index probe that is three lines per packet, where a column per
- * field made it a dozen, and the two record lines are fetched at once. What no packet touches (interface names, IPv6 addresses, the free list) stays in arrays of its own.
+ * holding the keys the lookup compares and the state (protocol, TCP state, ALG, expiry, ids), the second the route
+ * cache and the counters. With the index probe that is three lines per packet, where a column per field made it a
+ * dozen, and the two record lines are fetched at once. What no packet touches (interface names, IPv6 addresses, the
+ * free list, the in-use bitmap) stays in arrays of its own.
  * <p>
  * A session lives in a <em>slot</em> and has two keys, one per {@link Direction}: the 5-tuple its original packets
  * carry and the 5-tuple its reply packets carry (after translation, so a NATed flow's reply key has the translated
@@ -84,7 +85,7 @@ public final class SessionTable {
     private static final int ADDRESSES = 0;
     /** {@code originalPorts << 32 | replyPorts}, each {@code sourcePort << 16 | destinationPort}. */
     private static final int PORTS = 2;
-    /** Protocol, state, TCP aux, flags, ALG slot: the {@code META_} shifts. */
+    /** Protocol, state, TCP aux, flags, ALG id and ALG slot: the {@code META_} shifts. */
     private static final int META = 3;
     private static final int EXPIRES_AT = 4;
     private static final int ID = 5;
@@ -619,7 +620,8 @@ public final class SessionTable {
             return NOT_FOUND;
         }
         long slot = id & ((1L << slotBits) - 1);
-        if ((id & IPV6_ID_BIT) != 0 != isIpv6 || slot >= capacity || records[at((int) slot) + ID] != id || !isLive((int) slot, nowNanos)) {
+        if ((id & IPV6_ID_BIT) != 0 != isIpv6 || slot >= capacity || records[at((int) slot) + ID] != id
+                || !isLive((int) slot, nowNanos)) {
             return NOT_FOUND;
         }
         return (int) slot;
