@@ -1,5 +1,7 @@
 package dev.algd.engine;
 
+import dev.algd.engine.session.SessionTable;
+
 /**
  * Sizes fixed when an engine is built; the engine allocates its tables once from them.
  * <p>
@@ -12,12 +14,17 @@ package dev.algd.engine;
  *                    flows beyond it dropped with {@link DropReason#SOURCE_SESSION_LIMIT}; 0 for no limit
  */
 public record EngineLimits(int maxSessions, int maxSessionsPerSource) {
-    /** 2^20 sessions: about 165 MB of heap (about 124 bytes per slot plus 32 bytes of index per session). */
+    /**
+     * 2^20 sessions: about 290 MB of heap for the whole engine ({@code bench/run-jmh.sh heap}), of which the IPv4
+     * session table takes 152 bytes per slot (a 128-byte record, 16 bytes of index, an interface name reference and a
+     * free-list entry), the IPv6 table and the ALG state the rest.
+     */
     public static final int DEFAULT_MAX_SESSIONS = 1 << 20;
 
     public EngineLimits {
-        if (maxSessions < 1 || maxSessions > 1 << 28) {
-            throw new IllegalArgumentException("maxSessions " + maxSessions + " is outside 1.." + (1 << 28));
+        if (maxSessions < 1 || maxSessions > SessionTable.MAX_CAPACITY) {
+            throw new IllegalArgumentException("maxSessions " + maxSessions + " is outside 1.."
+                    + SessionTable.MAX_CAPACITY);
         }
         if (maxSessionsPerSource < 0) {
             throw new IllegalArgumentException("maxSessionsPerSource " + maxSessionsPerSource + " is below 0");

@@ -1,5 +1,6 @@
 package dev.algd.engine.alg;
 
+import dev.algd.engine.session.HashIndex;
 import java.security.SecureRandom;
 
 /**
@@ -9,8 +10,8 @@ import java.security.SecureRandom;
  * <p>
  * An entry is a tuple with a wildcard mask: the source port, or the source address and port, may be "any". A new
  * flow is looked up from the most specific entry to the least (full tuple, any source port, any source address and
- * port), as vyatta's {@code alg_apt.c} does: four probes of one open-addressing index (linear probing,
- * backward-shift deletion, seeded hash), made only while the table holds anything.
+ * port), as vyatta's {@code alg_apt.c} does: four probes of one open-addressing index ({@link HashIndex}, seeded
+ * hash), made only while the table holds anything.
  * <p>
  * Bounds: the table's capacity in total ({@link ExpectationReason#TABLE_FULL}), and per parent the ALG's
  * {@link AlgPolicy#maxExpectationsPerParent()}, past which the parent's oldest entry is evicted. Each parent's
@@ -35,10 +36,7 @@ public final class ExpectationTable {
     private final long hashSeed;
     private final long[] counters;
     private final AlgStatistics statistics;
-    private final int indexMask;
-    /** Entry + 1, or 0 for an empty position. */
-    private final int[] indexEntries;
-    private final int[] indexHashes;
+    private final HashIndex index;
 
     private final boolean[] inUse;
     private final byte[] protocols;
@@ -89,10 +87,6 @@ public final class ExpectationTable {
         this.hashSeed = hashSeed;
         this.counters = counters;
         this.statistics = statistics;
-        int indexSize = Math.max(16, Integer.highestOneBit(capacity * 2 - 1) << 1);
-        indexMask = indexSize - 1;
-        indexEntries = new int[indexSize];
-        indexHashes = new int[indexSize];
         inUse = new boolean[capacity];
         protocols = new byte[capacity];
         masks = new byte[capacity];
@@ -100,6 +94,7 @@ public final class ExpectationTable {
         sourcePorts = new int[capacity];
         destinationPorts = new int[capacity];
         hashes = new int[capacity];
+        index = new HashIndex(capacity, capacity, entry -> hashes[entry]);
         translatesSource = new boolean[capacity];
         translatesDestination = new boolean[capacity];
         newAddresses = new long[capacity * 4];
@@ -213,7 +208,7 @@ public final class ExpectationTable {
         }
         parentTail[parent] = entry;
         parentCount[parent]++;
-        insertIndex(hash, entry + 1);
+        index.insert(hash, entry);
         counters[AlgEvent.EXPECTATION_CREATED.ordinal()]++;
         statistics.count(algId, AlgStatistic.EXPECTATIONS_CREATED);
         return ExpectationReason.CREATED;
@@ -395,7 +390,7 @@ public final class ExpectationTable {
     }
 
     private void remove(int entry) {
-        removeIndex(hashes[entry], entry + 1);
+        index.remove(hashes[entry], entry);
         int parent = parents[entry];
         int previous = previousOfParent[entry];
         int next = nextOfParent[entry];
@@ -416,21 +411,19 @@ public final class ExpectationTable {
 
     private int lookup(int hash, int protocol, long sourceHigh, long sourceLow, int sourcePort, long destinationHigh,
             long destinationLow, int destinationPort, int mask) {
-        int i = hash & indexMask;
-        while (true) {
-            int value = indexEntries[i];
-            if (value == 0) {
+        for (int i = index.home(hash); ; i = index.next(i)) {
+            int indexed = index.at(i);
+            if (indexed == 0) {
                 return NONE;
             }
-            int entry = value - 1;
+            int entry = index.valueOf(indexed);
             int a = entry * 4;
-            if (indexHashes[i] == hash && (protocols[entry] & 0xff) == protocol && masks[entry] == mask
+            if (index.isCandidate(indexed, hash) && (protocols[entry] & 0xff) == protocol && masks[entry] == mask
                     && addresses[a + 1] == sourceLow && addresses[a + 3] == destinationLow
                     && addresses[a] == sourceHigh && addresses[a + 2] == destinationHigh
                     && sourcePorts[entry] == sourcePort && destinationPorts[entry] == destinationPort) {
                 return entry;
             }
-            i = (i + 1) & indexMask;
         }
     }
 
@@ -445,38 +438,5 @@ public final class ExpectationTable {
         h *= 0xFF51_AFD7_ED55_8CCDL;
         h ^= h >>> 33;
         return (int) h;
-    }
-
-    private void insertIndex(int hash, int value) {
-        int i = hash & indexMask;
-        while (indexEntries[i] != 0) {
-            i = (i + 1) & indexMask;
-        }
-        indexEntries[i] = value;
-        indexHashes[i] = hash;
-    }
-
-    private void removeIndex(int hash, int value) {
-        int i = hash & indexMask;
-        while (indexEntries[i] != value) {
-            i = (i + 1) & indexMask;
-        }
-        int hole = i;
-        int j = i;
-        while (true) {
-            j = (j + 1) & indexMask;
-            if (indexEntries[j] == 0) {
-                break;
-            }
-            int home = indexHashes[j] & indexMask;
-            boolean homeInRange = hole <= j ? hole < home && home <= j : hole < home || home <= j;
-            if (!homeInRange) {
-                indexEntries[hole] = indexEntries[j];
-                indexHashes[hole] = indexHashes[j];
-                hole = j;
-            }
-        }
-        indexEntries[hole] = 0;
-        indexHashes[hole] = 0;
     }
 }

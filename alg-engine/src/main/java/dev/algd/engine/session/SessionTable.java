@@ -6,11 +6,18 @@ import java.security.SecureRandom;
  * All sessions of one worker, in primitive arrays sized once at start: nothing here allocates after the
  * constructor.
  * <p>
+ * Laid out for the established-flow fast path, where every packet of a flow the caches have forgotten costs a miss per
+ * cache line it touches: a slot is a record of two 64-byte lines in one {@code long[]} ({@link #STRIDE}), the first
+ * holding the keys the lookup compares and the state (protocol, TCP state, ALG, expiry, ids), the second the route
+ * cache and the counters. With the index probe that is three lines per packet, where a column per field made it a
+ * dozen, and the two record lines are fetched at once. What no packet touches (interface names, IPv6 addresses, the
+ * free list, the in-use bitmap) stays in arrays of its own.
+ * <p>
  * A session lives in a <em>slot</em> and has two keys, one per {@link Direction}: the 5-tuple its original packets
  * carry and the 5-tuple its reply packets carry (after translation, so a NATed flow's reply key has the translated
  * address and port as destination). Both keys point at the slot through one open-addressing index with linear
- * probing, kept at most half full and cleaned by backward-shift deletion (Knuth, TAOCP vol. 3, 6.4 Algorithm R),
- * so there are no tombstones. The hash is seeded per table so that outside hosts cannot aim collisions at it.
+ * probing, kept at most half full and cleaned by backward-shift deletion ({@link HashIndex}), so there are no
+ * tombstones. The hash is seeded per table so that outside hosts cannot aim collisions at it.
  * <p>
  * Lookups return {@code slot << 1 | direction}. Expiry is lazy and incremental: a lookup that hits an expired
  * session removes it and reports a miss, and {@link #expire(long, int)} sweeps a bounded slice of slots per call
@@ -29,6 +36,8 @@ public final class SessionTable {
     static final int EVICTION_SLOTS = 128;
     /** {@link #algSlot}: the session has no per-session ALG state. */
     public static final int NO_ALG_SLOT = -1;
+    /** The most slots a table may have: its records must fit one Java array. */
+    public static final int MAX_CAPACITY = 1 << 26;
 
     /**
      * Told when a session with an ALG is removed (a control session holding an ALG slot, or a child with
@@ -59,38 +68,63 @@ public final class SessionTable {
     private final long hashSeed;
     private final long[] timeoutNanos;
 
-    private final int indexMask;
-    /** {@code (slot << 1 | direction) + 1}, or 0 for an empty position. */
-    private final int[] indexEntries;
-    private final int[] indexHashes;
+    /** Keys to {@code slot << 1 | direction}. */
+    private final HashIndex index;
 
-    private final boolean[] inUse;
-    private final byte[] protocols;
-    /** Per slot: original source, original destination, reply source, reply destination (IPv4 tables). */
-    private final int[] addresses;
+    /** Longs per slot: two cache lines. */
+    private static final int STRIDE = 16;
+    /**
+     * Where slot 0 starts: HotSpot puts a long[]'s first element 16 bytes into the array, and G1 starts an array
+     * larger than half a heap region (any table of more than a few thousand slots) on a region boundary, so this pad
+     * makes every record two whole, adjacent cache lines. Under another layout a record merely straddles one more
+     * line: slower, never wrong.
+     */
+    private static final int ORIGIN = (128 - 16) / Long.BYTES;
+    // Line 1: the keys, which the lookup compares, and what the packet's state depends on.
+    /** Per direction: {@code sourceAddress << 32 | destinationAddress} (IPv4 tables; 0 in IPv6 ones). */
+    private static final int ADDRESSES = 0;
+    /** {@code originalPorts << 32 | replyPorts}, each {@code sourcePort << 16 | destinationPort}. */
+    private static final int PORTS = 2;
+    /** Protocol, state, TCP aux, flags, ALG id and ALG slot: the {@code META_} shifts. */
+    private static final int META = 3;
+    private static final int EXPIRES_AT = 4;
+    private static final int ID = 5;
+    private static final int PARENT_ID = 6;
+    /** {@code originalHash << 32 | replyHash}, to find the index entries again on removal. */
+    private static final int KEY_HASHES = 7;
+    // Line 2: the route cache, read right after the lookup, so that this line's miss overlaps the first one's, and
+    // the counters the packet writes last.
+    /** Per direction: the cached route. Word 11 is free. */
+    private static final int ROUTES = 8;
+    /** {@code originalGeneration << 32 | replyGeneration}. */
+    private static final int ROUTE_GENERATIONS = 10;
+    /** Per direction: packets, bytes. */
+    private static final int COUNTERS = 12;
+
+    private static final int META_STATE = 8;
+    private static final int META_TCP_AUX = 16;
+    /** Bits the engine defines (features such as firewall or ALG), 0 at creation. */
+    private static final int META_FLAGS = 24;
+    /** The ALG's id + 1 (4 bits), 0 for none (shown even when the session holds no ALG slot, as children do). */
+    private static final int META_ALG_ID = 32;
+    /** The ALG slot + 1 (28 bits), 0 for {@link #NO_ALG_SLOT}. */
+    private static final int META_ALG_SLOT = 36;
+    /** The most ALG ids and ALG slots that fit their bits. */
+    private static final int MAX_ALG_IDS = 15;
+    private static final int MAX_ALG_SLOTS = (1 << 28) - 1;
+
+    private final long[] records;
+    /**
+     * One bit per slot, set while it holds a session: the expiry sweep and the management scans pass over free slots
+     * without reading a record line each.
+     */
+    private final long[] inUse;
     /** Per slot: the same four addresses as high and low 64 bits each (IPv6 tables only, else empty). */
     private final long[] addresses6;
     /** Whether the keys are IPv6: then the session ids carry {@link #IPV6_ID_BIT}. */
     private final boolean isIpv6;
-    /** Per slot and direction: {@code sourcePort << 16 | destinationPort}. */
-    private final int[] ports;
-    private final int[] keyHashes;
-    private final long[] ids;
-    private final long[] parentIds;
-    private final byte[] states;
-    /** Per slot: bits the engine defines (features such as firewall or ALG), 0 at creation. */
-    private final byte[] flags;
-    /** Per slot: the ALG's id + 1, 0 for none (shown even when the session holds no ALG slot, as children do). */
-    private final byte[] algIds;
-    private final int[] algSlots;
     private RemovalListener removalListener;
-    private final byte[] tcpAux;
-    private final long[] expiresAtNanos;
-    /** Per slot and direction: packets, bytes. */
-    private final long[] counters;
     private final String[] interfaceNames;
-    private final long[] routes;
-    private final int[] routeGenerations;
 
     private final int[] freeSlots;
     private int freeCount;
@@ -130,37 +164,20 @@ public final class SessionTable {
     }
 
     public SessionTable(int capacity, Timeouts timeouts, long hashSeed, boolean isIpv6) {
-        if (capacity < 1 || capacity > 1 << 28) {
-            throw new IllegalArgumentException("session capacity " + capacity + " is outside 1.." + (1 << 28));
+        if (capacity < 1 || capacity > MAX_CAPACITY) {
+            throw new IllegalArgumentException("session capacity " + capacity + " is outside 1.." + MAX_CAPACITY);
         }
         this.capacity = capacity;
         this.slotBits = 32 - Integer.numberOfLeadingZeros(capacity - 1);
         this.hashSeed = hashSeed;
         this.timeoutNanos = timeoutTable(timeouts);
-        int indexSize = Integer.highestOneBit(capacity * 4 - 1) << 1;
-        indexSize = Math.max(indexSize, 16);
-        indexMask = indexSize - 1;
-        indexEntries = new int[indexSize];
-        indexHashes = new int[indexSize];
-        inUse = new boolean[capacity];
-        protocols = new byte[capacity];
         this.isIpv6 = isIpv6;
-        addresses = new int[isIpv6 ? 0 : capacity * 4];
+        records = new long[ORIGIN + capacity * STRIDE];
+        inUse = new long[(capacity + 63) >>> 6];
+        index = new HashIndex(capacity * 2, capacity * 2,
+                value -> half(records[at(value >>> 1) + KEY_HASHES], value & 1));
         addresses6 = new long[isIpv6 ? capacity * 8 : 0];
-        ports = new int[capacity * 2];
-        keyHashes = new int[capacity * 2];
-        ids = new long[capacity];
-        parentIds = new long[capacity];
-        states = new byte[capacity];
-        flags = new byte[capacity];
-        algIds = new byte[capacity];
-        algSlots = new int[capacity];
-        tcpAux = new byte[capacity];
-        expiresAtNanos = new long[capacity];
-        counters = new long[capacity * 4];
         interfaceNames = new String[capacity];
-        routes = new long[capacity * 2];
-        routeGenerations = new int[capacity * 2];
         freeSlots = new int[capacity];
         for (int i = 0; i < capacity; i++) {
             freeSlots[i] = capacity - 1 - i;
@@ -214,30 +231,52 @@ public final class SessionTable {
             long nowNanos) {
         int packedPorts = sourcePort << 16 | destinationPort & 0xffff;
         int hash = hash(protocol, sourceAddress, destinationAddress, packedPorts);
-        int i = hash & indexMask;
-        while (true) {
-            int entry = indexEntries[i];
+        long packedAddresses = pair(sourceAddress, destinationAddress);
+        for (int i = index.home(hash); ; i = index.next(i)) {
+            int entry = index.at(i);
             if (entry == 0) {
                 return NOT_FOUND;
             }
-            if (indexHashes[i] == hash) {
-                int found = entry - 1;
-                int slot = found >>> 1;
+            if (index.isCandidate(entry, hash)) {
+                int found = index.valueOf(entry);
+                int at = at(found >>> 1);
                 int key = found & 1;
-                if ((protocols[slot] & 0xff) == protocol
-                        && addresses[slot * 4 + key * 2] == sourceAddress
-                        && addresses[slot * 4 + key * 2 + 1] == destinationAddress
-                        && ports[slot * 2 + key] == packedPorts) {
-                    if (nowNanos - expiresAtNanos[slot] >= 0) {
-                        remove(slot);
-                        expiredCount++;
-                        return NOT_FOUND;
-                    }
-                    return found;
+                if (records[at + ADDRESSES + key] == packedAddresses && half(records[at + PORTS], key) == packedPorts
+                        && ((int) records[at + META] & 0xff) == protocol) {
+                    return liveOrExpired(found, at, nowNanos);
                 }
             }
-            i = (i + 1) & indexMask;
         }
+    }
+
+    /** A lookup's hit: {@code found}, or {@link #NOT_FOUND} after removing it if it has expired. */
+    private int liveOrExpired(int found, int at, long nowNanos) {
+        if (nowNanos - records[at + EXPIRES_AT] >= 0) {
+            remove(found >>> 1);
+            expiredCount++;
+            return NOT_FOUND;
+        }
+        return found;
+    }
+
+    /** Where {@code slot}'s record starts in {@link #records}. */
+    private static int at(int slot) {
+        return ORIGIN + slot * STRIDE;
+    }
+
+    /** The {@code direction} half of a word holding an original-direction int above a reply-direction one. */
+    private static int half(long word, int direction) {
+        return (int) (word >>> (32 - (direction << 5)));
+    }
+
+    private static long withHalf(long word, int direction, int value) {
+        int shift = 32 - (direction << 5);
+        return word & ~(0xFFFF_FFFFL << shift) | (value & 0xFFFF_FFFFL) << shift;
+    }
+
+    /** Two ints in one word, {@code high} above {@code low}: two addresses, or one value per direction. */
+    private static long pair(int high, int low) {
+        return (long) high << 32 | low & 0xFFFF_FFFFL;
     }
 
     /** Whether a live session has this 5-tuple as one of its keys. */
@@ -251,28 +290,22 @@ public final class SessionTable {
             long destinationLow, int destinationPort, long nowNanos) {
         int packedPorts = sourcePort << 16 | destinationPort & 0xffff;
         int hash = hash(protocol, fold(sourceHigh, sourceLow), fold(destinationHigh, destinationLow), packedPorts);
-        int i = hash & indexMask;
-        while (true) {
-            int entry = indexEntries[i];
+        for (int i = index.home(hash); ; i = index.next(i)) {
+            int entry = index.at(i);
             if (entry == 0) {
                 return NOT_FOUND;
             }
-            if (indexHashes[i] == hash) {
-                int found = entry - 1;
-                int slot = found >>> 1;
-                int at = slot * 8 + (found & 1) * 4;
-                if ((protocols[slot] & 0xff) == protocol && ports[found] == packedPorts
-                        && addresses6[at] == sourceHigh && addresses6[at + 1] == sourceLow
-                        && addresses6[at + 2] == destinationHigh && addresses6[at + 3] == destinationLow) {
-                    if (nowNanos - expiresAtNanos[slot] >= 0) {
-                        remove(slot);
-                        expiredCount++;
-                        return NOT_FOUND;
-                    }
-                    return found;
+            if (index.isCandidate(entry, hash)) {
+                int found = index.valueOf(entry);
+                int at = at(found >>> 1);
+                int key = found & 1;
+                int at6 = (found >>> 1) * 8 + key * 4;
+                if (((int) records[at + META] & 0xff) == protocol && half(records[at + PORTS], key) == packedPorts
+                        && addresses6[at6] == sourceHigh && addresses6[at6 + 1] == sourceLow
+                        && addresses6[at6 + 2] == destinationHigh && addresses6[at6 + 3] == destinationLow) {
+                    return liveOrExpired(found, at, nowNanos);
                 }
             }
-            i = (i + 1) & indexMask;
         }
     }
 
@@ -365,10 +398,8 @@ public final class SessionTable {
             return TABLE_FULL;
         }
         int slot = freeSlots[--freeCount];
-        addresses[slot * 4] = sourceAddress;
-        addresses[slot * 4 + 1] = destinationAddress;
-        addresses[slot * 4 + 2] = replySourceAddress;
-        addresses[slot * 4 + 3] = replyDestinationAddress;
+        records[at(slot) + ADDRESSES + Direction.ORIGINAL] = pair(sourceAddress, destinationAddress);
+        records[at(slot) + ADDRESSES + Direction.REPLY] = pair(replySourceAddress, replyDestinationAddress);
         occupy(slot, protocol, originalPorts, replyPorts,
                 hash(protocol, sourceAddress, destinationAddress, originalPorts),
                 hash(protocol, replySourceAddress, replyDestinationAddress, replyPorts),
@@ -393,7 +424,7 @@ public final class SessionTable {
 
     /** The source key of the session in {@code slot}, as {@link SourceCounts} counts it. */
     private long sourceKey(int slot) {
-        return isIpv6 ? addresses6[slot * 8] : addresses[slot * 4] & 0xFFFF_FFFFL;
+        return isIpv6 ? addresses6[slot * 8] : records[at(slot) + ADDRESSES + Direction.ORIGINAL] >>> 32;
     }
 
     /**
@@ -413,7 +444,7 @@ public final class SessionTable {
         for (int n = 0; n < Math.min(EVICTION_SLOTS, capacity); n++) {
             int slot = sweepCursor;
             sweepCursor = slot + 1 == capacity ? 0 : slot + 1;
-            if (inUse[slot] && counters[slot * 4 + Direction.REPLY * 2] == 0) {
+            if (isInUse(slot) && records[at(slot) + COUNTERS + Direction.REPLY * 2] == 0) {
                 remove(slot);
                 evictedCount++;
                 return true;
@@ -430,31 +461,26 @@ public final class SessionTable {
     /** Fills the family-independent columns of a freshly taken slot and indexes both its keys. */
     private void occupy(int slot, int protocol, int originalPorts, int replyPorts, int originalHash, int replyHash,
             int tcpFlags, String interfaceName, long parentId, long nowNanos) {
-        inUse[slot] = true;
-        protocols[slot] = (byte) protocol;
-        ports[slot * 2] = originalPorts;
-        ports[slot * 2 + 1] = replyPorts;
-        // The counter wraps below the worker bits rather than into them.
-        ids[slot] = (nextId++ << slotBits & (1L << WORKER_ID_SHIFT) - 1) | slot | (isIpv6 ? IPV6_ID_BIT : 0) | idPrefix;
-        parentIds[slot] = parentId;
+        int at = at(slot);
         int state = protocol == PROTOCOL_TCP ? TcpStateMachine.initialState(tcpFlags) : NEW;
-        states[slot] = (byte) state;
-        flags[slot] = 0;
-        algIds[slot] = 0;
-        algSlots[slot] = NO_ALG_SLOT;
-        tcpAux[slot] = 0;
-        expiresAtNanos[slot] = nowNanos + timeoutNanos[timeoutClass(protocol) * SessionState.count() + state];
-        counters[slot * 4] = 0;
-        counters[slot * 4 + 1] = 0;
-        counters[slot * 4 + 2] = 0;
-        counters[slot * 4 + 3] = 0;
+        records[at + PORTS] = pair(originalPorts, replyPorts);
+        records[at + META] = (long) state << META_STATE | protocol & 0xff;
+        inUse[slot >>> 6] |= 1L << slot;
+        records[at + EXPIRES_AT] = nowNanos + timeoutNanos[timeoutClass(protocol) * SessionState.count() + state];
+        records[at + ROUTES + Direction.ORIGINAL] = 0;
+        records[at + ROUTES + Direction.REPLY] = 0;
+        records[at + ROUTE_GENERATIONS] = 0;
+        for (int c = 0; c < 4; c++) {
+            records[at + COUNTERS + c] = 0;
+        }
+        // The counter wraps below the worker bits rather than into them.
+        records[at + ID] = (nextId++ << slotBits & (1L << WORKER_ID_SHIFT) - 1) | slot | (isIpv6 ? IPV6_ID_BIT : 0)
+                | idPrefix;
+        records[at + PARENT_ID] = parentId;
+        records[at + KEY_HASHES] = pair(originalHash, replyHash);
         interfaceNames[slot] = interfaceName;
-        routeGenerations[slot * 2] = 0;
-        routeGenerations[slot * 2 + 1] = 0;
-        keyHashes[slot * 2] = originalHash;
-        keyHashes[slot * 2 + 1] = replyHash;
-        insertIndex(originalHash, (slot << 1 | Direction.ORIGINAL) + 1);
-        insertIndex(replyHash, (slot << 1 | Direction.REPLY) + 1);
+        index.insert(originalHash, slot << 1 | Direction.ORIGINAL);
+        index.insert(replyHash, slot << 1 | Direction.REPLY);
         size++;
         createdCount++;
     }
@@ -464,19 +490,23 @@ public final class SessionTable {
      * (TCP flags, or NEW to ES on the first reply) and the idle timeout of the resulting state.
      */
     public void track(int slot, int direction, int tcpFlags, int bytes, long nowNanos) {
-        counters[slot * 4 + direction * 2]++;
-        counters[slot * 4 + direction * 2 + 1] += bytes;
-        int protocol = protocols[slot] & 0xff;
-        int state = states[slot];
+        int at = at(slot);
+        int counters = at + COUNTERS + direction * 2;
+        records[counters]++;
+        records[counters + 1] += bytes;
+        long meta = records[at + META];
+        int protocol = (int) meta & 0xff;
+        int state = (int) (meta >>> META_STATE) & 0xff;
+        int aux = (int) (meta >>> META_TCP_AUX) & 0xff;
         if (protocol == PROTOCOL_TCP) {
-            int packed = TcpStateMachine.next(state, tcpAux[slot], tcpFlags, direction);
+            int packed = TcpStateMachine.next(state, aux, tcpFlags, direction);
             state = TcpStateMachine.state(packed);
-            tcpAux[slot] = (byte) TcpStateMachine.aux(packed);
+            aux = TcpStateMachine.aux(packed) & 0xff;
         } else if (direction == Direction.REPLY) {
             state = ES;
         }
-        states[slot] = (byte) state;
-        expiresAtNanos[slot] = nowNanos + timeoutNanos[timeoutClass(protocol) * SessionState.count() + state];
+        records[at + META] = meta & ~(0xFFFFL << META_STATE) | (long) state << META_STATE | (long) aux << META_TCP_AUX;
+        records[at + EXPIRES_AT] = nowNanos + timeoutNanos[timeoutClass(protocol) * SessionState.count() + state];
     }
 
     /**
@@ -486,14 +516,15 @@ public final class SessionTable {
      * the new key belongs to a live session.
      */
     public boolean learnReplyDestinationPort(int slot, int destinationPort, long nowNanos) {
-        int reply = slot * 2 + Direction.REPLY;
-        if ((ports[reply] & 0xffff) != 0 || destinationPort == 0) {
+        int at = at(slot);
+        int replyPorts = half(records[at + PORTS], Direction.REPLY);
+        if ((replyPorts & 0xffff) != 0 || destinationPort == 0) {
             return false;
         }
-        int protocol = protocols[slot] & 0xff;
-        int sourcePort = ports[reply] >>> 16;
+        int protocol = protocol(slot);
+        int sourcePort = replyPorts >>> 16;
         int packed = sourcePort << 16 | destinationPort & 0xffff;
-        int newHash;
+        int hash;
         if (isIpv6) {
             long sourceHigh = sourceHigh(slot, Direction.REPLY);
             long sourceLow = sourceLow(slot, Direction.REPLY);
@@ -503,43 +534,52 @@ public final class SessionTable {
                     destinationPort, nowNanos)) {
                 return false;
             }
-            newHash = hash(protocol, fold(sourceHigh, sourceLow), fold(destinationHigh, destinationLow), packed);
+            hash = hash(protocol, fold(sourceHigh, sourceLow), fold(destinationHigh, destinationLow), packed);
         } else {
-            int source = addresses[slot * 4 + 2];
-            int destination = addresses[slot * 4 + 3];
+            int source = sourceAddress(slot, Direction.REPLY);
+            int destination = destinationAddress(slot, Direction.REPLY);
             if (isKeyInUse(protocol, source, sourcePort, destination, destinationPort, nowNanos)) {
                 return false;
             }
-            newHash = hash(protocol, source, destination, packed);
+            hash = hash(protocol, source, destination, packed);
         }
-        removeIndex(keyHashes[reply], reply + 1);
-        ports[reply] = packed;
-        keyHashes[reply] = newHash;
-        insertIndex(keyHashes[reply], reply + 1);
+        int value = slot << 1 | Direction.REPLY;
+        index.remove(half(records[at + KEY_HASHES], Direction.REPLY), value);
+        records[at + PORTS] = withHalf(records[at + PORTS], Direction.REPLY, packed);
+        records[at + KEY_HASHES] = withHalf(records[at + KEY_HASHES], Direction.REPLY, hash);
+        index.insert(hash, value);
         return true;
     }
 
     /** Removes the session in {@code slot} and frees both its keys. */
     public void remove(int slot) {
-        if (!inUse[slot]) {
+        if (!isInUse(slot)) {
             return;
         }
-        removeIndex(keyHashes[slot * 2], (slot << 1 | Direction.ORIGINAL) + 1);
-        removeIndex(keyHashes[slot * 2 + 1], (slot << 1 | Direction.REPLY) + 1);
-        inUse[slot] = false;
+        int at = at(slot);
+        long meta = records[at + META];
+        long hashes = records[at + KEY_HASHES];
+        index.remove(half(hashes, Direction.ORIGINAL), slot << 1 | Direction.ORIGINAL);
+        index.remove(half(hashes, Direction.REPLY), slot << 1 | Direction.REPLY);
+        inUse[slot >>> 6] &= ~(1L << slot);
         interfaceNames[slot] = null;
         if (sourceCounts != null) {
             sourceCounts.decrement(sourceKey(slot));
         }
-        if (algIds[slot] != 0 || algSlots[slot] != NO_ALG_SLOT) {
-            int algSlot = algSlots[slot];
-            algSlots[slot] = NO_ALG_SLOT;
+        if ((meta & -1L << META_ALG_ID) != 0) {
+            // Only then is the record written: removing a plain session leaves its lines clean.
+            int algSlot = algSlot(slot);
+            records[at + META] = meta & ~(-1L << META_ALG_SLOT);
             if (removalListener != null) {
                 removalListener.sessionRemoved(slot, algSlot);
             }
         }
         freeSlots[freeCount++] = slot;
         size--;
+    }
+
+    private boolean isInUse(int slot) {
+        return (inUse[slot >>> 6] & 1L << slot) != 0;
     }
 
     /**
@@ -554,7 +594,7 @@ public final class SessionTable {
         for (int n = 0; n < budget && removed < maxRemovals; n++) {
             int slot = sweepCursor;
             sweepCursor = slot + 1 == capacity ? 0 : slot + 1;
-            if (inUse[slot] && nowNanos - expiresAtNanos[slot] >= 0) {
+            if (isInUse(slot) && nowNanos - records[at(slot) + EXPIRES_AT] >= 0) {
                 remove(slot);
                 expiredCount++;
                 removed++;
@@ -565,7 +605,7 @@ public final class SessionTable {
 
     /** Whether {@code slot} holds a session that has not expired at {@code nowNanos}. */
     public boolean isLive(int slot, long nowNanos) {
-        return inUse[slot] && nowNanos - expiresAtNanos[slot] < 0;
+        return isInUse(slot) && nowNanos - records[at(slot) + EXPIRES_AT] < 0;
     }
 
     /**
@@ -593,31 +633,32 @@ public final class SessionTable {
             return NOT_FOUND;
         }
         long slot = id & ((1L << slotBits) - 1);
-        if ((id & IPV6_ID_BIT) != 0 != isIpv6 || slot >= capacity || ids[(int) slot] != id || !isLive((int) slot, nowNanos)) {
+        if ((id & IPV6_ID_BIT) != 0 != isIpv6 || slot >= capacity || records[at((int) slot) + ID] != id
+                || !isLive((int) slot, nowNanos)) {
             return NOT_FOUND;
         }
         return (int) slot;
     }
 
     public long id(int slot) {
-        return ids[slot];
+        return records[at(slot) + ID];
     }
 
     public long parentId(int slot) {
-        return parentIds[slot];
+        return records[at(slot) + PARENT_ID];
     }
 
     public int protocol(int slot) {
-        return protocols[slot] & 0xff;
+        return (int) records[at(slot) + META] & 0xff;
     }
 
     /** The source address of packets travelling in {@code direction}. */
     public int sourceAddress(int slot, int direction) {
-        return addresses[slot * 4 + direction * 2];
+        return (int) (records[at(slot) + ADDRESSES + direction] >>> 32);
     }
 
     public int destinationAddress(int slot, int direction) {
-        return addresses[slot * 4 + direction * 2 + 1];
+        return (int) records[at(slot) + ADDRESSES + direction];
     }
 
     /** The high 64 bits of the source address of packets travelling in {@code direction} (IPv6 tables). */
@@ -644,11 +685,11 @@ public final class SessionTable {
 
     /** The source port (ICMP echo: the identifier of requests, 0 for replies) of packets in {@code direction}. */
     public int sourcePort(int slot, int direction) {
-        return ports[slot * 2 + direction] >>> 16;
+        return half(records[at(slot) + PORTS], direction) >>> 16;
     }
 
     public int destinationPort(int slot, int direction) {
-        return ports[slot * 2 + direction] & 0xffff;
+        return half(records[at(slot) + PORTS], direction) & 0xffff;
     }
 
     /** Set once by the engine: called from {@link #remove} (lookups, sweeps) for sessions with an ALG. */
@@ -658,35 +699,40 @@ public final class SessionTable {
 
     /** The ALG (an {@code AlgId} ordinal) of this session, or -1. */
     public int algId(int slot) {
-        return algIds[slot] - 1;
+        return (int) (records[at(slot) + META] >>> META_ALG_ID & 0xf) - 1;
     }
 
     /** The slot of this session's per-session ALG state, or {@link #NO_ALG_SLOT}. */
     public int algSlot(int slot) {
-        return algSlots[slot];
+        return (int) (records[at(slot) + META] >>> META_ALG_SLOT) - 1;
     }
 
     /** Assigns an ALG ({@code AlgId} ordinal) and, for sessions it inspects, the slot of their ALG state. */
     public void assignAlg(int slot, int algId, int algSlot) {
-        algIds[slot] = (byte) (algId + 1);
-        algSlots[slot] = algSlot;
+        if (algId < -1 || algId >= MAX_ALG_IDS || algSlot < NO_ALG_SLOT || algSlot >= MAX_ALG_SLOTS) {
+            throw new IllegalArgumentException("ALG " + algId + " slot " + algSlot + " is outside -1.."
+                    + (MAX_ALG_IDS - 1) + " and -1.." + (MAX_ALG_SLOTS - 1));
+        }
+        int at = at(slot);
+        records[at + META] = records[at + META] & ~(-1L << META_ALG_ID)
+                | (long) (algId + 1) << META_ALG_ID | (long) (algSlot + 1) << META_ALG_SLOT;
     }
 
     /** The engine's bits for this session (0..255); the table never interprets them. */
     public int flags(int slot) {
-        return flags[slot] & 0xff;
+        return (int) (records[at(slot) + META] >>> META_FLAGS) & 0xff;
     }
 
     public void addFlags(int slot, int bits) {
-        flags[slot] = (byte) (flags[slot] | bits);
+        records[at(slot) + META] |= (long) (bits & 0xff) << META_FLAGS;
     }
 
     public SessionState state(int slot) {
-        return SessionState.ofOrdinal(states[slot]);
+        return SessionState.ofOrdinal((int) (records[at(slot) + META] >>> META_STATE) & 0xff);
     }
 
     public long expiresAtNanos(int slot) {
-        return expiresAtNanos[slot];
+        return records[at(slot) + EXPIRES_AT];
     }
 
     /** The name of the interface the session's first packet arrived on. */
@@ -695,11 +741,11 @@ public final class SessionTable {
     }
 
     public long packets(int slot, int direction) {
-        return counters[slot * 4 + direction * 2];
+        return records[at(slot) + COUNTERS + direction * 2];
     }
 
     public long bytes(int slot, int direction) {
-        return counters[slot * 4 + direction * 2 + 1];
+        return records[at(slot) + COUNTERS + direction * 2 + 1];
     }
 
     /**
@@ -707,16 +753,17 @@ public final class SessionTable {
      * caller's current generation (the engine bumps it on every config apply). Generation 0 means none cached.
      */
     public long cachedRoute(int slot, int direction) {
-        return routes[slot * 2 + direction];
+        return records[at(slot) + ROUTES + direction];
     }
 
     public int routeGeneration(int slot, int direction) {
-        return routeGenerations[slot * 2 + direction];
+        return half(records[at(slot) + ROUTE_GENERATIONS], direction);
     }
 
     public void cacheRoute(int slot, int direction, int generation, long route) {
-        routes[slot * 2 + direction] = route;
-        routeGenerations[slot * 2 + direction] = generation;
+        int at = at(slot);
+        records[at + ROUTES + direction] = route;
+        records[at + ROUTE_GENERATIONS] = withHalf(records[at + ROUTE_GENERATIONS], direction, generation);
     }
 
     private static int timeoutClass(int protocol) {
@@ -740,37 +787,5 @@ public final class SessionTable {
         return (int) h;
     }
 
-    private void insertIndex(int hash, int entry) {
-        int i = hash & indexMask;
-        while (indexEntries[i] != 0) {
-            i = (i + 1) & indexMask;
-        }
-        indexEntries[i] = entry;
-        indexHashes[i] = hash;
-    }
 
-    private void removeIndex(int hash, int entry) {
-        int i = hash & indexMask;
-        while (indexEntries[i] != entry) {
-            i = (i + 1) & indexMask;
-        }
-        // Backward-shift: pull later entries of the probe run into the hole unless their home lies in (hole, j].
-        int hole = i;
-        int j = i;
-        while (true) {
-            j = (j + 1) & indexMask;
-            if (indexEntries[j] == 0) {
-                break;
-            }
-            int home = indexHashes[j] & indexMask;
-            boolean homeInRange = hole <= j ? hole < home && home <= j : hole < home || home <= j;
-            if (!homeInRange) {
-                indexEntries[hole] = indexEntries[j];
-                indexHashes[hole] = indexHashes[j];
-                hole = j;
-            }
-        }
-        indexEntries[hole] = 0;
-        indexHashes[hole] = 0;
-    }
 }

@@ -112,6 +112,69 @@ class SessionTableTest {
     }
 
     @Test
+    void fieldsPackedIntoOneRecordChangeOnlyWhenTheirOwnSettersRun() {
+        // Addresses and ports with every high bit set: a sign-extension slip would spill into the neighbour half.
+        int high = 0xF000_0001;
+        int slot = table.create(TCP, high, 0xFFFF, REMOTE, 0x8001, REMOTE, 0x8001, high - 1, 0xFFFE,
+                TcpStateMachine.SYN, "inside", -7, 0);
+        int neighbour = createUdp(40000, 1024, 0);
+        table.cacheRoute(slot, Direction.REPLY, 0x7FFF_FFFF, -2);
+        table.cacheRoute(slot, Direction.ORIGINAL, 3, 0x1_0000_0002L);
+        table.assignAlg(slot, 4, 1 << 26);
+        table.addFlags(slot, 0x81);
+        table.track(slot, Direction.ORIGINAL, TcpStateMachine.SYN, 60, 0);
+        table.track(slot, Direction.REPLY, TcpStateMachine.SYN | TcpStateMachine.ACK, 1500, 0);
+
+        assertEquals(high, table.sourceAddress(slot, Direction.ORIGINAL));
+        assertEquals(0xFFFF, table.sourcePort(slot, Direction.ORIGINAL));
+        assertEquals(REMOTE, table.destinationAddress(slot, Direction.ORIGINAL));
+        assertEquals(0x8001, table.destinationPort(slot, Direction.ORIGINAL));
+        assertEquals(high - 1, table.destinationAddress(slot, Direction.REPLY));
+        assertEquals(0xFFFE, table.destinationPort(slot, Direction.REPLY));
+        assertEquals(0x1_0000_0002L, table.cachedRoute(slot, Direction.ORIGINAL));
+        assertEquals(3, table.routeGeneration(slot, Direction.ORIGINAL));
+        assertEquals(-2, table.cachedRoute(slot, Direction.REPLY));
+        assertEquals(0x7FFF_FFFF, table.routeGeneration(slot, Direction.REPLY));
+        assertEquals(4, table.algId(slot));
+        assertEquals(1 << 26, table.algSlot(slot));
+        assertEquals(0x81, table.flags(slot));
+        assertEquals(SessionState.SR, table.state(slot));
+        assertEquals(TCP, table.protocol(slot));
+        assertEquals(-7, table.parentId(slot));
+        assertEquals(1, table.packets(slot, Direction.ORIGINAL));
+        assertEquals(60, table.bytes(slot, Direction.ORIGINAL));
+        assertEquals(1500, table.bytes(slot, Direction.REPLY));
+        assertEquals(slot << 1 | Direction.REPLY, table.find(TCP, REMOTE, 0x8001, high - 1, 0xFFFE, 1));
+
+        assertEquals(UDP, table.protocol(neighbour));
+        assertEquals(0, table.flags(neighbour));
+        assertEquals(SessionTable.NO_ALG_SLOT, table.algSlot(neighbour));
+        assertEquals(-1, table.algId(neighbour));
+        assertEquals(0, table.routeGeneration(neighbour, Direction.ORIGINAL));
+        assertEquals(0, table.packets(neighbour, Direction.REPLY));
+        assertEquals(SessionState.NEW, table.state(neighbour));
+    }
+
+    @Test
+    void anAlgIdOrAlgSlotBeyondTheBitsTheRecordHasForItIsRefused() {
+        int slot = createUdp(40000, 1024, 0);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> table.assignAlg(slot, 15, 0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> table.assignAlg(slot, 0, (1 << 28) - 1));
+        table.assignAlg(slot, 14, (1 << 28) - 2);
+        assertEquals(14, table.algId(slot));
+        assertEquals((1 << 28) - 2, table.algSlot(slot));
+        assertEquals(UDP, table.protocol(slot));
+    }
+
+    @Test
+    void aCapacityWhoseRecordsWouldNotFitOneArrayIsRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new SessionTable(SessionTable.MAX_CAPACITY + 1, Timeouts.defaults(), 1));
+    }
+
+    @Test
     void aKeyCannotBelongToTwoSessions() {
         createUdp(40000, 1024, 0);
         assertEquals(SessionTable.KEY_IN_USE, createUdp(40000, 2000, 0), "same original key");
