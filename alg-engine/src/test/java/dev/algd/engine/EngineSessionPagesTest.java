@@ -114,7 +114,7 @@ class EngineSessionPagesTest {
 
     @Test
     void aPageOfASparseTableLooksAtABoundedSliceOfSlotsAndTheWalkStillEnds() {
-        EngineHarness h = bothFamilies(40_000);
+        EngineHarness h = bothFamilies(300_000);
         long first = newSession(h, false);
         long ipv6 = newSession(h, true);
         List<SessionView> page = new ArrayList<>();
@@ -130,8 +130,9 @@ class EngineSessionPagesTest {
             cursor = next;
             pages++;
         } while (cursor != Engine.END_OF_SESSIONS);
-        // 40 000 IPv4 slots and 10 000 IPv6 ones, 16 384 a page: most pages are empty.
-        assertEquals((40_000 + 10_000 + Engine.PAGE_SLOTS - 1) / Engine.PAGE_SLOTS, pages);
+        // 300 000 IPv4 slots and 75 000 IPv6 ones: the second page looks at the IPv4 table's end and the IPv6 one.
+        assertEquals((300_000 + 75_000 + Engine.PAGE_SLOTS - 1) / Engine.PAGE_SLOTS, pages);
+        assertEquals(2, pages);
         assertEquals(List.of(first, ipv6), walked);
     }
 
