@@ -1,7 +1,6 @@
 package dev.algd.server.netconf;
 
 import com.google.common.util.concurrent.FluentFuture;
-import dev.algd.engine.Engine;
 import dev.algd.engine.SessionView;
 import dev.algd.io.DataPlaneGroup;
 import dev.algd.server.model.Nodes.SessionTable;
@@ -135,10 +134,10 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
     }
 
     private List<SessionView> allSessions() {
-        return dataPlane.query((Engine engine) -> engine.sessions(System.nanoTime()), LiveStateBroker::concat);
+        return SessionTableWalk.all(dataPlane, "the YANG codec");
     }
 
-    /** Two workers' lists (sessions, events) as one (management path). */
+    /** Two workers' lists (events) as one (management path). */
     static <T> List<T> concat(List<T> a, List<T> b) {
         List<T> all = new java.util.ArrayList<>(a.size() + b.size());
         all.addAll(a);
