@@ -1,9 +1,12 @@
 #!/usr/bin/python3
 """Management-path benchmark of algd (not part of the test suite): NETCONF session setup, commit latency for a
-one-leaf change (alone, and inside locks of running and candidate), and <get> of a session table with many sessions. Builds its own namespaces (examples/demo/topology.sh, prefix
-'algdb', management 203.0.113.248/30 or --mgmt-base), starts algd, measures, and removes everything it made.
+one-leaf change (alone, and inside locks of running and candidate), and <get> of a session table with many sessions:
+its time through ncclient and over bare SSH, and the memory it takes (algd's live heap after a full GC, taken in the
+middle of a get, against the same before it; RSS across several gets). Builds its own namespaces
+(examples/demo/topology.sh, prefix 'algdb' or --prefix, management 203.0.113.248/30 or --mgmt-base), starts algd,
+measures, and removes everything it made.
 
-  sudo netconf-server/bench/netconf-bench.py [--commits 200] [--sessions 100000] [--setups 20]
+  sudo netconf-server/bench/netconf-bench.py [--commits 200] [--sessions 100000] [--setups 20] [--gets 3]
 
 Traffic stays inside the namespaces it creates; every loop is bounded in count and time.
 """
@@ -49,9 +52,11 @@ print(sent)
 FLOWS_PER_SESSION = 1.2
 
 
-def raw_get(host, user, password, filter_body):
+def raw_get(host, user, password, filter_body, pause_after_bytes=None, on_pause=None):
     """<get> over a bare SSH channel (paramiko, base:1.1 chunked framing), timed to the last byte of the reply with
-    no XML parsing: the server's share of the round trip, apart from what ncclient spends parsing."""
+    no XML parsing: the server's share of the round trip, apart from what ncclient spends parsing. With
+    pause_after_bytes, stops reading once that much arrived and calls on_pause() (the server, its SSH window full,
+    holds whatever the reply in progress holds), then reads the rest."""
     import paramiko
     client = paramiko.SSHClient()
     client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
@@ -75,6 +80,9 @@ def raw_get(host, user, password, filter_body):
             if not chunk:
                 break
             total += len(chunk)
+            if pause_after_bytes is not None and total >= pause_after_bytes:
+                pause_after_bytes = None
+                on_pause()
             # About: a chunk header may split a <session> tag.
             rows += (tail + chunk).count(b"<session>") - tail.count(b"<session>")
             tail = (tail + chunk)[-16:]
@@ -96,6 +104,14 @@ def rss_kib(pid):
     return 0
 
 
+def live_heap_kib(pid):
+    """algd's heap in use after a full GC (jcmd GC.run, then GC.heap_info): what it holds, not what it has freed."""
+    jcmd = Path(f"/proc/{pid}/exe").resolve().parent / "jcmd"
+    sh(jcmd, pid, "GC.run", timeout=60)
+    info = sh(jcmd, pid, "GC.heap_info", timeout=60).stdout
+    return int(re.search(r"heap\s+total (?:reserved )?\d+K, (?:committed \d+K, )?used (\d+)K", info).group(1))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--commits", type=int, default=200)
@@ -103,19 +119,22 @@ def main():
     parser.add_argument("--setups", type=int, default=20)
     parser.add_argument("--mgmt-base", type=int, default=248,
                         help="management /30 in 203.0.113.0/24 (e2e tests running meanwhile may hold the default)")
+    parser.add_argument("--prefix", default=PREFIX, help="namespace prefix (another bench running meanwhile)")
+    parser.add_argument("--gets", type=int, default=3, help="further bare-SSH gets, RSS after each")
     args = parser.parse_args()
+    prefix = args.prefix
     mgmt = f"203.0.113.{args.mgmt_base + 2}"
     sh(ALGD, "build", timeout=900)
     work = Path(tempfile.mkdtemp(prefix="algd-bench-"))
     (work / "startup.xml").write_text((REPO / "examples" / "demo" / "startup.xml").read_text())
     (work / "users").write_text("bench:bench\n")
-    sh(TOPOLOGY, "up", PREFIX, args.mgmt_base, timeout=60)
+    sh(TOPOLOGY, "up", prefix, args.mgmt_base, timeout=60)
     daemon = None
     try:
         for address in ("192.0.2.3/24", "192.0.2.4/24"):
-            sh("ip", "-n", f"{PREFIX}-client", "addr", "add", address, "dev", "eth0")
+            sh("ip", "-n", f"{prefix}-client", "addr", "add", address, "dev", "eth0")
         log = open(work / "algd.log", "wb")
-        daemon = subprocess.Popen(["ip", "netns", "exec", f"{PREFIX}-router", "env", "ALGD_NO_BUILD=1", str(ALGD),
+        daemon = subprocess.Popen(["ip", "netns", "exec", f"{prefix}-router", "env", "ALGD_NO_BUILD=1", str(ALGD),
                                    "run", "--config", str(work / "startup.xml"), "--running-state", str(work / "running.xml"),
                                    "--users", str(work / "users"),
                                    "--netconf-address", mgmt], stdout=log, stderr=subprocess.STDOUT)
@@ -163,7 +182,7 @@ def main():
             locked.append((time.perf_counter() - started) * 1000)
 
         rss_before = rss_kib(daemon.pid)
-        flood = subprocess.run(["ip", "netns", "exec", f"{PREFIX}-client", "/usr/bin/python3", "-c", FLOOD,
+        flood = subprocess.run(["ip", "netns", "exec", f"{prefix}-client", "/usr/bin/python3", "-c", FLOOD,
                                 str(int(args.sessions * FLOWS_PER_SESSION)), "25"], capture_output=True, text=True,
                                timeout=60)
         sent = int(flood.stdout.strip() or 0)
@@ -177,6 +196,16 @@ def main():
         rss_after = rss_kib(daemon.pid)
         raw_seconds, raw_bytes, raw_rows = raw_get(mgmt, "bench", "bench", f'<session-table xmlns="{ST}"/>')
         rss_raw = rss_kib(daemon.pid)
+        # Memory a get holds: the live heap half-way through one, against the same just before it.
+        live_before = live_heap_kib(daemon.pid)
+        live_during = []
+        _, paused_bytes, _ = raw_get(mgmt, "bench", "bench", f'<session-table xmlns="{ST}"/>', raw_bytes // 2,
+                                     lambda: live_during.append(live_heap_kib(daemon.pid)))
+        assert live_during and paused_bytes == raw_bytes, (live_during, paused_bytes, raw_bytes)
+        rss_gets = []
+        for _ in range(args.gets):
+            raw_get(mgmt, "bench", "bench", f'<session-table xmlns="{ST}"/>')
+            rss_gets.append(rss_kib(daemon.pid))
         nc.close_session()
 
         def quantiles(values):
@@ -195,7 +224,10 @@ def main():
         print(f"<get> session-table over bare SSH, to the last byte, no parsing: ~{raw_rows} sessions in"
               f" {raw_seconds:.2f} s, {raw_bytes / 1e6:.1f} MB framed")
         print(f"algd RSS: {rss_before / 1024:.0f} MiB before the flows, {rss_flows / 1024:.0f} MiB after them,"
-              f" {rss_after / 1024:.0f} MiB after the get, {rss_raw / 1024:.0f} MiB after the second")
+              f" {rss_after / 1024:.0f} MiB after the get, {rss_raw / 1024:.0f} MiB after the second, then"
+              f" {', '.join(f'{r / 1024:.0f}' for r in rss_gets)} MiB after {args.gets} more")
+        print(f"algd live heap (after a full GC): {live_before / 1024:.1f} MiB before a get, {live_during[0] / 1024:.1f}"
+              f" MiB half-way through one ({(live_during[0] - live_before) / 1024:+.1f} MiB)")
     finally:
         if daemon is not None and daemon.poll() is None:
             daemon.terminate()
@@ -203,7 +235,7 @@ def main():
                 daemon.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 daemon.kill()
-        subprocess.run([str(TOPOLOGY), "down", PREFIX], capture_output=True)
+        subprocess.run([str(TOPOLOGY), "down", prefix], capture_output=True)
 
 
 if __name__ == "__main__":
