@@ -75,13 +75,19 @@ final class SessionTableXml {
 
     private static void text(StringBuilder out, String name, String text) {
         out.append('<').append(name).append('>');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                default -> out.append(c);
+        // Values are numbers, addresses and names: appended whole unless one needs escaping (a char at a time was a
+        // tenth of the server's time in a get of 100 000 sessions).
+        if (text.indexOf('&') < 0 && text.indexOf('<') < 0 && text.indexOf('>') < 0) {
+            out.append(text);
+        } else {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                switch (c) {
+                    case '&' -> out.append("&amp;");
+                    case '<' -> out.append("&lt;");
+                    case '>' -> out.append("&gt;");
+                    default -> out.append(c);
+                }
             }
         }
         out.append("</").append(name).append('>');
