@@ -28,6 +28,7 @@ final class SessionTableWalk {
     private final SessionTableNodes.Tally tally = new SessionTableNodes.Tally();
     private final long started = System.nanoTime();
     private int pageCount;
+    private long readingNanos;
     private boolean isOver;
 
     /** @param reader who reads, for the log line */
@@ -53,14 +54,17 @@ final class SessionTableWalk {
             page.clear();
             return false;
         }
-        if (pages.next(page)) {
+        long reading = System.nanoTime();
+        boolean isPage = pages.next(page);
+        readingNanos += System.nanoTime() - reading;
+        if (isPage) {
             pageCount++;
             page.forEach(tally::add);
             return true;
         }
         isOver = true;
-        LOG.info("session table walked for {}: {} sessions in {} pages, {} ms", reader, tally.total(), pageCount,
-                (System.nanoTime() - started) / 1_000_000);
+        LOG.info("session table walked for {}: {} sessions in {} pages, {} ms ({} ms reading pages from workers)",
+                reader, tally.total(), pageCount, (System.nanoTime() - started) / 1_000_000, readingNanos / 1_000_000);
         return false;
     }
 
