@@ -9,8 +9,8 @@ import string
 
 import pytest
 
-from algd_e2e import (ALG_STATE_FILTER, ALGD_OUTSIDE_ADDRESS, CLIENT_ADDRESS, NS, SERVER_ADDRESS, BackgroundProcess,
-                      alg_counters, alg_state_entry, in_ns, run, sessions, wait_until)
+from algd_e2e import (ALG_STATE_FILTER, ALGD_OUTSIDE_ADDRESS, CLIENT_ADDRESS, NS, PASSWORD, REPO, SERVER_ADDRESS, USER,
+                      BackgroundProcess, alg_counters, alg_state_entry, in_ns, run, sessions, wait_until)
 
 SYS = NS["sys"]
 
@@ -220,6 +220,43 @@ def test_configured_expectation_timeout_makes_an_unused_passive_expectation_expi
     assert counters["expectations-created"] == 1 and counters["expectations-used"] == 0, counters
     framework = nc.get(filter=ALG_STATE_FILTER).data_ele.find("sys:alg-state/sys:framework-counters", NS)
     assert framework.findtext(f"{{{SYS}}}expectations-active") == "0"
+
+
+def pending_expectations(nc):
+    """alg-state's expectation list, each as {leaf: text}."""
+    data = nc.get(filter=("subtree", f'<alg-state xmlns="{SYS}"><expectation/></alg-state>')).data_ele
+    return [{leaf.tag.split("}", 1)[-1]: (leaf.text or "").strip() for leaf in entry}
+            for entry in data.findall("sys:alg-state/sys:expectation", NS)]
+
+
+def test_a_pending_passive_expectation_is_listed_with_its_parent_until_it_expires(algd, nc, ftp_server, tmp_path):
+    nc.edit_config(target="candidate", config=f'<config><system xmlns="{SYS}"><alg><ftp>'
+                   '<expectation-timeout>3</expectation-timeout></ftp></alg></system></config>')
+    nc.commit()
+    assert pending_expectations(nc) == []
+    client = BackgroundProcess(in_ns(algd.topology.client, "/usr/bin/python3", "-c", UNUSED_PASV, "8"),
+                               tmp_path / "pasv-client.log")
+    try:
+        reply = wait_until(lambda: re.search(r"227 .*\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)", client.output()),
+                           10, what="the 227 reply")
+        data_port = int(reply.group(5)) * 256 + int(reply.group(6))
+        [pending] = wait_until(lambda: pending_expectations(nc), 5, what="the expectation in alg-state")
+        [control] = [s for s in sessions(nc) if s["destination-port"] == "21"]
+        assert pending["alg"] == "ftp" and pending["protocol"] == "tcp", pending
+        assert pending["parent-session-id"] == control["id"], (pending, control)
+        assert pending["source-address"] == CLIENT_ADDRESS and "source-port" not in pending, pending
+        assert (pending["destination-address"], pending["destination-port"]) == (SERVER_ADDRESS, str(data_port))
+        assert 0 < int(pending["timeout"]) <= 3 and pending["one-shot"] == "true", pending
+        shown = run(["/usr/bin/python3", REPO / "netconf-server" / "bin" / "algd-cli", "--host",
+                     algd.topology.mgmt_address, "--user", USER, "--password", PASSWORD, "show", "alg-state"]).stdout
+        assert re.search(rf"^ftp +{control['id']} +tcp +{CLIENT_ADDRESS}:any +{SERVER_ADDRESS}:{data_port} +- ",
+                         shown, re.MULTILINE), shown
+        # Unused, it times out while its parent lives on: it leaves the list at once, and the sweep counts it.
+        wait_until(lambda: pending_expectations(nc) == [], 6, what="the expectation to leave alg-state")
+        assert client.proc.poll() is None, "the control connection ended before the expectation expired"
+        wait_until(lambda: alg_counters(nc, "ftp")["expectations-expired"] == 1, 5, what="the expiry to be counted")
+    finally:
+        client.stop()
 
 
 # ftplib as the client: curl and lftp only send PORT with an address of their own host.

@@ -8,8 +8,9 @@ import os
 
 import pytest
 
-from algd_e2e import (ALGD_OUTSIDE_ADDRESS, SERVER_ADDRESS, BackgroundProcess, alg_counters, in_ns, run, sessions,
+from algd_e2e import (ALGD_OUTSIDE_ADDRESS, NS, SERVER_ADDRESS, BackgroundProcess, alg_counters, in_ns, run, sessions,
                       wait_until)
+from test_data_plane_state import data_plane, reason_counts
 from test_ftp import start_vsftpd
 
 pytestmark = pytest.mark.algd_args("--workers", "2")
@@ -99,6 +100,9 @@ def test_ftp_active_and_passive_through_snat_on_both_workers(algd, nc, two_serve
     counters = alg_counters(nc, "ftp")   # merged over both workers
     assert counters["expectations-created"] == 4 == counters["expectations-used"], counters
     assert counters["drops"] == 0, counters
+    state = data_plane(nc)
+    assert state.findtext("if:workers", namespaces=NS) == "2"
+    assert "expectations-posted" in reason_counts(state, "if:worker-link", key="name"), "no worker-link counters"
 
 
 def test_tcp_transfers_through_snat_on_both_workers(algd, nc, two_servers, bulk_server, tmp_path):

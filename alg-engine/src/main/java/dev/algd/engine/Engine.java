@@ -502,6 +502,11 @@ public final class Engine {
         return views;
     }
 
+    /** Every pending expectation of this worker (management path), its own ALGs' and those other workers posted. */
+    public List<dev.algd.engine.alg.ExpectationView> expectations(long nowNanos) {
+        return expectations.views(nowNanos);
+    }
+
     /**
      * One page of a walk over the live sessions, for a reader that must not copy the whole table at once (a
      * {@code <get>} of 100 000 sessions): adds to {@code out} the live sessions of the slots from {@code cursor} on

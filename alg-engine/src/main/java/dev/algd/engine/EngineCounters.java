@@ -33,4 +33,16 @@ public record EngineCounters(long packetsReceived, long packetsForwarded, long p
     public long drops(DropReason reason) {
         return drops.get(reason);
     }
+
+    /** The counters of two engines (workers) as one. */
+    public EngineCounters plus(EngineCounters other) {
+        Map<DropReason, Long> sum = new EnumMap<>(DropReason.class);
+        for (DropReason reason : DropReason.values()) {
+            sum.put(reason, drops(reason) + other.drops(reason));
+        }
+        return new EngineCounters(packetsReceived + other.packetsReceived, packetsForwarded + other.packetsForwarded,
+                packetsDropped + other.packetsDropped, echoRepliesSent + other.echoRepliesSent, sum,
+                sessionsActive + other.sessionsActive, sessionsCreated + other.sessionsCreated,
+                sessionsExpired + other.sessionsExpired, sessionsEvicted + other.sessionsEvicted);
+    }
 }

@@ -456,4 +456,46 @@ class EngineIpv6Test {
                 .build(), OUTSIDE));
         assertEquals(1, h.engine.counters().echoRepliesSent());
     }
+
+    /**
+     * Hairpin over IPv6, the same recipe as IPv4's: a destination rule on the inside interface too, and a source rule
+     * for inside to inside, so that the inside server's reply comes back through algd as the public address.
+     */
+    @Test
+    void insideHostReachesTheInsideServerThroughThePublicAddressOverIpv6() {
+        String server = "2001:db8:1::5";
+        String neighbour = "2001:db8:1::77";
+        List<DestinationNatRule> forwards = List.of(
+                new DestinationNatRule(10, "web", false, "outside", 6, null, null, AddressRange.parse(OUTSIDE_ADDRESS),
+                        PortRange.parse("8080"), false, AddressRange.parse(server), PortRange.parse("80")),
+                new DestinationNatRule(11, "web hairpin", false, "inside", 6, null, null,
+                        AddressRange.parse(OUTSIDE_ADDRESS), PortRange.parse("8080"), false, AddressRange.parse(server),
+                        PortRange.parse("80")));
+        SourceNatRule hairpin = new SourceNatRule(20, "hairpin", false, "inside", 6,
+                AddressRange.parse("2001:db8:1::/64"), null, null, null, false, null, null);
+        EngineConfig base = config(List.of(), Map.of(), List.of());
+        EngineHarness h = new EngineHarness(new EngineConfig(base.algs(), base.interfaces(), base.staticRoutes(),
+                List.of(masquerade6(10), hairpin), forwards, Map.of(), List.of(), base.ipv6StaticRoutes()), 1024);
+        MemorySegment syn = Ipv6TestPackets.tcp().from(neighbour, 40000).to(OUTSIDE_ADDRESS, 8080).flags(0x02).build();
+
+        assertEquals(Verdict.FORWARD, h.send(syn, INSIDE));
+
+        byte[] in = bytes(syn, (int) syn.byteSize());
+        assertEquals(INSIDE, h.packet.egressInterface, "back out of the interface it came in on");
+        assertArrayEquals(Ipv6TestPackets.address(server), destination(in));
+        assertEquals(80, u16(in, 42));
+        assertArrayEquals(Ipv6TestPackets.address(INSIDE_ADDRESS), source(in), "algd's inside address");
+        assertTrue(Ipv6TestPackets.isChecksumValid(in));
+        int port = u16(in, 40);
+
+        MemorySegment synAck = Ipv6TestPackets.tcp().from(server, 80).to(INSIDE_ADDRESS, port).flags(0x12).build();
+        assertEquals(Verdict.FORWARD, h.send(synAck, INSIDE));
+
+        byte[] out = bytes(synAck, (int) synAck.byteSize());
+        assertArrayEquals(Ipv6TestPackets.address(OUTSIDE_ADDRESS), source(out));
+        assertEquals(8080, u16(out, 40));
+        assertArrayEquals(Ipv6TestPackets.address(neighbour), destination(out));
+        assertEquals(40000, u16(out, 42));
+        assertTrue(Ipv6TestPackets.isChecksumValid(out));
+    }
 }

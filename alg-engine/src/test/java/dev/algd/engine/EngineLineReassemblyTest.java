@@ -1,5 +1,6 @@
 package dev.algd.engine;
 
+import static dev.algd.engine.testing.TestPackets.tcpPayload;
 import static dev.algd.engine.testing.TestPackets.ACK;
 import static dev.algd.engine.testing.TestPackets.FIN;
 import static dev.algd.engine.testing.TestPackets.PSH;
@@ -130,25 +131,18 @@ class EngineLineReassemblyTest {
         return h.engine.algCounters().count(event);
     }
 
-    private static String payload(MemorySegment packet) {
-        Ipv4Header ip = new Ipv4Header().wrap(packet, 0);
-        int from = 20 + new TcpHeader().wrap(packet, 20).headerLength();
-        return new String(packet.asSlice(from, ip.totalLength() - from).toArray(ValueLayout.JAVA_BYTE),
-                StandardCharsets.US_ASCII);
-    }
-
     @Test
     void portCommandSplitAcrossSegmentsIsRewrittenOnce() {
         setUp();
         String first = "USER anonymous\r\nPORT 1,1,1,";
         MemorySegment head = client(FIRST, first);
 
-        assertEquals("USER anonymous\r\n", payload(head), "the unfinished line is held back");
+        assertEquals("USER anonymous\r\n", tcpPayload(head), "the unfinished line is held back");
         assertEquals(HoldReason.OK, alg.lastHold);
         assertEquals(FIRST + 16, serverAcknowledges(), "the client's held bytes are not acknowledged for it");
 
         MemorySegment rest = client(FIRST + first.length(), "11,38,91\r\nLIST\r\n");
-        assertEquals("PORT 2,2,2,200,38,91\r\nLIST\r\n", payload(rest));
+        assertEquals("PORT 2,2,2,200,38,91\r\nLIST\r\n", tcpPayload(rest));
         assertEquals(FIRST + 16, new TcpHeader().wrap(rest, 20).sequenceNumber(), "it starts where the line starts");
         assertEquals(1, alg.linesRewritten);
         assertEquals("USER anonymous\r\nPORT 2,2,2,200,38,91\r\nLIST\r\n", server.delivered());
@@ -170,7 +164,7 @@ class EngineLineReassemblyTest {
         client(FIRST + 8, ",1,11,3");
         MemorySegment last = client(FIRST + 15, "8,91\r\n");
 
-        assertEquals("PORT 2,2,2,200,38,91\r\n", payload(last));
+        assertEquals("PORT 2,2,2,200,38,91\r\n", tcpPayload(last));
         assertEquals(FIRST, new TcpHeader().wrap(last, 20).sequenceNumber());
         assertEquals("PORT 2,2,2,200,38,91\r\n", server.delivered());
         assertEquals(1, alg.linesRewritten);
@@ -182,7 +176,7 @@ class EngineLineReassemblyTest {
         String lines = "PORT 1,1,1,11,38,91\r\nNOOP\r\nPORT 1,1,1,11,38,92\r\n";
         MemorySegment packet = client(FIRST, lines);
 
-        assertEquals("PORT 2,2,2,200,38,91\r\nNOOP\r\nPORT 2,2,2,200,38,92\r\n", payload(packet));
+        assertEquals("PORT 2,2,2,200,38,91\r\nNOOP\r\nPORT 2,2,2,200,38,92\r\n", tcpPayload(packet));
         assertEquals(2, alg.linesRewritten);
         assertEquals(0, count(AlgEvent.LINE_HELD));
         client(FIRST + lines.length(), "LIST\r\n");
@@ -195,7 +189,7 @@ class EngineLineReassemblyTest {
         setUp();
         String first = "PORT 1,1,1,11,38,91\r\nPORT 1,1,";
         MemorySegment head = client(FIRST, first);
-        assertEquals("PORT 2,2,2,200,38,91\r\n", payload(head), "the complete line grows by one, the rest is held");
+        assertEquals("PORT 2,2,2,200,38,91\r\n", tcpPayload(head), "the complete line grows by one, the rest is held");
 
         MemorySegment rest = client(FIRST + first.length(), "1,11,38,92\r\n");
         assertEquals(FIRST + 22, new TcpHeader().wrap(rest, 20).sequenceNumber(), "after the grown first line");
@@ -211,7 +205,7 @@ class EngineLineReassemblyTest {
         String longLine = "X".repeat(LineReassembly.MAX_HELD_BYTES + 1);
         MemorySegment packet = client(FIRST, longLine);
 
-        assertEquals(longLine, payload(packet));
+        assertEquals(longLine, tcpPayload(packet));
         assertEquals(HoldReason.OVER_BOUND, alg.lastHold);
         assertEquals(1, count(AlgEvent.LINE_PASSED_UNPARSED));
         client(FIRST + longLine.length(), "\r\nPORT 1,1,1,11,38,91\r\n");
@@ -219,7 +213,7 @@ class EngineLineReassemblyTest {
 
         String exactlyTheBound = "Y".repeat(LineReassembly.MAX_HELD_BYTES);
         int at = FIRST + longLine.length() + 23;
-        assertEquals("", payload(client(at, exactlyTheBound)), "512 bytes are still held");
+        assertEquals("", tcpPayload(client(at, exactlyTheBound)), "512 bytes are still held");
         client(at + exactlyTheBound.length(), "\r\n");
         assertTrue(server.delivered().endsWith(exactlyTheBound + "\r\n"));
     }
@@ -231,7 +225,7 @@ class EngineLineReassemblyTest {
         // The sender retransmits from the start, now with the whole line (a retransmission may be coalesced).
         MemorySegment again = client(FIRST, "NOOP\r\nPORT 1,1,1,11,38,91\r\n");
 
-        assertEquals("NOOP\r\nPORT 2,2,2,200,38,91\r\n", payload(again));
+        assertEquals("NOOP\r\nPORT 2,2,2,200,38,91\r\n", tcpPayload(again));
         assertEquals(1, count(AlgEvent.HELD_LINE_RESENT));
         assertEquals("NOOP\r\nPORT 2,2,2,200,38,91\r\n", server.delivered());
         assertEquals(0, h.engine.reassemblyHeldLines());
@@ -245,7 +239,7 @@ class EngineLineReassemblyTest {
         // Nagle: the sender waits for "PORT 1,1,1," to be acknowledged and resends it after its timeout.
         MemorySegment resent = client(FIRST + 6, "PORT 1,1,1,");
 
-        assertEquals("PORT 1,1,1,", payload(resent));
+        assertEquals("PORT 1,1,1,", tcpPayload(resent));
         assertEquals(HoldReason.RESENT, alg.lastHold);
         assertEquals(FIRST + 17, serverAcknowledges());
         client(FIRST + 17, "11,38,91\r\n");
@@ -258,7 +252,7 @@ class EngineLineReassemblyTest {
         client(FIRST, "PORT 1,1,1,");
         MemorySegment fin = client(FIRST + 11, "", FIN | ACK);
 
-        assertEquals("PORT 1,1,1,", payload(fin));
+        assertEquals("PORT 1,1,1,", tcpPayload(fin));
         assertEquals(FIRST, new TcpHeader().wrap(fin, 20).sequenceNumber());
         assertEquals(HoldReason.STREAM_ENDS, alg.lastHold);
         assertEquals("PORT 1,1,1,", server.delivered());

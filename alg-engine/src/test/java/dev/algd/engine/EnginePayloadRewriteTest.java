@@ -1,5 +1,6 @@
 package dev.algd.engine;
 
+import static dev.algd.engine.testing.TestPackets.tcpPayload;
 import static dev.algd.engine.testing.TestPackets.ACK;
 import static dev.algd.engine.testing.TestPackets.PSH;
 import static dev.algd.engine.testing.TestPackets.SYN;
@@ -25,7 +26,6 @@ import dev.algd.engine.testing.TestPackets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -79,14 +79,6 @@ class EnginePayloadRewriteTest {
                 .payload(payload), INSIDE);
     }
 
-    private static String payload(MemorySegment packet) {
-        Ipv4Header ip = new Ipv4Header().wrap(packet, 0);
-        TcpHeader tcp = new TcpHeader().wrap(packet, 20);
-        int from = 20 + tcp.headerLength();
-        byte[] bytes = packet.asSlice(from, ip.totalLength() - from).toArray(ValueLayout.JAVA_BYTE);
-        return new String(bytes, StandardCharsets.US_ASCII);
-    }
-
     private static TcpHeader tcp(MemorySegment packet) {
         return new TcpHeader().wrap(packet, 20);
     }
@@ -96,7 +88,7 @@ class EnginePayloadRewriteTest {
         setUp("2.2.2.20");
         MemorySegment packet = sendFromClient(1000, PORT_LINE);
 
-        assertEquals("PORT 2,2,2,20,38,91\r\n", payload(packet));
+        assertEquals("PORT 2,2,2,20,38,91\r\n", tcpPayload(packet));
         assertEquals(40 + PORT_LINE.length(), h.packet.length);
         assertTrue(ReferenceChecksum.areAllChecksumsValid(packet, 0));
         assertEquals(RewriteReason.OK, alg.lastReason);
@@ -109,7 +101,7 @@ class EnginePayloadRewriteTest {
         setUp("2.2.2.200");
         MemorySegment packet = sendFromClient(1000, PORT_LINE);
 
-        assertEquals("PORT 2,2,2,200,38,91\r\n", payload(packet));
+        assertEquals("PORT 2,2,2,200,38,91\r\n", tcpPayload(packet));
         assertEquals(40 + PORT_LINE.length() + 1, new Ipv4Header().wrap(packet, 0).totalLength());
         assertEquals(40 + PORT_LINE.length() + 1, h.packet.length, "packet-io sends the new length");
         assertTrue(ReferenceChecksum.areAllChecksumsValid(packet, 0));
@@ -150,7 +142,7 @@ class EnginePayloadRewriteTest {
         client = "1.1.1.2";
         setUp("2.2.2.200");
         MemorySegment packet = sendFromClient(1000, SHORT_PORT_LINE);
-        assertEquals("PORT 2,2,2,200,38,91\r\n", payload(packet));
+        assertEquals("PORT 2,2,2,200,38,91\r\n", tcpPayload(packet));
         assertEquals(40 + SHORT_PORT_LINE.length() + 2, h.packet.length);
         assertTrue(ReferenceChecksum.areAllChecksumsValid(packet, 0));
         assertEquals(1022, tcp(sendFromClient(1020, "LIST\r\n")).sequenceNumber());
@@ -165,7 +157,7 @@ class EnginePayloadRewriteTest {
         setUp("2.2.2.5");
         MemorySegment packet = sendFromClient(1000, PORT_LINE);
 
-        assertEquals("PORT 2,2,2,5,38,91\r\n", payload(packet));
+        assertEquals("PORT 2,2,2,5,38,91\r\n", tcpPayload(packet));
         assertEquals(40 + PORT_LINE.length() - 1, h.packet.length);
         assertTrue(ReferenceChecksum.areAllChecksumsValid(packet, 0));
         assertEquals(1020, tcp(sendFromClient(1021, "LIST\r\n")).sequenceNumber());
@@ -184,7 +176,7 @@ class EnginePayloadRewriteTest {
         assertEquals(Verdict.FORWARD, h.send(packet, INSIDE), "capacity 0: the packet cannot grow");
 
         assertEquals(RewriteReason.NO_ROOM, alg.lastReason);
-        assertEquals(PORT_LINE, payload(packet));
+        assertEquals(PORT_LINE, tcpPayload(packet));
         assertTrue(ReferenceChecksum.areAllChecksumsValid(packet, 0));
         assertEquals(1, h.engine.algCounters().count(AlgEvent.PAYLOAD_REWRITE_NO_ROOM));
         assertEquals(1021, tcp(sendFromClient(1021, "LIST\r\n")).sequenceNumber());

@@ -35,15 +35,15 @@ import org.junit.jupiter.api.Test;
  * out, and each test checks that nothing else was sent.
  */
 class DataPlaneTest {
-    private static final long MS = 1_000_000L;
-    private static final long IN_MAC = mac("02:a1:9d:00:00:01");
-    private static final long OUT_MAC = mac("02:a1:9d:00:00:02");
-    private static final long CLIENT_MAC = mac("02:00:00:00:0c:02");
-    private static final long SERVER_MAC = mac("02:00:00:00:05:02");
-    private static final int CLIENT = ip("192.0.2.2");
-    private static final int INSIDE_ADDRESS = ip("192.0.2.1");
-    private static final int SERVER = ip("198.51.100.2");
-    private static final int OUTSIDE_ADDRESS = ip("198.51.100.1");
+    static final long MS = 1_000_000L;
+    static final long IN_MAC = mac("02:a1:9d:00:00:01");
+    static final long OUT_MAC = mac("02:a1:9d:00:00:02");
+    static final long CLIENT_MAC = mac("02:00:00:00:0c:02");
+    static final long SERVER_MAC = mac("02:00:00:00:05:02");
+    static final int CLIENT = ip("192.0.2.2");
+    static final int INSIDE_ADDRESS = ip("192.0.2.1");
+    static final int SERVER = ip("198.51.100.2");
+    static final int OUTSIDE_ADDRESS = ip("198.51.100.1");
 
     private static final InterfaceConfig INSIDE =
             new InterfaceConfig("inside", "in0", List.of(Ipv4Prefix.parse("192.0.2.1/24")));

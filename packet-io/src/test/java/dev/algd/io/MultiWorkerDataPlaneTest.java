@@ -1,10 +1,18 @@
 package dev.algd.io;
 
+import static dev.algd.io.DataPlaneTest.CLIENT;
+import static dev.algd.io.DataPlaneTest.CLIENT_MAC;
+import static dev.algd.io.DataPlaneTest.CONFIG;
+import static dev.algd.io.DataPlaneTest.INSIDE_ADDRESS;
+import static dev.algd.io.DataPlaneTest.IN_MAC;
+import static dev.algd.io.DataPlaneTest.MS;
+import static dev.algd.io.DataPlaneTest.OUTSIDE_ADDRESS;
+import static dev.algd.io.DataPlaneTest.OUT_MAC;
+import static dev.algd.io.DataPlaneTest.SERVER;
+import static dev.algd.io.DataPlaneTest.SERVER_MAC;
 import static dev.algd.io.TestFrames.arp;
 import static dev.algd.io.TestFrames.ethernet;
-import static dev.algd.io.TestFrames.ip;
 import static dev.algd.io.TestFrames.ipv4;
-import static dev.algd.io.TestFrames.mac;
 import static dev.algd.io.TestFrames.macAt;
 import static dev.algd.io.TestFrames.u16;
 import static dev.algd.io.TestFrames.u32;
@@ -26,16 +34,6 @@ import org.junit.jupiter.api.Test;
  * learns neighbours from its copies; a reply that reached the wrong worker is handed to the flow's owner once.
  */
 class MultiWorkerDataPlaneTest {
-    private static final long MS = 1_000_000L;
-    private static final long IN_MAC = mac("02:a1:9d:00:00:01");
-    private static final long OUT_MAC = mac("02:a1:9d:00:00:02");
-    private static final long CLIENT_MAC = mac("02:00:00:00:0c:02");
-    private static final long SERVER_MAC = mac("02:00:00:00:05:02");
-    private static final int CLIENT = ip("192.0.2.2");
-    private static final int INSIDE_ADDRESS = ip("192.0.2.1");
-    private static final int SERVER = ip("198.51.100.2");
-    private static final int OUTSIDE_ADDRESS = ip("198.51.100.1");
-    private static final EngineConfig CONFIG = DataPlaneTest.CONFIG;
 
     private final FakePort[] in = {new FakePort("in0", IN_MAC), new FakePort("in0", IN_MAC)};
     private final FakePort[] out = {new FakePort("out0", OUT_MAC), new FakePort("out0", OUT_MAC)};

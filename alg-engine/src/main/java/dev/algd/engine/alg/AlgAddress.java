@@ -28,4 +28,10 @@ public final class AlgAddress {
     public static int ipv4(long low) {
         return (int) low;
     }
+
+    /** Text of an address of the given family: dotted quad for IPv4 (mapped), RFC 5952 for IPv6 (management path). */
+    public static String format(boolean isIpv6, long high, long low) {
+        return isIpv6 ? new dev.algd.engine.config.Ipv6Address(high, low).toString()
+                : dev.algd.engine.config.Ipv4Addresses.format(ipv4(low));
+    }
 }

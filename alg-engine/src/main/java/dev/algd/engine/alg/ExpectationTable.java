@@ -365,6 +365,41 @@ public final class ExpectationTable {
         return expiresAtNanos[entry];
     }
 
+    /**
+     * Every live expectation, in entry order (management path: allocates). Expired entries not yet swept are left
+     * out, as {@link #find} would not match them.
+     */
+    public java.util.List<ExpectationView> views(long nowNanos) {
+        java.util.List<ExpectationView> views = new java.util.ArrayList<>(size());
+        for (int entry = 0; entry < capacity; entry++) {
+            long left = expiresAtNanos[entry] - nowNanos;
+            if (!inUse[entry] || left <= 0) {
+                continue;
+            }
+            boolean isIpv6 = (masks[entry] & IPV6) != 0;
+            int a = entry * 4;
+            String source = (masks[entry] & ANY_SOURCE_ADDRESS) != 0 ? null
+                    : AlgAddress.format(isIpv6, addresses[a], addresses[a + 1]);
+            int sourcePort = (masks[entry] & ANY_SOURCE_PORT) != 0 ? ExpectationView.ANY : sourcePorts[entry];
+            String newSource = translatesSource[entry]
+                    ? AlgAddress.format(isIpv6, newAddresses[a], newAddresses[a + 1]) : null;
+            String newDestination = translatesDestination[entry]
+                    ? AlgAddress.format(isIpv6, newAddresses[a + 2], newAddresses[a + 3]) : null;
+            views.add(new ExpectationView(dev.algd.engine.config.AlgId.values()[algIds[entry]],
+                    parentSessionIds[entry], protocols[entry] & 0xff, isIpv6, source, sourcePort,
+                    AlgAddress.format(isIpv6, addresses[a + 2], addresses[a + 3]), destinationPorts[entry],
+                    newSource, translatesSource[entry] ? portOrAny(newSourcePorts[entry]) : ExpectationView.ANY,
+                    newDestination,
+                    translatesDestination[entry] ? portOrAny(newDestinationPorts[entry]) : ExpectationView.ANY,
+                    (left + 999_999_999L) / 1_000_000_000L, oneShot[entry]));
+        }
+        return views;
+    }
+
+    private static int portOrAny(int port) {
+        return port == Expectation.KEEP_PORT ? ExpectationView.ANY : port;
+    }
+
     private void expired(int entry) {
         counters[AlgEvent.EXPECTATION_EXPIRED.ordinal()]++;
         statistics.count(algIds[entry], AlgStatistic.EXPECTATIONS_EXPIRED);

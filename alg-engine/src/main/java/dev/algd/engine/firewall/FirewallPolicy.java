@@ -1,13 +1,11 @@
 package dev.algd.engine.firewall;
 
 import dev.algd.engine.config.AddressFamily;
-import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.FirewallAttachment;
 import dev.algd.engine.config.FirewallRule;
 import dev.algd.engine.config.FirewallRuleSet;
-import dev.algd.engine.config.PortRange;
-import dev.algd.engine.config.SourceNatRule;
+import dev.algd.engine.config.FlowCriteria;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,18 +40,11 @@ public final class FirewallPolicy {
     private final int[] ruleStart;
     private final boolean[] defaultAccepts;
     private final boolean[] accepts;
-    private final int[] protocols;
     /** Per rule: the states it names, 0 for none. */
     private final int[] states;
-    /** Per rule: source first, source last, destination first, destination last (addresses, unsigned). */
-    private final int[] addressRanges;
-    /** Per rule: source first, source last, destination first, destination last (ports). */
-    private final int[] portRanges;
-    private final boolean[] needsPorts;
+    private final FlowCriteria criteria;
     /** Per rule: the {@link AddressFamily} it applies to (a rule without addresses applies to both). */
     private final AddressFamily[] families;
-    /** Per IPv6 rule: source first, source last, destination first, destination last, each as high and low. */
-    private final long[] ipv6Ranges;
 
     private FirewallPolicy(EngineConfig config) {
         List<FirewallRuleSet> sets = new ArrayList<>(config.firewallRuleSets().values());
@@ -67,29 +58,19 @@ public final class FirewallPolicy {
         ruleStart = new int[sets.size() + 1];
         defaultAccepts = new boolean[sets.size()];
         accepts = new boolean[ruleCount];
-        protocols = new int[ruleCount];
         states = new int[ruleCount];
-        addressRanges = new int[ruleCount * 4];
-        portRanges = new int[ruleCount * 4];
-        needsPorts = new boolean[ruleCount];
+        criteria = new FlowCriteria(ruleCount);
         families = new AddressFamily[ruleCount];
-        ipv6Ranges = new long[ruleCount * 8];
         int r = 0;
         for (int s = 0; s < sets.size(); s++) {
             ruleStart[s] = r;
             defaultAccepts[s] = sets.get(s).defaultAccept();
             for (FirewallRule rule : sets.get(s).rules()) {
                 accepts[r] = rule.accept();
-                protocols[r] = rule.protocol();
                 states[r] = stateMask(rule);
-                setAddresses(r, 0, rule.sourceAddress());
-                setAddresses(r, 2, rule.destinationAddress());
-                setPorts(r, 0, rule.sourcePort());
-                setPorts(r, 2, rule.destinationPort());
-                needsPorts[r] = rule.sourcePort() != null || rule.destinationPort() != null;
+                criteria.set(r, rule.protocol(), rule.sourceAddress(), rule.destinationAddress(), rule.sourcePort(),
+                        rule.destinationPort());
                 families[r] = rule.addressFamily();
-                AddressRange.storeIpv6(rule.sourceAddress(), ipv6Ranges, r * 8);
-                AddressRange.storeIpv6(rule.destinationAddress(), ipv6Ranges, r * 8 + 4);
                 r++;
             }
         }
@@ -125,16 +106,6 @@ public final class FirewallPolicy {
         return mask;
     }
 
-    private void setAddresses(int rule, int at, AddressRange range) {
-        addressRanges[rule * 4 + at] = range == null ? 0 : range.first();
-        addressRanges[rule * 4 + at + 1] = range == null ? -1 : range.last();
-    }
-
-    private void setPorts(int rule, int at, PortRange range) {
-        portRanges[rule * 4 + at] = range == null ? 0 : range.first();
-        portRanges[rule * 4 + at + 1] = range == null ? 65535 : range.last();
-    }
-
     public static FirewallPolicy compile(EngineConfig config) {
         return new FirewallPolicy(config);
     }
@@ -160,13 +131,10 @@ public final class FirewallPolicy {
         }
         boolean related = state == STATE_RELATED;
         for (int r = ruleStart[ruleSet]; r < ruleStart[ruleSet + 1]; r++) {
-            if (!families[r].coversIpv4()
-                    || !inRange(sourceAddress, addressRanges[r * 4], addressRanges[r * 4 + 1])
-                    || !inRange(destinationAddress, addressRanges[r * 4 + 2], addressRanges[r * 4 + 3])
-                    || !matchesBeyondAddresses(r, state, protocol, sourcePort, destinationPort, hasPorts)) {
-                continue;
+            if (families[r].coversIpv4() && matchesState(r, state) && criteria.matches(r, protocol, sourceAddress,
+                    sourcePort, destinationAddress, destinationPort, hasPorts)) {
+                return accepts[r];
             }
-            return accepts[r];
         }
         return related || defaultAccepts[ruleSet];
     }
@@ -179,33 +147,17 @@ public final class FirewallPolicy {
         }
         boolean related = state == STATE_RELATED;
         for (int r = ruleStart[ruleSet]; r < ruleStart[ruleSet + 1]; r++) {
-            int at = r * 8;
-            if (!families[r].coversIpv6()
-                    || !AddressRange.contains6(ipv6Ranges[at], ipv6Ranges[at + 1], ipv6Ranges[at + 2],
-                            ipv6Ranges[at + 3], sourceHigh, sourceLow)
-                    || !AddressRange.contains6(ipv6Ranges[at + 4], ipv6Ranges[at + 5], ipv6Ranges[at + 6],
-                            ipv6Ranges[at + 7], destinationHigh, destinationLow)
-                    || !matchesBeyondAddresses(r, state, protocol, sourcePort, destinationPort, hasPorts)) {
-                continue;
+            if (families[r].coversIpv6() && matchesState(r, state) && criteria.matches6(r, protocol, sourceHigh,
+                    sourceLow, sourcePort, destinationHigh, destinationLow, destinationPort, hasPorts)) {
+                return accepts[r];
             }
-            return accepts[r];
         }
         return related || defaultAccepts[ruleSet];
     }
 
-    /** Whether rule {@code r} matches the state, protocol and ports (its addresses are checked by the caller). */
-    private boolean matchesBeyondAddresses(int r, int state, int protocol, int sourcePort, int destinationPort,
-            boolean hasPorts) {
+    /** Whether rule {@code r} applies in {@code state} (a rule naming no state applies to every one but RELATED). */
+    private boolean matchesState(int r, int state) {
         int ruleStates = state == STATE_RELATED || states[r] != 0 ? states[r] : ALL_STATES;
-        if ((ruleStates & state) == 0 || protocols[r] != SourceNatRule.ANY_PROTOCOL && protocols[r] != protocol) {
-            return false;
-        }
-        return !needsPorts[r] || hasPorts
-                && sourcePort >= portRanges[r * 4] && sourcePort <= portRanges[r * 4 + 1]
-                && destinationPort >= portRanges[r * 4 + 2] && destinationPort <= portRanges[r * 4 + 3];
-    }
-
-    private static boolean inRange(int address, int first, int last) {
-        return Integer.compareUnsigned(address, first) >= 0 && Integer.compareUnsigned(address, last) <= 0;
+        return (ruleStates & state) != 0;
     }
 }

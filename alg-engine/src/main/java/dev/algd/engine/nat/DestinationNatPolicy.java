@@ -3,8 +3,8 @@ package dev.algd.engine.nat;
 import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.DestinationNatRule;
 import dev.algd.engine.config.EngineConfig;
+import dev.algd.engine.config.FlowCriteria;
 import dev.algd.engine.config.PortRange;
-import dev.algd.engine.config.SourceNatRule;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,33 +28,22 @@ public final class DestinationNatPolicy {
     private final int count;
     private final long[] ids;
     private final int[] inboundInterfaces;
-    private final int[] protocols;
-    /** Per rule: source first, source last, destination first, destination last (addresses, unsigned). */
-    private final int[] addressRanges;
-    /** Per rule: source first, source last, destination first, destination last (ports). */
-    private final int[] portRanges;
-    private final boolean[] needsPorts;
+    private final FlowCriteria criteria;
     private final boolean[] hasDestinationPortCriterion;
     private final boolean[] excludes;
     private final int[] translationAddresses;
     private final int[] translationPortFirst;
     /** 0: the destination port is kept. */
     private final int[] translationPortCount;
-    /**
-     * IPv6 policies only, per rule: source, destination and translation ranges (first high, first low, last high,
-     * last low each); the translation address is the range's first.
-     */
-    private final long[] ipv6Ranges;
+    /** IPv6 policies only, per rule: the translation range (first high, first low, ...); the address is its first. */
+    private final long[] translationRanges6;
 
     private DestinationNatPolicy(List<DestinationNatRule> rules, EngineConfig config, boolean isIpv6) {
         count = rules.size();
-        ipv6Ranges = new long[isIpv6 ? count * 12 : 0];
+        translationRanges6 = new long[isIpv6 ? count * 4 : 0];
         ids = new long[count];
         inboundInterfaces = new int[count];
-        protocols = new int[count];
-        addressRanges = new int[count * 4];
-        portRanges = new int[count * 4];
-        needsPorts = new boolean[count];
+        criteria = new FlowCriteria(count);
         hasDestinationPortCriterion = new boolean[count];
         excludes = new boolean[count];
         translationAddresses = new int[count];
@@ -64,12 +53,8 @@ public final class DestinationNatPolicy {
             DestinationNatRule rule = rules.get(r);
             ids[r] = rule.id();
             inboundInterfaces[r] = config.interfaceIndex(rule.inboundInterface());
-            protocols[r] = rule.protocol();
-            setAddresses(r, 0, rule.sourceAddress());
-            setAddresses(r, 2, rule.destinationAddress());
-            setPorts(r, 0, rule.sourcePort());
-            setPorts(r, 2, rule.destinationPort());
-            needsPorts[r] = rule.sourcePort() != null || rule.destinationPort() != null;
+            criteria.set(r, rule.protocol(), rule.sourceAddress(), rule.destinationAddress(), rule.sourcePort(),
+                    rule.destinationPort());
             hasDestinationPortCriterion[r] = rule.destinationPort() != null;
             // A rule without a translation address cannot translate: it behaves as exclude (the YANG model
             // makes the address mandatory for non-exclude rules).
@@ -79,21 +64,9 @@ public final class DestinationNatPolicy {
             translationPortFirst[r] = ports == null ? 0 : ports.first();
             translationPortCount[r] = ports == null ? 0 : ports.size();
             if (isIpv6) {
-                AddressRange.storeIpv6(rule.sourceAddress(), ipv6Ranges, r * 12);
-                AddressRange.storeIpv6(rule.destinationAddress(), ipv6Ranges, r * 12 + 4);
-                AddressRange.storeIpv6(rule.translationAddress(), ipv6Ranges, r * 12 + 8);
+                AddressRange.storeIpv6(rule.translationAddress(), translationRanges6, r * 4);
             }
         }
-    }
-
-    private void setAddresses(int rule, int at, AddressRange range) {
-        addressRanges[rule * 4 + at] = range == null ? 0 : range.first();
-        addressRanges[rule * 4 + at + 1] = range == null ? -1 : range.last();
-    }
-
-    private void setPorts(int rule, int at, PortRange range) {
-        portRanges[rule * 4 + at] = range == null ? 0 : range.first();
-        portRanges[rule * 4 + at + 1] = range == null ? 65535 : range.last();
     }
 
     /** Compiles the enabled rules of {@code config} that apply to IPv4, keeping its ascending-id order. */
@@ -129,13 +102,8 @@ public final class DestinationNatPolicy {
     public int match(int inboundInterface, int protocol, int sourceAddress, int sourcePort,
             int destinationAddress, int destinationPort, boolean hasPorts) {
         for (int r = 0; r < count; r++) {
-            if (inboundInterfaces[r] != inboundInterface
-                    || protocols[r] != SourceNatRule.ANY_PROTOCOL && protocols[r] != protocol
-                    || !inRange(sourceAddress, addressRanges[r * 4], addressRanges[r * 4 + 1])
-                    || !inRange(destinationAddress, addressRanges[r * 4 + 2], addressRanges[r * 4 + 3])) {
-                continue;
-            }
-            if (matchesPorts(r, sourcePort, destinationPort, hasPorts)) {
+            if (inboundInterfaces[r] == inboundInterface && criteria.matches(r, protocol, sourceAddress, sourcePort,
+                    destinationAddress, destinationPort, hasPorts)) {
                 return r;
             }
         }
@@ -146,37 +114,22 @@ public final class DestinationNatPolicy {
     public int match6(int inboundInterface, int protocol, long sourceHigh, long sourceLow, int sourcePort,
             long destinationHigh, long destinationLow, int destinationPort, boolean hasPorts) {
         for (int r = 0; r < count; r++) {
-            int at = r * 12;
-            if (inboundInterfaces[r] != inboundInterface
-                    || protocols[r] != SourceNatRule.ANY_PROTOCOL && protocols[r] != protocol
-                    || !AddressRange.contains6(ipv6Ranges[at], ipv6Ranges[at + 1], ipv6Ranges[at + 2],
-                            ipv6Ranges[at + 3], sourceHigh, sourceLow)
-                    || !AddressRange.contains6(ipv6Ranges[at + 4], ipv6Ranges[at + 5], ipv6Ranges[at + 6],
-                            ipv6Ranges[at + 7], destinationHigh, destinationLow)) {
-                continue;
-            }
-            if (matchesPorts(r, sourcePort, destinationPort, hasPorts)) {
+            if (inboundInterfaces[r] == inboundInterface && criteria.matches6(r, protocol, sourceHigh, sourceLow,
+                    sourcePort, destinationHigh, destinationLow, destinationPort, hasPorts)) {
                 return r;
             }
         }
         return NO_MATCH;
     }
 
-    /** Whether rule {@code r}'s port criteria, if any, hold (they never hold for a protocol without ports). */
-    private boolean matchesPorts(int r, int sourcePort, int destinationPort, boolean hasPorts) {
-        return !needsPorts[r] || hasPorts
-                && sourcePort >= portRanges[r * 4] && sourcePort <= portRanges[r * 4 + 1]
-                && destinationPort >= portRanges[r * 4 + 2] && destinationPort <= portRanges[r * 4 + 3];
-    }
-
     /** The high 64 bits of an IPv6 rule's translation address. */
     public long translationAddressHigh(int rule) {
-        return ipv6Ranges[rule * 12 + 8];
+        return translationRanges6[rule * 4];
     }
 
     /** The low 64 bits of an IPv6 rule's translation address. */
     public long translationAddressLow(int rule) {
-        return ipv6Ranges[rule * 12 + 9];
+        return translationRanges6[rule * 4 + 1];
     }
 
     public long ruleId(int rule) {
@@ -201,10 +154,6 @@ public final class DestinationNatPolicy {
         if (size == 1 || !hasDestinationPortCriterion[rule]) {
             return translationPortFirst[rule];
         }
-        return translationPortFirst[rule] + (destinationPort - portRanges[rule * 4 + 2]) % size;
-    }
-
-    private static boolean inRange(int address, int first, int last) {
-        return Integer.compareUnsigned(address, first) >= 0 && Integer.compareUnsigned(address, last) <= 0;
+        return translationPortFirst[rule] + (destinationPort - criteria.destinationPortFirst(rule)) % size;
     }
 }

@@ -2,6 +2,7 @@ package dev.algd.engine.nat;
 
 import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.EngineConfig;
+import dev.algd.engine.config.FlowCriteria;
 import dev.algd.engine.config.Ipv6Address;
 import dev.algd.engine.config.PortRange;
 import dev.algd.engine.config.SourceNatRule;
@@ -29,14 +30,7 @@ public final class SourceNatPolicy {
     private final int count;
     private final long[] ids;
     private final int[] outboundInterfaces;
-    private final int[] protocols;
-    private final int[] sourceFirst;
-    private final int[] sourceLast;
-    private final int[] destinationFirst;
-    private final int[] destinationLast;
-    /** Per rule: source first, source last, destination first, destination last. */
-    private final int[] portRanges;
-    private final boolean[] needsPorts;
+    private final FlowCriteria criteria;
     private final boolean[] excludes;
     private final boolean[] hasTranslationAddress;
     private final int[] translationAddresses;
@@ -45,24 +39,15 @@ public final class SourceNatPolicy {
     private final int[] translationPortFirst;
     private final int[] translationPortLast;
     private final boolean[] keepsAnyOriginalPort;
-    /**
-     * IPv6 policies only, per rule: source and destination ranges (first high, first low, last high, last low each)
-     * and the translation range, the same way; the translation address is the range's first.
-     */
-    private final long[] ipv6Ranges;
+    /** IPv6 policies only, per rule: the translation range (first high, first low, ...); the address is its first. */
+    private final long[] translationRanges6;
 
     private SourceNatPolicy(List<SourceNatRule> rules, EngineConfig config, boolean isIpv6) {
         count = rules.size();
-        ipv6Ranges = new long[isIpv6 ? count * 12 : 0];
+        translationRanges6 = new long[isIpv6 ? count * 4 : 0];
         ids = new long[count];
         outboundInterfaces = new int[count];
-        protocols = new int[count];
-        sourceFirst = new int[count];
-        sourceLast = new int[count];
-        destinationFirst = new int[count];
-        destinationLast = new int[count];
-        portRanges = new int[count * 4];
-        needsPorts = new boolean[count];
+        criteria = new FlowCriteria(count);
         excludes = new boolean[count];
         hasTranslationAddress = new boolean[count];
         translationAddresses = new int[count];
@@ -76,14 +61,8 @@ public final class SourceNatPolicy {
             ids[r] = rule.id();
             int outbound = config.interfaceIndex(rule.outboundInterface());
             outboundInterfaces[r] = outbound;
-            protocols[r] = rule.protocol();
-            sourceFirst[r] = rule.sourceAddress() == null ? 0 : rule.sourceAddress().first();
-            sourceLast[r] = rule.sourceAddress() == null ? -1 : rule.sourceAddress().last();
-            destinationFirst[r] = rule.destinationAddress() == null ? 0 : rule.destinationAddress().first();
-            destinationLast[r] = rule.destinationAddress() == null ? -1 : rule.destinationAddress().last();
-            setPorts(r, 0, rule.sourcePort());
-            setPorts(r, 2, rule.destinationPort());
-            needsPorts[r] = rule.sourcePort() != null || rule.destinationPort() != null;
+            criteria.set(r, rule.protocol(), rule.sourceAddress(), rule.destinationAddress(), rule.sourcePort(),
+                    rule.destinationPort());
             excludes[r] = rule.exclude();
             AddressRange pool = rule.translationAddress();
             if (pool != null) {
@@ -109,23 +88,16 @@ public final class SourceNatPolicy {
 
     /** The IPv6 ranges of rule {@code r}; masquerade translates to the outbound interface's first IPv6 address. */
     private void compileIpv6(int r, SourceNatRule rule, int outbound, EngineConfig config) {
-        AddressRange.storeIpv6(rule.sourceAddress(), ipv6Ranges, r * 12);
-        AddressRange.storeIpv6(rule.destinationAddress(), ipv6Ranges, r * 12 + 4);
         AddressRange pool = rule.translationAddress();
         hasTranslationAddress[r] = false;
         if (pool != null) {
             hasTranslationAddress[r] = true;
-            AddressRange.storeIpv6(pool, ipv6Ranges, r * 12 + 8);
+            AddressRange.storeIpv6(pool, translationRanges6, r * 4);
         } else if (outbound >= 0 && !config.interfaces().get(outbound).ipv6Addresses().isEmpty()) {
             hasTranslationAddress[r] = true;
             Ipv6Address own = config.interfaces().get(outbound).ipv6Addresses().get(0).address();
-            AddressRange.storeIpv6(AddressRange.ofIpv6(own, own), ipv6Ranges, r * 12 + 8);
+            AddressRange.storeIpv6(AddressRange.ofIpv6(own, own), translationRanges6, r * 4);
         }
-    }
-
-    private void setPorts(int rule, int at, PortRange range) {
-        portRanges[rule * 4 + at] = range == null ? 0 : range.first();
-        portRanges[rule * 4 + at + 1] = range == null ? 65535 : range.last();
     }
 
     /** Compiles the enabled rules of {@code config} that apply to IPv4, keeping its ascending-id order. */
@@ -165,40 +137,20 @@ public final class SourceNatPolicy {
     public int match(int outboundInterface, int protocol, int sourceAddress, int sourcePort,
             int destinationAddress, int destinationPort, boolean hasPorts) {
         for (int r = 0; r < count; r++) {
-            if (outboundInterfaces[r] != outboundInterface
-                    || protocols[r] != SourceNatRule.ANY_PROTOCOL && protocols[r] != protocol
-                    || !inRange(sourceAddress, sourceFirst[r], sourceLast[r])
-                    || !inRange(destinationAddress, destinationFirst[r], destinationLast[r])) {
-                continue;
-            }
-            if (matchesPorts(r, sourcePort, destinationPort, hasPorts)) {
+            if (outboundInterfaces[r] == outboundInterface && criteria.matches(r, protocol, sourceAddress,
+                    sourcePort, destinationAddress, destinationPort, hasPorts)) {
                 return r;
             }
         }
         return NO_MATCH;
     }
 
-    /** Whether rule {@code r}'s port criteria, if any, hold (they never hold for a protocol without ports). */
-    private boolean matchesPorts(int r, int sourcePort, int destinationPort, boolean hasPorts) {
-        return !needsPorts[r] || hasPorts
-                && sourcePort >= portRanges[r * 4] && sourcePort <= portRanges[r * 4 + 1]
-                && destinationPort >= portRanges[r * 4 + 2] && destinationPort <= portRanges[r * 4 + 3];
-    }
-
     /** {@link #match} for an IPv6 flow, on a policy from {@link #compile6}. */
     public int match6(int outboundInterface, int protocol, long sourceHigh, long sourceLow, int sourcePort,
             long destinationHigh, long destinationLow, int destinationPort, boolean hasPorts) {
         for (int r = 0; r < count; r++) {
-            int at = r * 12;
-            if (outboundInterfaces[r] != outboundInterface
-                    || protocols[r] != SourceNatRule.ANY_PROTOCOL && protocols[r] != protocol
-                    || !AddressRange.contains6(ipv6Ranges[at], ipv6Ranges[at + 1], ipv6Ranges[at + 2],
-                            ipv6Ranges[at + 3], sourceHigh, sourceLow)
-                    || !AddressRange.contains6(ipv6Ranges[at + 4], ipv6Ranges[at + 5], ipv6Ranges[at + 6],
-                            ipv6Ranges[at + 7], destinationHigh, destinationLow)) {
-                continue;
-            }
-            if (matchesPorts(r, sourcePort, destinationPort, hasPorts)) {
+            if (outboundInterfaces[r] == outboundInterface && criteria.matches6(r, protocol, sourceHigh, sourceLow,
+                    sourcePort, destinationHigh, destinationLow, destinationPort, hasPorts)) {
                 return r;
             }
         }
@@ -207,20 +159,20 @@ public final class SourceNatPolicy {
 
     /** The high 64 bits of an IPv6 rule's translation address. */
     public long translationAddressHigh(int rule) {
-        return ipv6Ranges[rule * 12 + 8];
+        return translationRanges6[rule * 4];
     }
 
     /** The low 64 bits of an IPv6 rule's translation address. */
     public long translationAddressLow(int rule) {
-        return ipv6Ranges[rule * 12 + 9];
+        return translationRanges6[rule * 4 + 1];
     }
 
     /** {@link #isTranslationAddress} for an IPv6 address, on a policy from {@link #compile6}. */
     public boolean isTranslationAddress6(long high, long low) {
         for (int r = 0; r < count; r++) {
-            int at = r * 12 + 8;
-            if (!excludes[r] && hasTranslationAddress[r] && AddressRange.contains6(ipv6Ranges[at],
-                    ipv6Ranges[at + 1], ipv6Ranges[at + 2], ipv6Ranges[at + 3], high, low)) {
+            int at = r * 4;
+            if (!excludes[r] && hasTranslationAddress[r] && AddressRange.contains6(translationRanges6[at],
+                    translationRanges6[at + 1], translationRanges6[at + 2], translationRanges6[at + 3], high, low)) {
                 return true;
             }
         }

@@ -191,4 +191,32 @@ class ExpectationTableTest {
         assertEquals(1, statistics.count(AlgId.RSH, AlgStatistic.LIMIT_HITS));
         assertEquals(0, statistics.count(AlgId.FTP, AlgStatistic.EXPECTATIONS_CREATED));
     }
+
+    @Test
+    void viewsListLiveExpectationsWithWildcardsAndTranslationsAndLeaveOutExpiredOnes() {
+        ExpectationTable table = table(16);
+        table.add(request.clear().protocol(TCP).fromAnyPort(SERVER).to(OUTSIDE, 5000)
+                .translateDestinationTo(CLIENT, Expectation.KEEP_PORT), 3, 77, AlgId.FTP.ordinal(), 4, 10 * SECOND, 0);
+        table.add(request.clear().protocol(17).fromAnywhere().to(OUTSIDE, 6000).translateSourceTo(OUTSIDE, 7000)
+                .multiMatch(), 4, 78, AlgId.SIP.ordinal(), 4, 2 * SECOND, 0);
+        table.add(request.clear().protocol(TCP).ipv6(true).from(V6_SERVER_HIGH, 7, 20).to(V6_OUTSIDE_HIGH, 1, 5000),
+                5, 79, AlgId.FTP.ordinal(), 4, 10 * SECOND, 0);
+
+        var views = table.views(SECOND + 1);
+        assertEquals(3, views.size());
+        ExpectationView ftp = views.stream().filter(v -> v.parentSessionId() == 77).findFirst().orElseThrow();
+        assertEquals(new ExpectationView(AlgId.FTP, 77, TCP, false, "198.51.100.7", ExpectationView.ANY,
+                "203.0.113.1", 5000, null, ExpectationView.ANY, "192.168.1.10", ExpectationView.ANY, 9, true), ftp);
+        ExpectationView sip = views.stream().filter(v -> v.parentSessionId() == 78).findFirst().orElseThrow();
+        assertEquals(new ExpectationView(AlgId.SIP, 78, 17, false, null, ExpectationView.ANY, "203.0.113.1", 6000,
+                "203.0.113.1", 7000, null, ExpectationView.ANY, 1, false), sip);
+        ExpectationView v6 = views.stream().filter(v -> v.parentSessionId() == 79).findFirst().orElseThrow();
+        assertEquals("2001:db8:2::7", v6.sourceAddress());
+        assertEquals(20, v6.sourcePort());
+        assertEquals("2001:db8:1::1", v6.destinationAddress());
+        assertTrue(v6.isIpv6());
+
+        assertEquals(2, table.views(2 * SECOND).size(), "the SIP entry timed out, though no sweep removed it");
+        assertEquals(3, table.size());
+    }
 }

@@ -55,6 +55,15 @@ public final class TestPackets {
         return new TestPackets(1);
     }
 
+    /** The TCP payload of the IPv4 packet at the start of {@code packet}, one char per byte (ISO-8859-1). */
+    public static String tcpPayload(MemorySegment packet) {
+        int ipHeader = (packet.get(ValueLayout.JAVA_BYTE, 0) & 0x0f) * 4;
+        int totalLength = Short.toUnsignedInt(packet.get(U16, 2));
+        int from = ipHeader + ((packet.get(ValueLayout.JAVA_BYTE, ipHeader + 12) & 0xf0) >>> 2);
+        return new String(packet.asSlice(from, totalLength - from).toArray(ValueLayout.JAVA_BYTE),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
     public static int address(String dotted) {
         return Ipv4Addresses.parse(dotted);
     }

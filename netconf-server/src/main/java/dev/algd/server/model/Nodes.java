@@ -45,6 +45,12 @@ public final class Nodes {
         public static final QName STATIC_ROUTE = QName.create(MODULE, "static-route");
         public static final QName PREFIX = QName.create(MODULE, "prefix");
         public static final QName NEXT_HOP = QName.create(MODULE, "next-hop");
+        public static final QName DATA_PLANE = QName.create(MODULE, "data-plane");
+
+        /** A node of this module by name (the data-plane counters). */
+        public static QName node(String name) {
+            return QName.create(MODULE, name);
+        }
 
         private Interfaces() {
         }

@@ -3,12 +3,12 @@ package dev.algd.server.netconf;
 import dev.algd.engine.alg.AlgCounters;
 import dev.algd.engine.alg.AlgEvent;
 import dev.algd.engine.alg.AlgStatistic;
+import dev.algd.engine.alg.ExpectationView;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.AlgSettings;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.server.model.Nodes.SystemAlg;
 import java.util.List;
-import java.util.Locale;
 import org.opendaylight.yangtools.yang.common.QName;
 import org.opendaylight.yangtools.yang.common.Uint16;
 import org.opendaylight.yangtools.yang.common.Uint32;
@@ -18,6 +18,9 @@ import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdent
 import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeWithValue;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
 import org.opendaylight.yangtools.yang.data.api.schema.LeafSetNode;
+import org.opendaylight.yangtools.yang.data.api.schema.UnkeyedListEntryNode;
+import org.opendaylight.yangtools.yang.data.api.schema.UnkeyedListNode;
+import org.opendaylight.yangtools.yang.data.api.schema.builder.DataContainerNodeBuilder;
 import org.opendaylight.yangtools.yang.data.spi.node.ImmutableNodes;
 
 /** Renders what the engine applies now as the {@code alg-state} subtree of algd-system. */
@@ -28,7 +31,8 @@ final class AlgStateNodes {
     private AlgStateNodes() {
     }
 
-    static ContainerNode algState(EngineConfig config, java.util.Set<AlgId> implemented, AlgCounters counters) {
+    static ContainerNode algState(EngineConfig config, java.util.Set<AlgId> implemented, AlgCounters counters,
+            List<ExpectationView> expectations) {
         QName alg = SystemAlg.alg("alg");
         QName name = SystemAlg.alg("name");
         var list = ImmutableNodes.newSystemMapBuilder().withNodeIdentifier(new NodeIdentifier(alg));
@@ -70,7 +74,7 @@ final class AlgStateNodes {
         QName event = SystemAlg.alg("event");
         var events = ImmutableNodes.newSystemMapBuilder().withNodeIdentifier(new NodeIdentifier(event));
         for (AlgEvent e : AlgEvent.values()) {
-            String eventName = e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+            String eventName = YangEnums.name(e);
             events.withChild(ImmutableNodes.newMapEntryBuilder()
                     .withNodeIdentifier(NodeIdentifierWithPredicates.of(event, name, eventName))
                     .withChild(ImmutableNodes.leafNode(name, eventName))
@@ -83,8 +87,49 @@ final class AlgStateNodes {
                         Uint32.valueOf(counters.expectationsActive())))
                 .withChild(events.build())
                 .build();
-        return ImmutableNodes.newContainerBuilder().withNodeIdentifier(STATE)
-                .withChild(list.build()).withChild(framework).build();
+        var state = ImmutableNodes.newContainerBuilder().withNodeIdentifier(STATE).withChild(list.build());
+        if (!expectations.isEmpty()) {
+            state.withChild(expectationList(expectations));
+        }
+        return state.withChild(framework).build();
+    }
+
+    private static UnkeyedListNode expectationList(List<ExpectationView> expectations) {
+        NodeIdentifier expectation = new NodeIdentifier(SystemAlg.alg("expectation"));
+        var list = ImmutableNodes.newUnkeyedListBuilder().withNodeIdentifier(expectation);
+        for (ExpectationView view : expectations) {
+            var entry = ImmutableNodes.newUnkeyedListEntryBuilder().withNodeIdentifier(expectation)
+                    .withChild(ImmutableNodes.leafNode(SystemAlg.alg("alg"), view.alg().yangName()))
+                    .withChild(ImmutableNodes.leafNode(SystemAlg.alg("parent-session-id"),
+                            Uint64.fromLongBits(view.parentSessionId())))
+                    .withChild(ImmutableNodes.leafNode(SystemAlg.alg("protocol"), view.protocol() == 6 ? "tcp" : "udp"));
+            optionalAddress(entry, "source-address", view.sourceAddress());
+            optionalPort(entry, "source-port", view.sourcePort());
+            optionalAddress(entry, "destination-address", view.destinationAddress());
+            optionalPort(entry, "destination-port", view.destinationPort());
+            optionalAddress(entry, "translated-source-address", view.translatedSourceAddress());
+            optionalPort(entry, "translated-source-port", view.translatedSourcePort());
+            optionalAddress(entry, "translated-destination-address", view.translatedDestinationAddress());
+            optionalPort(entry, "translated-destination-port", view.translatedDestinationPort());
+            entry.withChild(seconds("timeout", view.timeoutSeconds()))
+                    .withChild(ImmutableNodes.leafNode(SystemAlg.alg("one-shot"), view.oneShot()));
+            list.withChild(entry.build());
+        }
+        return list.build();
+    }
+
+    private static void optionalAddress(DataContainerNodeBuilder<NodeIdentifier, UnkeyedListEntryNode> entry,
+            String leaf, String address) {
+        if (address != null) {
+            entry.withChild(ImmutableNodes.leafNode(SystemAlg.alg(leaf), address));
+        }
+    }
+
+    private static void optionalPort(DataContainerNodeBuilder<NodeIdentifier, UnkeyedListEntryNode> entry,
+            String leaf, int port) {
+        if (port != ExpectationView.ANY) {
+            entry.withChild(ImmutableNodes.leafNode(SystemAlg.alg(leaf), Uint16.valueOf(port)));
+        }
     }
 
     private static org.opendaylight.yangtools.yang.data.api.schema.LeafNode<Uint32> seconds(String leaf, long value) {

@@ -1,7 +1,9 @@
 package dev.algd.server.netconf;
 
 import com.google.common.util.concurrent.FluentFuture;
+import dev.algd.engine.Engine;
 import dev.algd.engine.SessionView;
+import dev.algd.engine.alg.ExpectationView;
 import dev.algd.io.DataPlaneGroup;
 import dev.algd.server.model.Nodes.SessionTable;
 import java.util.List;
@@ -92,8 +94,8 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
                     .call(() -> Optional.of(withLiveState(merge(config.get(), state.get()), isTableApart)),
                             com.google.common.util.concurrent.MoreExecutors.directExecutor()));
         }
-        if (args.getFirst().equals(AlgStateNodes.STATE)) {
-            NormalizedNode state = algState();
+        if (args.getFirst().equals(AlgStateNodes.STATE) || args.getFirst().equals(DataPlaneNodes.STATE)) {
+            NormalizedNode state = args.getFirst().equals(AlgStateNodes.STATE) ? algState() : dataPlaneState();
             return FluentFuture.from(com.google.common.util.concurrent.Futures.immediateFuture(
                     NormalizedNodes.findNode(state, args.subList(1, args.size()))));
         }
@@ -120,7 +122,8 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
     }
 
     private record AlgSnapshot(dev.algd.engine.config.EngineConfig config,
-            java.util.Set<dev.algd.engine.config.AlgId> implemented, dev.algd.engine.alg.AlgCounters counters) {
+            java.util.Set<dev.algd.engine.config.AlgId> implemented, dev.algd.engine.alg.AlgCounters counters,
+            List<ExpectationView> expectations) {
     }
 
     /** Takes the snapshot on the worker and renders it here, so the worker spends no time building nodes. */
@@ -128,16 +131,36 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
         AlgSnapshot snapshot = dataPlane.query(engine -> new AlgSnapshot(engine.config(),
                 java.util.Arrays.stream(dev.algd.engine.config.AlgId.values()).filter(engine::isImplemented)
                         .collect(java.util.stream.Collectors.toUnmodifiableSet()),
-                engine.algCounters()), (a, b) -> new AlgSnapshot(a.config(), a.implemented(),
-                        a.counters().plus(b.counters())));
-        return AlgStateNodes.algState(snapshot.config(), snapshot.implemented(), snapshot.counters());
+                engine.algCounters(), engine.expectations(System.nanoTime())),
+                (a, b) -> new AlgSnapshot(a.config(), a.implemented(), a.counters().plus(b.counters()),
+                        union(a.expectations(), b.expectations())));
+        return AlgStateNodes.algState(snapshot.config(), snapshot.implemented(), snapshot.counters(),
+                snapshot.expectations());
+    }
+
+    /**
+     * Two workers' expectations as one list: an expectation whose child steers to another worker is stored by its
+     * parent's worker and posted to the child's, and is listed once.
+     */
+    static List<ExpectationView> union(List<ExpectationView> a, List<ExpectationView> b) {
+        java.util.Map<ExpectationView, ExpectationView> byTuple = new java.util.LinkedHashMap<>();
+        for (ExpectationView view : concat(a, b)) {
+            byTuple.merge(view.withTimeoutSeconds(0), view,
+                    (first, second) -> first.timeoutSeconds() <= second.timeoutSeconds() ? first : second);
+        }
+        return List.copyOf(byTuple.values());
+    }
+
+    private ContainerNode dataPlaneState() {
+        return DataPlaneNodes.dataPlane(dataPlane.workers(), dataPlane.counters(),
+                dataPlane.query(Engine::counters, dev.algd.engine.EngineCounters::plus), dataPlane.workerCounters());
     }
 
     private List<SessionView> allSessions() {
         return SessionTableWalk.all(dataPlane, "the YANG codec");
     }
 
-    /** Two workers' lists (events) as one (management path). */
+    /** Two workers' lists as one (management path). */
     static <T> List<T> concat(List<T> a, List<T> b) {
         List<T> all = new java.util.ArrayList<>(a.size() + b.size());
         all.addAll(a);
@@ -177,6 +200,6 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
         if (!isTableApart) {
             root.withChild(SessionTableNodes.table(allSessions()));
         }
-        return root.withChild(algState()).build();
+        return root.withChild(algState()).withChild(dataPlaneState()).build();
     }
 }

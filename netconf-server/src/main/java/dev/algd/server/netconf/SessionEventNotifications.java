@@ -8,7 +8,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.opendaylight.netconf.api.xml.XmlUtil;
@@ -111,7 +110,7 @@ final class SessionEventNotifications {
         append(root, "translated-address", addressText(event.translatedAddress()));
         append(root, "translated-port", Integer.toString(event.translatedPort()));
         if (!created) {
-            append(root, "reason", event.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            append(root, "reason", YangEnums.name(event.reason()));
         }
         return document;
     }

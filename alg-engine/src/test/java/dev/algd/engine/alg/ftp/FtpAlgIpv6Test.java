@@ -25,6 +25,7 @@ import dev.algd.engine.packet.Ipv6Header;
 import dev.algd.engine.packet.TcpHeader;
 import dev.algd.engine.session.Timeouts;
 import dev.algd.engine.testing.Ipv6TestPackets;
+import dev.algd.engine.testing.TestSessions;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -151,10 +152,7 @@ class FtpAlgIpv6Test {
     }
 
     private SessionView sessionFrom(String source, int port) {
-        Ipv6Address address = Ipv6Address.parse(source);
-        return engine.sessions(now).stream()
-                .filter(s -> s.ipv6() != null && s.ipv6().source().equals(address) && s.sourcePort() == port)
-                .findFirst().orElseThrow();
+        return TestSessions.from(engine.sessions(now), source, port);
     }
 
     private void assertChildOfTheControlSession(String source, int port) {

@@ -1,5 +1,6 @@
 package dev.algd.engine.alg.ftp;
 
+import static dev.algd.engine.testing.TestPackets.tcpPayload;
 import static dev.algd.engine.testing.TestPackets.ACK;
 import static dev.algd.engine.testing.TestPackets.PSH;
 import static dev.algd.engine.testing.TestPackets.RST;
@@ -32,11 +33,11 @@ import dev.algd.engine.packet.TcpHeader;
 import dev.algd.engine.session.Timeouts;
 import dev.algd.engine.testing.ReferenceChecksum;
 import dev.algd.engine.testing.TestPackets;
+import dev.algd.engine.testing.TestSessions;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -128,13 +129,6 @@ class FtpAlgTest {
                 .flags(ACK | PSH).payload(payload), OUTSIDE);
     }
 
-    private static String payload(MemorySegment packet) {
-        Ipv4Header ip = new Ipv4Header().wrap(packet, 0);
-        int from = 20 + tcp(packet).headerLength();
-        return new String(packet.asSlice(from, ip.totalLength() - from).toArray(ValueLayout.JAVA_BYTE),
-                StandardCharsets.US_ASCII);
-    }
-
     private static TcpHeader tcp(MemorySegment packet) {
         return new TcpHeader().wrap(packet, 20);
     }
@@ -148,9 +142,7 @@ class FtpAlgTest {
     }
 
     private SessionView sessionFrom(String source, int port) {
-        return engine.sessions(now).stream()
-                .filter(s -> s.sourceAddress() == address(source) && s.sourcePort() == port)
-                .findFirst().orElseThrow();
+        return TestSessions.from(engine.sessions(now), source, port);
     }
 
     private void assertChildOfTheControlSession(String source, int port) {
@@ -164,7 +156,7 @@ class FtpAlgTest {
     void pasvReplyToASourceNatedClientPassesUnchangedAndItsDataConnectionIsAChild() {
         sourceNat(PUBLIC, null);
         String reply = "227 Entering Passive Mode (2,2,2,11,9,255).\r\n";
-        assertEquals(reply, payload(fromServer(5000, 1000, reply)));
+        assertEquals(reply, tcpPayload(fromServer(5000, 1000, reply)));
 
         MemorySegment data = send(TestPackets.tcp().from(CLIENT, 49888).to(SERVER, 2559).flags(SYN), INSIDE);
         assertEquals(address(PUBLIC), ip(data).sourceAddress());
@@ -177,7 +169,7 @@ class FtpAlgTest {
     void pasvReplyOfADestinationNatedServerNamesThePublicAddress() {
         destinationNat();
         MemorySegment reply = fromServer(5000, 1000, "227 Entering Passive Mode (2,2,2,11,38,91).\r\n");
-        assertEquals("227 Entering Passive Mode (2,2,2,20,38,91).\r\n", payload(reply));
+        assertEquals("227 Entering Passive Mode (2,2,2,20,38,91).\r\n", tcpPayload(reply));
         assertEquals(address(PUBLIC), ip(reply).sourceAddress());
         assertTrue(ReferenceChecksum.areAllChecksumsValid(reply, 0));
 
@@ -193,7 +185,7 @@ class FtpAlgTest {
     void pasvReplyWithoutParenthesesIsRewritten() {
         destinationNat();
         MemorySegment reply = fromServer(5000, 1000, "227 Entering Passive Mode 2,2,2,11,38,91\r\n");
-        assertEquals("227 Entering Passive Mode 2,2,2,20,38,91\r\n", payload(reply));
+        assertEquals("227 Entering Passive Mode 2,2,2,20,38,91\r\n", tcpPayload(reply));
         assertTrue(ReferenceChecksum.areAllChecksumsValid(reply, 0));
     }
 
@@ -202,7 +194,7 @@ class FtpAlgTest {
     void portCommandOfASourceNatedClientNamesItsTranslatedAddress() {
         sourceNat(PUBLIC, null);
         MemorySegment command = fromClient(1000, "PORT 1,1,1,11,38,91\r\n");
-        assertEquals("PORT 2,2,2,20,38,91\r\n", payload(command));
+        assertEquals("PORT 2,2,2,20,38,91\r\n", tcpPayload(command));
         assertTrue(ReferenceChecksum.areAllChecksumsValid(command, 0));
         assertEquals(1021, tcp(fromClient(1021, "LIST\r\n")).sequenceNumber(), "same length, no shift");
 
@@ -219,7 +211,7 @@ class FtpAlgTest {
     void longerPortCommandShiftsLaterSequenceAndAcknowledgementNumbers() {
         sourceNat("2.2.2.200", null);
         MemorySegment command = fromClient(1000, "PORT 1,1,1,11,38,91\r\n");
-        assertEquals("PORT 2,2,2,200,38,91\r\n", payload(command));
+        assertEquals("PORT 2,2,2,200,38,91\r\n", tcpPayload(command));
         assertEquals(40 + 22, packet.length);
         assertTrue(ReferenceChecksum.areAllChecksumsValid(command, 0));
 
@@ -236,7 +228,7 @@ class FtpAlgTest {
     @Test
     void shorterPortCommandShiftsBack() {
         sourceNat("2.2.2.5", null);
-        assertEquals("PORT 2,2,2,5,38,91\r\n", payload(fromClient(1000, "PORT 1,1,1,11,38,91\r\n")));
+        assertEquals("PORT 2,2,2,5,38,91\r\n", tcpPayload(fromClient(1000, "PORT 1,1,1,11,38,91\r\n")));
         assertEquals(1020, tcp(fromClient(1021, "LIST\r\n")).sequenceNumber());
         MemorySegment ack = send(TestPackets.tcp().from(SERVER, 21).to("2.2.2.5", CLIENT_PORT).seq(5000).ack(1026)
                 .flags(ACK), OUTSIDE);
@@ -250,7 +242,7 @@ class FtpAlgTest {
         sourceNat(PUBLIC, "10000-20000");
         assertTrue(clientPortAsSeen >= 10000 && clientPortAsSeen <= 20000);
         String reply = "229 Entering Extended Passive Mode (|||2559|)\r\n";
-        assertEquals(reply, payload(fromServer(5000, 1000, reply)));
+        assertEquals(reply, tcpPayload(fromServer(5000, 1000, reply)));
 
         MemorySegment data = send(TestPackets.tcp().from(CLIENT, 49888).to(SERVER, 2559).flags(SYN), INSIDE);
         int port = tcp(data).sourcePort();
@@ -265,7 +257,7 @@ class FtpAlgTest {
     @Test
     void portCommandBehindAPortRangeGetsTheNextPortOfTheRange() {
         sourceNat(PUBLIC, "1024-1030");
-        String rewritten = payload(fromClient(1000, "PORT 1,1,1,11,38,91\r\n"));
+        String rewritten = tcpPayload(fromClient(1000, "PORT 1,1,1,11,38,91\r\n"));
         int controlPort = sessionFrom(CLIENT, CLIENT_PORT).translatedPort();
         assertTrue(controlPort >= 1024 && controlPort <= 1030, "control port " + controlPort);
         int dataPort = controlPort == 1030 ? 1024 : controlPort + 1;
@@ -281,7 +273,7 @@ class FtpAlgTest {
     @Test
     void portCommandBehindAOnePortRangeSharesThePortWithItsControlSession() {
         sourceNat(PUBLIC, "1024");
-        assertEquals("PORT 2,2,2,20,4,0\r\n", payload(fromClient(1000, "PORT 1,1,1,11,38,91\r\n")));
+        assertEquals("PORT 2,2,2,20,4,0\r\n", tcpPayload(fromClient(1000, "PORT 1,1,1,11,38,91\r\n")));
         MemorySegment data = send(TestPackets.tcp().from(SERVER, 20).to(PUBLIC, 1024).flags(SYN), OUTSIDE);
         assertEquals(address(CLIENT), ip(data).destinationAddress());
         assertEquals(DATA_PORT, tcp(data).destinationPort());
@@ -305,7 +297,7 @@ class FtpAlgTest {
     @Test
     void pasvReplyWithoutAnAddressPassesUntouched() {
         destinationNat();
-        assertEquals("227 Logout.\r\n", payload(fromServer(5000, 1000, "227 Logout.\r\n")));
+        assertEquals("227 Logout.\r\n", tcpPayload(fromServer(5000, 1000, "227 Logout.\r\n")));
         assertEquals(1, alg.count(FtpReason.NOT_TRANSLATED));
         assertEquals(0, engine.algCounters().expectationsActive());
     }
@@ -314,14 +306,14 @@ class FtpAlgTest {
     @Test
     void lowercasePortCommandIsRewritten() {
         sourceNat(PUBLIC, null);
-        assertEquals("port 2,2,2,20,38,91\r\n", payload(fromClient(1000, "port 1,1,1,11,38,91\r\n")));
+        assertEquals("port 2,2,2,20,38,91\r\n", tcpPayload(fromClient(1000, "port 1,1,1,11,38,91\r\n")));
     }
 
     @Test
     void eprtCommandOfASourceNatedClientIsRewritten() {
         sourceNat("2.2.2.200", null);
         MemorySegment command = fromClient(1000, "EPRT |1|1.1.1.11|9819|\r\n");
-        assertEquals("EPRT |1|2.2.2.200|9819|\r\n", payload(command));
+        assertEquals("EPRT |1|2.2.2.200|9819|\r\n", tcpPayload(command));
         assertTrue(ReferenceChecksum.areAllChecksumsValid(command, 0));
         MemorySegment data = send(TestPackets.tcp().from(SERVER, 20).to("2.2.2.200", DATA_PORT).flags(SYN), OUTSIDE);
         assertEquals(address(CLIENT), ip(data).destinationAddress());
@@ -353,7 +345,7 @@ class FtpAlgTest {
     void bounceMayBeAllowedAndThenPassesUntouched() {
         alg = new FtpAlg(true);
         sourceNat(PUBLIC, null);
-        assertEquals("PORT 192,0,2,80,0,25\r\n", payload(fromClient(1000, "PORT 192,0,2,80,0,25\r\n")));
+        assertEquals("PORT 192,0,2,80,0,25\r\n", tcpPayload(fromClient(1000, "PORT 192,0,2,80,0,25\r\n")));
         assertEquals(0, engine.algCounters().expectationsActive());
     }
 
@@ -361,7 +353,7 @@ class FtpAlgTest {
     void pipelinedLinesAroundAPortCommandAreKept() {
         sourceNat("2.2.2.200", null);
         MemorySegment segment = fromClient(1000, "TYPE I\r\nPORT 1,1,1,11,38,91\r\nRETR big.iso\r\n");
-        assertEquals("TYPE I\r\nPORT 2,2,2,200,38,91\r\nRETR big.iso\r\n", payload(segment));
+        assertEquals("TYPE I\r\nPORT 2,2,2,200,38,91\r\nRETR big.iso\r\n", tcpPayload(segment));
         assertTrue(ReferenceChecksum.areAllChecksumsValid(segment, 0));
     }
 
@@ -369,7 +361,7 @@ class FtpAlgTest {
     void twoAddressLinesInOneSegmentAreBothRewritten() {
         sourceNat("2.2.2.200", null);
         assertEquals("PORT 2,2,2,200,38,91\r\nPORT 2,2,2,200,38,92\r\n",
-                payload(fromClient(1000, "PORT 1,1,1,11,38,91\r\nPORT 1,1,1,11,38,92\r\n")));
+                tcpPayload(fromClient(1000, "PORT 1,1,1,11,38,91\r\nPORT 1,1,1,11,38,92\r\n")));
         assertEquals(1, engine.algCounters().expectationsActive(), "the first was replaced by the second");
     }
 
@@ -389,9 +381,9 @@ class FtpAlgTest {
     void portCommandSplitAcrossSegmentsIsRewrittenOnce() {
         sourceNat("2.2.2.200", null);
         MemorySegment first = fromClient(1000, "PORT 1,1,1,");
-        assertEquals("", payload(first), "the unfinished line is held back");
+        assertEquals("", tcpPayload(first), "the unfinished line is held back");
         MemorySegment second = fromClient(1011, "11,38,91\r\nLIST\r\n");
-        assertEquals("PORT 2,2,2,200,38,91\r\nLIST\r\n", payload(second));
+        assertEquals("PORT 2,2,2,200,38,91\r\nLIST\r\n", tcpPayload(second));
         assertEquals(1000, tcp(second).sequenceNumber(), "the segment starts where the held bytes did");
         assertTrue(ReferenceChecksum.areAllChecksumsValid(second, 0));
         assertEquals(1, alg.count(FtpReason.INCOMPLETE));
@@ -404,10 +396,10 @@ class FtpAlgTest {
     @Test
     void pasvReplySplitInThreeIsRewrittenOnce() {
         destinationNat();
-        assertEquals("", payload(fromServer(5000, 1000, "22")));
-        assertEquals("", payload(fromServer(5002, 1000, "7 Entering Passive Mode (2,2,")));
+        assertEquals("", tcpPayload(fromServer(5000, 1000, "22")));
+        assertEquals("", tcpPayload(fromServer(5002, 1000, "7 Entering Passive Mode (2,2,")));
         MemorySegment last = fromServer(5031, 1000, "2,11,38,91).\r\n");
-        assertEquals("227 Entering Passive Mode (2,2,2,20,38,91).\r\n", payload(last));
+        assertEquals("227 Entering Passive Mode (2,2,2,20,38,91).\r\n", tcpPayload(last));
         assertEquals(5000, tcp(last).sequenceNumber());
         assertTrue(ReferenceChecksum.areAllChecksumsValid(last, 0));
     }
@@ -415,7 +407,7 @@ class FtpAlgTest {
     @Test
     void unfinishedLineThatCannotMatterIsNotHeld() {
         sourceNat(PUBLIC, null);
-        assertEquals("RETR some", payload(fromClient(1000, "RETR some")));
+        assertEquals("RETR some", tcpPayload(fromClient(1000, "RETR some")));
         assertEquals(0, engine.algCounters().count(AlgEvent.LINE_HELD));
     }
 
@@ -423,7 +415,7 @@ class FtpAlgTest {
     void replyLinesFromTheClientAreIgnored() {
         destinationNat();
         String line = "227 Entering Passive Mode (1,1,1,11,38,91).\r\n";
-        assertEquals(line, payload(fromClient(1000, line)));
+        assertEquals(line, tcpPayload(fromClient(1000, line)));
         assertEquals(1, alg.count(FtpEvent.WRONG_DIRECTION));
     }
 
@@ -431,7 +423,7 @@ class FtpAlgTest {
     void pasvReplyNamingAThirdAddressPassesUntouched() {
         destinationNat();
         String reply = "227 Entering Passive Mode (192,0,2,80,38,91).\r\n";
-        assertEquals(reply, payload(fromServer(5000, 1000, reply)));
+        assertEquals(reply, tcpPayload(fromServer(5000, 1000, reply)));
         assertEquals(1, alg.count(FtpEvent.ADDRESS_NOT_THE_SERVERS));
     }
 
@@ -439,7 +431,7 @@ class FtpAlgTest {
     void epsvReplyOfADestinationNatedServerLetsTheClientIn() {
         destinationNat();
         String reply = FtpFixtures.line("pyftpdlib-epsv-reply");
-        assertEquals(reply, payload(fromServer(5000, 1000, reply)));
+        assertEquals(reply, tcpPayload(fromServer(5000, 1000, reply)));
         MemorySegment data = send(TestPackets.tcp().from(CLIENT, 49888).to(PUBLIC, 38417).flags(SYN), INSIDE);
         assertEquals(address(SERVER), ip(data).destinationAddress());
         assertChildOfTheControlSession(CLIENT, 49888);
@@ -448,7 +440,7 @@ class FtpAlgTest {
     @Test
     void activeDataConnectionOfADestinationNatedServerLeavesFromThePublicAddress() {
         destinationNat();
-        assertEquals("PORT 1,1,1,11,38,91\r\n", payload(fromClient(1000, "PORT 1,1,1,11,38,91\r\n")));
+        assertEquals("PORT 1,1,1,11,38,91\r\n", tcpPayload(fromClient(1000, "PORT 1,1,1,11,38,91\r\n")));
         MemorySegment data = send(TestPackets.tcp().from(SERVER, 20).to(CLIENT, DATA_PORT).flags(SYN), OUTSIDE);
         assertEquals(address(PUBLIC), ip(data).sourceAddress());
         assertEquals(INSIDE, packet.egressInterface);

@@ -1,5 +1,6 @@
 package dev.algd.engine.alg.rsh;
 
+import static dev.algd.engine.testing.TestPackets.tcpPayload;
 import static dev.algd.engine.testing.TestPackets.ACK;
 import static dev.algd.engine.testing.TestPackets.PSH;
 import static dev.algd.engine.testing.TestPackets.SYN;
@@ -19,7 +20,6 @@ import dev.algd.engine.config.AlgSettings;
 import dev.algd.engine.config.EngineConfig;
 import dev.algd.engine.config.InterfaceConfig;
 import dev.algd.engine.config.Ipv4Prefix;
-import dev.algd.engine.packet.Ipv4Header;
 import dev.algd.engine.packet.TcpHeader;
 import dev.algd.engine.session.Direction;
 import dev.algd.engine.session.Timeouts;
@@ -27,8 +27,6 @@ import dev.algd.engine.testing.ReferenceChecksum;
 import dev.algd.engine.testing.TestPackets;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -104,22 +102,15 @@ class IdentRewriterTest {
                 .payload(text), 1);
     }
 
-    private static String payload(MemorySegment packet) {
-        Ipv4Header ip = new Ipv4Header().wrap(packet, 0);
-        int from = 20 + new TcpHeader().wrap(packet, 20).headerLength();
-        return new String(packet.asSlice(from, ip.totalLength() - from).toArray(ValueLayout.JAVA_BYTE),
-                StandardCharsets.US_ASCII);
-    }
-
     @Test
     void queryNamesTheOwnPortAndTheReplyTheTranslatedOne() {
         start();
         MemorySegment query = query(100, "1000 , 514\r\n");
-        assertEquals("999 , 514\r\n", payload(query));
+        assertEquals("999 , 514\r\n", tcpPayload(query));
         assertTrue(ReferenceChecksum.areAllChecksumsValid(query, 0));
 
         MemorySegment reply = reply(500, 111, "999 , 514 : USERID : UNIX : alice\r\n");
-        assertEquals("1000 , 514 : USERID : UNIX : alice\r\n", payload(reply));
+        assertEquals("1000 , 514 : USERID : UNIX : alice\r\n", tcpPayload(reply));
         assertEquals(112, new TcpHeader().wrap(reply, 20).acknowledgmentNumber(), "the query was one byte shorter");
         assertTrue(ReferenceChecksum.areAllChecksumsValid(reply, 0));
         assertEquals(2, rewriter.count(IdentReason.OK));
@@ -128,15 +119,15 @@ class IdentRewriterTest {
     @Test
     void otherPortsAndMalformedLinesPassUntouched() {
         start();
-        assertEquals("2000 , 514\r\n", payload(query(100, "2000 , 514\r\n")));
-        assertEquals("1000 514\r\n", payload(query(112, "1000 514\r\n")));
+        assertEquals("2000 , 514\r\n", tcpPayload(query(100, "2000 , 514\r\n")));
+        assertEquals("1000 514\r\n", tcpPayload(query(112, "1000 514\r\n")));
         assertEquals(1, rewriter.count(IdentReason.COMMA_MISSING));
     }
 
     @Test
     void splitQueryIsRewrittenWhole() {
         start();
-        assertEquals("", payload(query(100, "10")));
-        assertEquals("999 , 514\r\n", payload(query(102, "00 , 514\r\n")));
+        assertEquals("", tcpPayload(query(100, "10")));
+        assertEquals("999 , 514\r\n", tcpPayload(query(102, "00 , 514\r\n")));
     }
 }

@@ -1,5 +1,6 @@
 package dev.algd.engine.alg.rsh;
 
+import static dev.algd.engine.testing.TestPackets.tcpPayload;
 import static dev.algd.engine.testing.TestPackets.ACK;
 import static dev.algd.engine.testing.TestPackets.PSH;
 import static dev.algd.engine.testing.TestPackets.SYN;
@@ -29,6 +30,7 @@ import dev.algd.engine.packet.TcpHeader;
 import dev.algd.engine.session.Timeouts;
 import dev.algd.engine.testing.ReferenceChecksum;
 import dev.algd.engine.testing.TestPackets;
+import dev.algd.engine.testing.TestSessions;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -130,13 +132,6 @@ class RshAlgTest {
                 OUTSIDE);
     }
 
-    private static String payload(MemorySegment packet) {
-        Ipv4Header ip = new Ipv4Header().wrap(packet, 0);
-        int from = 20 + tcp(packet).headerLength();
-        return new String(packet.asSlice(from, ip.totalLength() - from).toArray(ValueLayout.JAVA_BYTE),
-                StandardCharsets.ISO_8859_1);
-    }
-
     private static TcpHeader tcp(MemorySegment packet) {
         return new TcpHeader().wrap(packet, 20);
     }
@@ -150,9 +145,7 @@ class RshAlgTest {
     }
 
     private SessionView sessionFrom(String source, int port) {
-        return engine.sessions(now).stream()
-                .filter(s -> s.sourceAddress() == address(source) && s.sourcePort() == port)
-                .findFirst().orElseThrow();
+        return TestSessions.from(engine.sessions(now), source, port);
     }
 
     private void assertChildOfTheControlSession(String client, int sourcePort) {
@@ -165,7 +158,7 @@ class RshAlgTest {
     void stderrPortBehindSourceNatIsKeptAndTheServersConnectionReachesTheClientAsAChild() {
         sourceNat();
         assertTrue(clientPortAsSeen >= 513 && clientPortAsSeen <= 1023, "port " + clientPortAsSeen);
-        assertEquals("1022\0", payload(fromClient(1000, "1022\0")));
+        assertEquals("1022\0", tcpPayload(fromClient(1000, "1022\0")));
         assertEquals(0, alg.count(RshEvent.REWRITTEN));
 
         MemorySegment stderr = serverConnects(SERVER_STDERR_PORT, 1022);
@@ -186,7 +179,7 @@ class RshAlgTest {
         fromClient(1000, "1022\0");
         connect(OTHER_CLIENT, CLIENT_PORT);
         MemorySegment first = send(fromClient(OTHER_CLIENT, 1000, "1022\0"), INSIDE);
-        assertEquals("1023\0", payload(first));
+        assertEquals("1023\0", tcpPayload(first));
         assertTrue(ReferenceChecksum.areAllChecksumsValid(first, 0));
         assertEquals(1, alg.count(RshEvent.REWRITTEN));
 
@@ -202,12 +195,12 @@ class RshAlgTest {
         fromClient(1000, "999\0");
         connect(OTHER_CLIENT, CLIENT_PORT);
         MemorySegment first = send(fromClient(OTHER_CLIENT, 1000, "999\0"), INSIDE);
-        assertEquals("1000\0", payload(first));
+        assertEquals("1000\0", tcpPayload(first));
         assertTrue(ReferenceChecksum.areAllChecksumsValid(first, 0));
 
         MemorySegment users = send(fromClient(OTHER_CLIENT, 1004, "root\0root\0id\0"), INSIDE);
         assertEquals(1005, tcp(users).sequenceNumber());
-        assertEquals("root\0root\0id\0", payload(users));
+        assertEquals("root\0root\0id\0", tcpPayload(users));
         int otherPortAsSeen = tcp(first).sourcePort();
         MemorySegment ack = send(TestPackets.tcp().from(SERVER, 514).to(PUBLIC, otherPortAsSeen).seq(5000)
                 .ack(1018).flags(ACK), OUTSIDE);
@@ -238,7 +231,7 @@ class RshAlgTest {
     void resentStringWhosePortWasKeptPassesAsItIs() {
         sourceNat();
         fromClient(1000, "1022\0");
-        assertEquals("1022\0", payload(fromClient(1000, "1022\0")));
+        assertEquals("1022\0", tcpPayload(fromClient(1000, "1022\0")));
         assertEquals(0, alg.count(RshEvent.RESENT_STRING_REWRITTEN));
         assertEquals(1, alg.count(RshReason.OK));
     }
@@ -246,7 +239,7 @@ class RshAlgTest {
     @Test
     void zeroAsksForNoStderrChannelSoOnlyIdentIsExpected() {
         sourceNat();
-        assertEquals("0\0", payload(fromClient(1000, "0\0")));
+        assertEquals("0\0", tcpPayload(fromClient(1000, "0\0")));
         assertEquals(1, alg.count(RshReason.NO_STDERR_CHANNEL));
         assertEquals(1, engine.algCounters().expectationsActive());
         assertEquals(0, alg.count(RshEvent.STDERR_EXPECTED));
@@ -257,7 +250,7 @@ class RshAlgTest {
         sourceNat();
         String payload = new String(RshFixtures.firstString("handwritten-rcmd-no-stderr-then-users"),
                 StandardCharsets.ISO_8859_1);
-        assertEquals(payload, payload(fromClient(1000, payload)));
+        assertEquals(payload, tcpPayload(fromClient(1000, payload)));
         assertEquals(1, alg.count(RshReason.NO_STDERR_CHANNEL));
         assertEquals(1, engine.algCounters().expectationsActive());
     }
@@ -268,9 +261,9 @@ class RshAlgTest {
         connect(OTHER_CLIENT, CLIENT_PORT);
         send(fromClient(OTHER_CLIENT, 1000, "999\0"), INSIDE);
         MemorySegment head = fromClient(1000, "99");
-        assertEquals("", payload(head), "the unfinished string is held back");
+        assertEquals("", tcpPayload(head), "the unfinished string is held back");
         MemorySegment rest = fromClient(1002, "9\0");
-        assertEquals("1000\0", payload(rest), "999 is taken by the other client");
+        assertEquals("1000\0", tcpPayload(rest), "999 is taken by the other client");
         assertEquals(1000, tcp(rest).sequenceNumber(), "the segment starts where the held bytes did");
         assertTrue(ReferenceChecksum.areAllChecksumsValid(rest, 0));
         assertEquals(1, alg.count(RshReason.INCOMPLETE));
@@ -283,9 +276,9 @@ class RshAlgTest {
     void onlyTheFirstStringOfASessionIsInspected() {
         sourceNat();
         fromClient(1000, "1022\0");
-        assertEquals("root\0root\0id\0", payload(fromClient(1005, "root\0root\0id\0")));
-        assertEquals("999\0", payload(fromClient(1018, "999\0")), "standard input is not a port");
-        assertEquals("x", payload(fromClient(1022, "x")), "nor is it malformed");
+        assertEquals("root\0root\0id\0", tcpPayload(fromClient(1005, "root\0root\0id\0")));
+        assertEquals("999\0", tcpPayload(fromClient(1018, "999\0")), "standard input is not a port");
+        assertEquals("x", tcpPayload(fromClient(1022, "x")), "nor is it malformed");
         assertEquals(1, alg.count(RshReason.OK));
         assertEquals(2, engine.algCounters().expectationsActive());
     }
@@ -296,7 +289,7 @@ class RshAlgTest {
         fromClient(1000, "1022\0");
         MemorySegment output = send(TestPackets.tcp().from(SERVER, 514).to(PUBLIC, clientPortAsSeen).seq(5000)
                 .ack(1005).flags(ACK | PSH).payload("\0" + "12\0"), OUTSIDE);
-        assertEquals("\0" + "12\0", payload(output));
+        assertEquals("\0" + "12\0", tcpPayload(output));
         assertEquals(1, alg.count(RshReason.OK));
     }
 
@@ -325,13 +318,13 @@ class RshAlgTest {
         String query = otherPortAsSeen + " , 514\r\n";
         MemorySegment asked = send(TestPackets.tcp().from(SERVER, 1020).to(PUBLIC, RshAlg.IDENT_PORT).seq(7001)
                 .ack(301).flags(ACK | PSH).payload(query), OUTSIDE);
-        assertEquals(CLIENT_PORT + " , 514\r\n", payload(asked));
+        assertEquals(CLIENT_PORT + " , 514\r\n", tcpPayload(asked));
         assertTrue(ReferenceChecksum.areAllChecksumsValid(asked, 0));
 
         String reply = CLIENT_PORT + " , 514 : USERID : UNIX : alice\r\n";
         MemorySegment answered = send(TestPackets.tcp().from(OTHER_CLIENT, RshAlg.IDENT_PORT).to(SERVER, 1020)
                 .seq(301).ack(7001 + (CLIENT_PORT + " , 514\r\n").length()).flags(ACK | PSH).payload(reply), INSIDE);
-        assertEquals(otherPortAsSeen + " , 514 : USERID : UNIX : alice\r\n", payload(answered));
+        assertEquals(otherPortAsSeen + " , 514 : USERID : UNIX : alice\r\n", tcpPayload(answered));
         assertEquals(7001 + query.length(), tcp(answered).acknowledgmentNumber(),
                 "the acknowledgement covers the query as the server sent it");
         assertTrue(ReferenceChecksum.areAllChecksumsValid(answered, 0));
@@ -351,7 +344,7 @@ class RshAlgTest {
         String query = otherPortAsSeen + " , 514\r\n";
         MemorySegment asked = send(TestPackets.tcp().from(SERVER, 1020).to(PUBLIC, RshAlg.IDENT_PORT).seq(7001)
                 .ack(301).flags(ACK | PSH).payload(query), OUTSIDE);
-        assertEquals(query, payload(asked));
+        assertEquals(query, tcpPayload(asked));
         assertEquals(1, alg.count(RshEvent.IDENT_PARENT_GONE));
     }
 
@@ -365,14 +358,14 @@ class RshAlgTest {
         String query = clientPortAsSeen + " , 514\r\n";
         MemorySegment asked = send(TestPackets.tcp().from(SERVER, 1020).to(PUBLIC, RshAlg.IDENT_PORT).seq(7001)
                 .ack(301).flags(ACK | PSH).payload(query), OUTSIDE);
-        assertEquals(query, payload(asked));
+        assertEquals(query, tcpPayload(asked));
         assertEquals(0, alg.count(RshEvent.IDENT_TRANSLATED));
     }
 
     @Test
     void serverBehindDestinationNatConnectsBackFromThePublicAddress() {
         destinationNat();
-        assertEquals("1022\0", payload(fromClient(1000, "1022\0")));
+        assertEquals("1022\0", tcpPayload(fromClient(1000, "1022\0")));
         MemorySegment stderr = serverConnects(SERVER_STDERR_PORT, 1022);
         assertEquals(address(PUBLIC), ip(stderr).sourceAddress());
         assertEquals(SERVER_STDERR_PORT, tcp(stderr).sourcePort());

@@ -22,6 +22,7 @@ import dev.algd.engine.packet.Ipv6Header;
 import dev.algd.engine.packet.UdpHeader;
 import dev.algd.engine.session.Timeouts;
 import dev.algd.engine.testing.Ipv6TestPackets;
+import dev.algd.engine.testing.TestSessions;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
@@ -91,10 +92,7 @@ class TftpAlgIpv6Test {
     }
 
     private SessionView sessionFrom(String source, int port) {
-        Ipv6Address address = Ipv6Address.parse(source);
-        return engine.sessions(now).stream()
-                .filter(s -> s.ipv6() != null && s.ipv6().source().equals(address) && s.sourcePort() == port)
-                .findFirst().orElseThrow();
+        return TestSessions.from(engine.sessions(now), source, port);
     }
 
     @Test

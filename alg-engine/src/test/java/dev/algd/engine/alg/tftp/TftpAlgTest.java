@@ -25,6 +25,7 @@ import dev.algd.engine.packet.UdpHeader;
 import dev.algd.engine.session.Timeouts;
 import dev.algd.engine.testing.ReferenceChecksum;
 import dev.algd.engine.testing.TestPackets;
+import dev.algd.engine.testing.TestSessions;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
@@ -103,9 +104,7 @@ class TftpAlgTest {
     }
 
     private SessionView sessionFrom(String source, int port) {
-        return engine.sessions(now).stream()
-                .filter(s -> s.sourceAddress() == address(source) && s.sourcePort() == port)
-                .findFirst().orElseThrow();
+        return TestSessions.from(engine.sessions(now), source, port);
     }
 
     @Test
