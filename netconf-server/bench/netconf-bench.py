@@ -1,9 +1,12 @@
 #!/usr/bin/python3
 """Management-path benchmark of algd (not part of the test suite): NETCONF session setup, commit latency for a
-one-leaf change (alone, and inside locks of running and candidate), and <get> of a session table with many sessions. Builds its own namespaces (examples/demo/topology.sh, prefix
-'algdb', management 203.0.113.248/30 or --mgmt-base), starts algd, measures, and removes everything it made.
+one-leaf change (alone, and inside locks of running and candidate), and <get> of a session table with many sessions:
+its time through ncclient and over bare SSH, and the memory it takes (algd's live heap after a full GC, taken in the
+middle of a get, against the same before it; RSS across several gets). Builds its own namespaces
+(examples/demo/topology.sh, prefix 'algdb' or --prefix, management 203.0.113.248/30 or --mgmt-base), starts algd,
+measures, and removes everything it made.
 
-  sudo netconf-server/bench/netconf-bench.py [--commits 200] [--sessions 100000] [--setups 20]
+  sudo netconf-server/bench/netconf-bench.py [--commits 200] [--sessions 100000] [--setups 20] [--gets 3]
 
 Traffic stays inside the namespaces it creates; every loop is bounded in count and time.
 """
@@ -56,9 +59,11 @@ PHASES = ("translate+validate", "data plane prepare", "data plane apply", "datas
 FLOWS_PER_SESSION = 1.2
 
 
-def raw_get(host, user, password, filter_body):
+def raw_get(host, user, password, filter_body, pause_after_bytes=None, on_pause=None):
     """<get> over a bare SSH channel (paramiko, base:1.1 chunked framing), timed to the last byte of the reply with
-    no XML parsing: the server's share of the round trip, apart from what ncclient spends parsing."""
+    no XML parsing: the server's share of the round trip, apart from what ncclient spends parsing. With
+    pause_after_bytes, stops reading once that much arrived and calls on_pause() (the server, its SSH window full,
+    holds whatever the reply in progress holds), then reads the rest."""
     import paramiko
     client = paramiko.SSHClient()
     client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
@@ -82,6 +87,9 @@ def raw_get(host, user, password, filter_body):
             if not chunk:
                 break
             total += len(chunk)
+            if pause_after_bytes is not None and total >= pause_after_bytes:
+                pause_after_bytes = None
+                on_pause()
             # About: a chunk header may split a <session> tag.
             rows += (tail + chunk).count(b"<session>") - tail.count(b"<session>")
             tail = (tail + chunk)[-16:]
@@ -103,6 +111,14 @@ def rss_kib(pid):
     return 0
 
 
+def live_heap_kib(pid):
+    """algd's heap in use after a full GC (jcmd GC.run, then GC.heap_info): what it holds, not what it has freed."""
+    jcmd = Path(f"/proc/{pid}/exe").resolve().parent / "jcmd"
+    sh(jcmd, pid, "GC.run", timeout=60)
+    info = sh(jcmd, pid, "GC.heap_info", timeout=60).stdout
+    return int(re.search(r"heap\s+total (?:reserved )?\d+K, (?:committed \d+K, )?used (\d+)K", info).group(1))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--commits", type=int, default=200)
@@ -111,6 +127,7 @@ def main():
     parser.add_argument("--mgmt-base", type=int, default=248,
                         help="management /30 in 203.0.113.0/24 (e2e tests running meanwhile may hold the default)")
     parser.add_argument("--prefix", default=PREFIX, help="namespace prefix (another bench running meanwhile)")
+    parser.add_argument("--gets", type=int, default=3, help="further bare-SSH gets, RSS after each")
     args = parser.parse_args()
     prefix = args.prefix
     mgmt = f"203.0.113.{args.mgmt_base + 2}"
@@ -188,6 +205,16 @@ def main():
         rss_after = rss_kib(daemon.pid)
         raw_seconds, raw_bytes, raw_rows = raw_get(mgmt, "bench", "bench", f'<session-table xmlns="{ST}"/>')
         rss_raw = rss_kib(daemon.pid)
+        # Memory a get holds: the live heap half-way through one, against the same just before it.
+        live_before = live_heap_kib(daemon.pid)
+        live_during = []
+        _, paused_bytes, _ = raw_get(mgmt, "bench", "bench", f'<session-table xmlns="{ST}"/>', raw_bytes // 2,
+                                     lambda: live_during.append(live_heap_kib(daemon.pid)))
+        assert live_during and paused_bytes == raw_bytes, (live_during, paused_bytes, raw_bytes)
+        rss_gets, raw_times = [], [raw_seconds]
+        for _ in range(args.gets):
+            raw_times.append(raw_get(mgmt, "bench", "bench", f'<session-table xmlns="{ST}"/>')[0])
+            rss_gets.append(rss_kib(daemon.pid))
         nc.close_session()
 
         def quantiles(values):
@@ -207,9 +234,13 @@ def main():
         print(f"<get> session-table: {listed} sessions listed (summary total {summary_total}; {sent} UDP flows sent)"
               f" in {get_seconds:.2f} s, {len(xml) / 1e6:.1f} MB of XML")
         print(f"<get> session-table over bare SSH, to the last byte, no parsing: ~{raw_rows} sessions in"
-              f" {raw_seconds:.2f} s, {raw_bytes / 1e6:.1f} MB framed")
+              f" {raw_seconds:.2f} s, {raw_bytes / 1e6:.1f} MB framed; median of {len(raw_times)} such gets"
+              f" {statistics.median(raw_times):.2f} s")
         print(f"algd RSS: {rss_before / 1024:.0f} MiB before the flows, {rss_flows / 1024:.0f} MiB after them,"
-              f" {rss_after / 1024:.0f} MiB after the get, {rss_raw / 1024:.0f} MiB after the second")
+              f" {rss_after / 1024:.0f} MiB after the get, {rss_raw / 1024:.0f} MiB after the second, then"
+              f" {', '.join(f'{r / 1024:.0f}' for r in rss_gets)} MiB after {args.gets} more")
+        print(f"algd live heap (after a full GC): {live_before / 1024:.1f} MiB before a get, {live_during[0] / 1024:.1f}"
+              f" MiB half-way through one ({(live_during[0] - live_before) / 1024:+.1f} MiB)")
     finally:
         if daemon is not None and daemon.poll() is None:
             daemon.terminate()

@@ -5,9 +5,10 @@ from lxml import etree
 from ncclient.operations import RPCError
 
 from algd_e2e import (CLIENT_ADDRESS, CLIENT_ADDRESS6, NS, SERVER_ADDRESS, SERVER_ADDRESS6, canonical_sessions, in_ns,
-                      run, sessions)
+                      run, sessions, wait_until)
 
 ST = NS["st"]
+WALKED = "session table walked for "
 
 
 def clear(nc, **criteria):
@@ -75,6 +76,25 @@ def test_whole_table_rendered_directly_equals_what_the_yang_codec_renders(algd, 
     assert canonical_sessions(unfiltered.find(f"{{{ST}}}session-table")) == canonical_sessions(direct)
     total = direct.findtext(f"{{{ST}}}summary/{{{ST}}}total")
     assert total == str(len(canonical_sessions(direct))), total
+
+
+def test_one_session_by_key_is_read_without_walking_the_table(algd, nc, http_server):
+    # Issue 4: "Get with a subtree filter for one session must not walk the whole table". Every read of the whole
+    # table logs one "session table walked for <reader>" line when its walk ends (SessionTableWalk).
+    def walks():
+        return [line for line in algd.log().splitlines() if WALKED in line]
+
+    run(in_ns(algd.topology.client, "curl", "-s", "--max-time", "10", http_server.url))
+    first = sessions(nc)[0]
+    wait_until(lambda: len(walks()) >= 1, 10, what="the streamed read's walk in the log")
+    before = len(walks())
+    one = nc.get(filter=("subtree", f'<session-table xmlns="{ST}"><session><id>{first["id"]}</id></session>'
+                                    '</session-table>')).data_ele.findall(f".//{{{ST}}}session")
+    assert [s.findtext(f"{{{ST}}}id") for s in one] == [first["id"]]
+    # A read that does walk, after it: its line is the only new one.
+    nc.get(filter=("subtree", f'<session-table xmlns="{ST}"><session/></session-table>'))
+    wait_until(lambda: len(walks()) > before, 10, what="the codec's walk in the log")
+    assert len(walks()) == before + 1 and "for the YANG codec" in walks()[-1], walks()[before - 1:]
 
 
 def test_one_session_by_key_and_other_filters_are_still_answered(algd, nc, http_server):

@@ -77,6 +77,14 @@ public final class Engine {
      * about 0.25 us, so a call stays near 0.3 ms however many sessions fall due at once (bench/run-jmh.sh expiry).
      */
     static final int EXPIRE_SLICE_REMOVALS = 1_024;
+    /** {@link #sessions(long, int, long, List)}: the walk has reached the end of the tables. */
+    public static final long END_OF_SESSIONS = -1;
+    /**
+     * Slots one page of {@link #sessions(long, int, long, List)} looks at, at most: a free slot costs one look at a
+     * boolean, so an empty stretch of 2^18 slots keeps the worker about 0.3 ms, and a walk over an empty default
+     * table (2^20 IPv4 and 2^18 IPv6 slots) takes 5 calls.
+     */
+    static final int PAGE_SLOTS = 1 << 18;
     /** TTL of echo replies algd writes itself (Linux's default ip_default_ttl). */
     static final int LOCAL_REPLY_TTL = 64;
     private static final String FEATURE_SNAT = "snat";
@@ -478,26 +486,52 @@ public final class Engine {
         return config;
     }
 
-    /** A snapshot of every live session, in slot order (no particular order, as the guide says). */
+    /** A copy of every live session, in slot order (no particular order, as the guide says). */
     public List<SessionView> sessions(long nowNanos) {
-        SessionTable sessions6 = ipv6.sessions();
-        List<SessionView> views = new ArrayList<>(sessions.size() + sessions6.size());
-        for (int slot = 0; slot < sessions.capacity(); slot++) {
-            if (sessions.isLive(slot, nowNanos)) {
-                views.add(view(slot, nowNanos));
-            }
-        }
-        for (int slot = 0; slot < sessions6.capacity(); slot++) {
-            if (sessions6.isLive(slot, nowNanos)) {
-                views.add(view(sessions6, slot, nowNanos));
-            }
-        }
+        List<SessionView> views = new ArrayList<>(sessions.size() + ipv6.sessions().size());
+        long cursor = 0;
+        do {
+            cursor = sessions(cursor, Integer.MAX_VALUE, nowNanos, views);
+        } while (cursor != END_OF_SESSIONS);
         return views;
     }
 
     /** Every pending expectation of this worker (management path), its own ALGs' and those other workers posted. */
     public List<dev.algd.engine.alg.ExpectationView> expectations(long nowNanos) {
         return expectations.views(nowNanos);
+    }
+
+    /**
+     * One page of a walk over the live sessions, for a reader that must not copy the whole table at once (a
+     * {@code <get>} of 100 000 sessions): adds to {@code out} the live sessions of the slots from {@code cursor} on
+     * (the IPv4 table's, then the IPv6 table's), at most {@code maxSessions} of them, and looks at no more than
+     * {@value #PAGE_SLOTS} slots, so that a call keeps the worker from its packets for a bounded time. Returns the
+     * cursor of the next page, or {@link #END_OF_SESSIONS}; a page may be empty before the end.
+     * <p>
+     * A session never moves from its slot, and a walk visits each slot once: a session alive from the first page to
+     * the last is in exactly one page, one created or removed meanwhile in one page or none; like
+     * {@code conntrack -L}, not a point-in-time snapshot.
+     *
+     * @param cursor 0 for the first page, then what the previous call returned
+     */
+    public long sessions(long cursor, int maxSessions, long nowNanos, List<SessionView> out) {
+        SessionTable sessions6 = ipv6.sessions();
+        long end = (long) sessions.capacity() + sessions6.capacity();
+        if (cursor < 0 || cursor > end) {
+            throw new IllegalArgumentException("session cursor " + cursor + " is outside 0.." + end);
+        }
+        long last = Math.min(end, cursor + PAGE_SLOTS);
+        int added = 0;
+        for (; cursor < last && added < maxSessions; cursor++) {
+            boolean isIpv4 = cursor < sessions.capacity();
+            SessionTable table = isIpv4 ? sessions : sessions6;
+            int slot = (int) (isIpv4 ? cursor : cursor - sessions.capacity());
+            if (table.isLive(slot, nowNanos)) {
+                out.add(view(table, slot, nowNanos));
+                added++;
+            }
+        }
+        return cursor == end ? END_OF_SESSIONS : cursor;
     }
 
     /**

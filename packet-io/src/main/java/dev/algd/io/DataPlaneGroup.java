@@ -26,7 +26,8 @@ import java.util.function.Function;
  * <p>
  * Management reaches every worker: {@link #apply} gives each the new config at its next batch boundary (in worker
  * order; a flow is owned by one worker, so no flow sees two configs at once), {@link #query} runs on each worker and
- * merges the answers, {@link #queryWorker} asks the worker a session id names ({@link SessionTable#workerOf}).
+ * merges the answers, {@link #queryWorker} asks the worker a session id names ({@link SessionTable#workerOf}),
+ * {@link #sessionPages} walks the session tables of all a page at a time.
  */
 public final class DataPlaneGroup implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DataPlaneGroup.class.getName());
@@ -153,6 +154,11 @@ public final class DataPlaneGroup implements AutoCloseable {
     public <T> T queryWorker(long sessionId, Function<Engine, T> function) {
         int index = SessionTable.workerOf(sessionId);
         return index < workers.size() ? workers.get(index).query(function) : null;
+    }
+
+    /** A walk over every worker's live sessions, {@code pageSize} sessions a page ({@link SessionPages}). */
+    public SessionPages sessionPages(int pageSize) {
+        return new SessionPages(workers, pageSize);
     }
 
     /** Every worker's packet I/O counters as one: per port and per drop reason, summed. */

@@ -157,10 +157,10 @@ final class LiveStateBroker extends ForwardingDOMDataBroker {
     }
 
     private List<SessionView> allSessions() {
-        return dataPlane.query((Engine engine) -> engine.sessions(System.nanoTime()), LiveStateBroker::concat);
+        return SessionTableWalk.all(dataPlane, "the YANG codec");
     }
 
-    /** Two workers' lists (sessions, events) as one (management path). */
+    /** Two workers' lists as one (management path). */
     static <T> List<T> concat(List<T> a, List<T> b) {
         List<T> all = new java.util.ArrayList<>(a.size() + b.size());
         all.addAll(a);

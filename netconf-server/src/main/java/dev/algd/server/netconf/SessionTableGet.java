@@ -1,16 +1,11 @@
 package dev.algd.server.netconf;
 
-import dev.algd.engine.Engine;
-import dev.algd.engine.SessionView;
 import dev.algd.io.DataPlaneGroup;
-import java.util.List;
 import org.opendaylight.netconf.api.DocumentedException;
 import org.opendaylight.netconf.api.NamespaceURN;
 import org.opendaylight.netconf.server.api.operations.HandlingPriority;
 import org.opendaylight.netconf.server.api.operations.NetconfOperation;
 import org.opendaylight.netconf.server.api.operations.NetconfOperationChainedExecution;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -34,8 +29,6 @@ final class SessionTableGet implements NetconfOperation {
     private static final String SESSION_TABLE_NAMESPACE = SessionTableXml.NAMESPACE;
     private static final ScopedValue<Boolean> SESSION_TABLE_APART = ScopedValue.newInstance();
     private static final ScopedValue<Boolean> IN_DOM = ScopedValue.newInstance();
-
-    private static final Logger LOG = LoggerFactory.getLogger(SessionTableGet.class);
 
     private final NetconfOperation delegate;
     private final DataPlaneGroup dataPlane;
@@ -88,13 +81,7 @@ final class SessionTableGet implements NetconfOperation {
         if (data != null && !IN_DOM.orElse(false)) {
             data.appendChild(SessionTableStream.placeholder(reply));
         } else if (data != null) {
-            long started = System.nanoTime();
-            List<SessionView> sessions = dataPlane.query((Engine engine) -> engine.sessions(System.nanoTime()),
-                    LiveStateBroker::concat);
-            long snapshot = System.nanoTime();
-            data.appendChild(SessionTableXml.table(reply, sessions));
-            LOG.info("session table of {} sessions: engine snapshot in {} ms, rendered in {} ms", sessions.size(),
-                    (snapshot - started) / 1_000_000, (System.nanoTime() - snapshot) / 1_000_000);
+            data.appendChild(SessionTableXml.table(reply, new SessionTableWalk(dataPlane, "a <get> in DOM")));
         }
         return reply;
     }

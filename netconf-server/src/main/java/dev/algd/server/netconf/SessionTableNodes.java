@@ -37,18 +37,35 @@ final class SessionTableNodes {
             Map<String, Integer> byAlg) {
     }
 
-    static Summary summarize(Collection<SessionView> sessions) {
-        var byProtocol = new TreeMap<String, Integer>();
-        var byState = new TreeMap<String, Integer>();
-        var byAlg = new TreeMap<String, Integer>();
-        for (SessionView s : sessions) {
+    /** Counts sessions into a {@link Summary} as they go by, so that a walk page by page needs no list of them. */
+    static final class Tally {
+        private final Map<String, Integer> byProtocol = new TreeMap<>();
+        private final Map<String, Integer> byState = new TreeMap<>();
+        private final Map<String, Integer> byAlg = new TreeMap<>();
+        private int total;
+
+        void add(SessionView s) {
+            total++;
             byProtocol.merge(protocolName(s.protocol()) + " [" + s.protocol() + "]", 1, Integer::sum);
             byState.merge(s.state(), 1, Integer::sum);
             if (s.alg() != null) {
                 byAlg.merge(s.alg().yangName(), 1, Integer::sum);
             }
         }
-        return new Summary(sessions.size(), byProtocol, byState, byAlg);
+
+        int total() {
+            return total;
+        }
+
+        Summary summary() {
+            return new Summary(total, byProtocol, byState, byAlg);
+        }
+    }
+
+    static Summary summarize(Collection<SessionView> sessions) {
+        Tally tally = new Tally();
+        sessions.forEach(tally::add);
+        return tally.summary();
     }
 
     static ContainerNode summary(Collection<SessionView> sessions) {

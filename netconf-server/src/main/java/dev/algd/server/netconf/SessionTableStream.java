@@ -1,6 +1,5 @@
 package dev.algd.server.netconf;
 
-import dev.algd.engine.Engine;
 import dev.algd.engine.SessionView;
 import dev.algd.io.DataPlaneGroup;
 import io.netty.buffer.ByteBuf;
@@ -12,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.opendaylight.netconf.api.NamespaceURN;
@@ -28,11 +28,15 @@ import org.w3c.dom.ProcessingInstruction;
 
 /**
  * Writes the whole session table of a {@code <get>} reply to the channel a few chunks at a time, so that a table of
- * 100 000 sessions never exists in the daemon as one DOM, string or buffer. {@link SessionTableGet} leaves a
- * {@link #placeholder} where the table belongs; OpenDaylight's session sends that reply like any other, and this
- * handler, on the outbound path before OpenDaylight's message encoder, takes it over: it serialises the rest of the
- * reply with the session's own writer, and writes the table's rows in between, framed as the session's encoder
- * frames (RFC 6242 chunks for base:1.1, the end-of-message mark for base:1.0).
+ * 100 000 sessions never exists in the daemon as one list, DOM, string or buffer: the sessions are read from the
+ * workers a page at a time ({@link SessionTableWalk}) as the SSH channel takes the writes they are rendered into,
+ * so memory does not grow with the table. The rows are what each worker held when its page was read
+ * ({@code conntrack -L}'s semantics, not a point-in-time snapshot), and the summary counts them.
+ * <p>
+ * {@link SessionTableGet} leaves a {@link #placeholder} where the table belongs; OpenDaylight's session sends that
+ * reply like any other, and this handler, on the outbound path before OpenDaylight's message encoder, takes it over:
+ * it serialises the rest of the reply with the session's own writer, and writes the table's rows in between, framed
+ * as the session's encoder frames (RFC 6242 chunks for base:1.1, the end-of-message mark for base:1.0).
  * <p>
  * Back-pressure: at most {@link #IN_FLIGHT} writes of about {@link #WRITE_CHARS} of XML each are pending, and the
  * next rows are rendered when the SSH channel has taken one (its writes complete as the client's window opens;
@@ -147,13 +151,12 @@ final class SessionTableStream extends ChannelOutboundHandlerAdapter {
         byte[] bytes = text.toByteArray();
         int mark = indexOf(bytes, MARK, 0);
         int markEnd = indexOf(bytes, MARK_END, mark) + MARK_END.length;
-        long started = System.nanoTime();
-        List<SessionView> sessions = dataPlane.query((Engine engine) -> engine.sessions(System.nanoTime()),
-                LiveStateBroker::concat);
-        LOG.info("session table of {} sessions: engine snapshot in {} ms, streaming", sessions.size(),
-                (System.nanoTime() - started) / 1_000_000);
+        var walk = new SessionTableWalk(dataPlane, "a streamed <get>");
+        List<SessionView> page = new ArrayList<>(SessionTableWalk.PAGE_SESSIONS);
+        // The first page is read before anything is sent: if the workers do not answer, the reply is an rpc-error.
+        walk.next(page);
         current = new Reply(ctx, promise, encoder.framing().mechanism() == FramingMechanism.CHUNK,
-                Arrays.copyOfRange(bytes, 0, mark), sessions, Arrays.copyOfRange(bytes, markEnd, bytes.length));
+                Arrays.copyOfRange(bytes, 0, mark), walk, page, Arrays.copyOfRange(bytes, markEnd, bytes.length));
         current.pump();
     }
 
@@ -191,23 +194,30 @@ final class SessionTableStream extends ChannelOutboundHandlerAdapter {
         private final ChannelHandlerContext ctx;
         private final ChannelPromise promise;
         private final boolean chunked;
-        private final List<SessionView> sessions;
+        private final SessionTableWalk walk;
+        /**
+         * The page being written, from {@link #next} on; the walk's next page is read as soon as this one is written,
+         * so that an empty page means the table is written.
+         */
+        private final List<SessionView> page;
         private final byte[] tail;
         private final StringBuilder rows = new StringBuilder(WRITE_CHARS + 4096);
         private byte[] head;
         private int next;
+        private int written;
         private int inFlight;
         private boolean lastWritten;
         private boolean done;
         private final long started = System.nanoTime();
 
         Reply(ChannelHandlerContext ctx, ChannelPromise promise, boolean chunked, byte[] head,
-                List<SessionView> sessions, byte[] tail) {
+                SessionTableWalk walk, List<SessionView> firstPage, byte[] tail) {
             this.ctx = ctx;
             this.promise = promise;
             this.chunked = chunked;
             this.head = head;
-            this.sessions = sessions;
+            this.walk = walk;
+            this.page = firstPage;
             this.tail = tail;
         }
 
@@ -216,15 +226,20 @@ final class SessionTableStream extends ChannelOutboundHandlerAdapter {
             // A write may complete at once and call back here: state is settled before each write.
             while (!lastWritten && !done && inFlight < IN_FLIGHT) {
                 rows.setLength(0);
-                if (next == 0) {
+                if (head != null) {
                     SessionTableXml.openTable(rows);
                 }
-                while (next < sessions.size() && rows.length() < WRITE_CHARS) {
-                    SessionTableXml.session(rows, sessions.get(next++));
+                while (next < page.size() && rows.length() < WRITE_CHARS) {
+                    SessionTableXml.session(rows, page.get(next++));
+                    written++;
+                    if (next == page.size()) {
+                        walk.next(page);
+                        next = 0;
+                    }
                 }
-                boolean last = next == sessions.size();
+                boolean last = page.isEmpty();
                 if (last) {
-                    SessionTableXml.closeTable(rows, SessionTableNodes.summarize(sessions));
+                    SessionTableXml.closeTable(rows, walk.summary());
                 }
                 ByteBuf body = ctx.alloc().buffer(rows.length() + 64 + (head == null ? 0 : head.length)
                         + (last ? tail.length + 16 : 0));
@@ -267,12 +282,19 @@ final class SessionTableStream extends ChannelOutboundHandlerAdapter {
                     failed(future.cause());
                 } else if (last) {
                     done = true;
-                    LOG.info("session table of {} sessions streamed in {} ms", sessions.size(),
+                    LOG.info("session table of {} sessions streamed in {} ms", written,
                             (System.nanoTime() - started) / 1_000_000);
                     promise.setSuccess();
                     finished(ctx);
                 } else {
-                    pump();
+                    try {
+                        pump();
+                    } catch (RuntimeException e) {
+                        // Part of the reply is out: nothing else can be framed after it.
+                        LOG.error("session table reply failed", e);
+                        failed(e);
+                        ctx.close();
+                    }
                 }
             });
         }

@@ -2,7 +2,7 @@ package dev.algd.server.netconf;
 
 import dev.algd.engine.SessionView;
 import dev.algd.server.model.Nodes.SessionTable;
-import java.util.Collection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.w3c.dom.Document;
@@ -75,25 +75,35 @@ final class SessionTableXml {
 
     private static void text(StringBuilder out, String name, String text) {
         out.append('<').append(name).append('>');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                default -> out.append(c);
+        // Values are numbers, addresses and names: appended whole unless one needs escaping (a char at a time was a
+        // tenth of the server's time in a get of 100 000 sessions).
+        if (text.indexOf('&') < 0 && text.indexOf('<') < 0 && text.indexOf('>') < 0) {
+            out.append(text);
+        } else {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                switch (c) {
+                    case '&' -> out.append("&amp;");
+                    case '<' -> out.append("&lt;");
+                    case '>' -> out.append("&gt;");
+                    default -> out.append(c);
+                }
             }
         }
         out.append("</").append(name).append('>');
     }
 
-    static Element table(Document document, Collection<SessionView> sessions) {
+    /** The whole table as an element of {@code document}, read a page at a time. */
+    static Element table(Document document, SessionTableWalk walk) {
         Element table = document.createElementNS(NAMESPACE, "session-table");
         table.setAttributeNS("http://www.w3.org/2000/xmlns/", "xmlns", NAMESPACE);
-        for (SessionView session : sessions) {
-            table.appendChild(session(document, session));
+        List<SessionView> page = new ArrayList<>(SessionTableWalk.PAGE_SESSIONS);
+        while (walk.next(page)) {
+            for (SessionView session : page) {
+                table.appendChild(session(document, session));
+            }
         }
-        table.appendChild(summary(document, SessionTableNodes.summarize(sessions)));
+        table.appendChild(summary(document, walk.summary()));
         return table;
     }
 
