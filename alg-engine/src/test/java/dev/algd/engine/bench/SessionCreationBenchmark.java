@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -28,6 +29,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
+// As the daemon runs (netconf-server/bin/algd).
+@Fork(jvmArgsPrepend = "-XX:+UseTransparentHugePages")
 public class SessionCreationBenchmark {
     private static final int CAPACITY = 1 << 20;
     private static final int FLOWS = CAPACITY / 2;

@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -31,6 +32,8 @@ import org.openjdk.jmh.annotations.State;
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
+// As the daemon runs (netconf-server/bin/algd): with 65,536 flows the session records span thousands of 4 KiB pages.
+@Fork(jvmArgsPrepend = "-XX:+UseTransparentHugePages")
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class SnatFastPathBenchmark {
     private static final int FRAME = 64;
