@@ -15,15 +15,12 @@ import dev.algd.engine.alg.AlgStatistic;
 import dev.algd.engine.config.AddressRange;
 import dev.algd.engine.config.AlgId;
 import dev.algd.engine.config.DestinationNatRule;
-import dev.algd.engine.config.EngineConfig;
-import dev.algd.engine.config.InterfaceConfig;
-import dev.algd.engine.config.Ipv4Prefix;
 import dev.algd.engine.config.Ipv6Address;
-import dev.algd.engine.config.Ipv6Prefix;
 import dev.algd.engine.config.SourceNatRule;
 import dev.algd.engine.packet.Ipv6Header;
 import dev.algd.engine.packet.TcpHeader;
 import dev.algd.engine.session.Timeouts;
+import dev.algd.engine.testing.DualStackNetwork;
 import dev.algd.engine.testing.Ipv6TestPackets;
 import dev.algd.engine.testing.TestSessions;
 import java.lang.foreign.Arena;
@@ -32,7 +29,6 @@ import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,8 +40,8 @@ import org.junit.jupiter.api.Test;
  * </pre>
  */
 class FtpAlgIpv6Test {
-    private static final int INSIDE = 0;
-    private static final int OUTSIDE = 1;
+    private static final int INSIDE = DualStackNetwork.INSIDE;
+    private static final int OUTSIDE = DualStackNetwork.OUTSIDE;
     private static final long SECOND = 1_000_000_000L;
     private static final String CLIENT = "2001:db8:1::10";
     private static final String SERVER = "2001:db8:2::7";
@@ -87,13 +83,8 @@ class FtpAlgIpv6Test {
     }
 
     private void start(List<SourceNatRule> sourceNat, List<DestinationNatRule> destinationNat) {
-        EngineConfig config = new EngineConfig(Map.of(), List.of(
-                new InterfaceConfig("inside", "eth0", List.of(Ipv4Prefix.parse("192.0.2.1/24")),
-                        List.of(Ipv6Prefix.parse("2001:db8:1::1/64"))),
-                new InterfaceConfig("outside", "eth1", List.of(Ipv4Prefix.parse("198.51.100.1/24")),
-                        List.of(Ipv6Prefix.parse("2001:db8:2::1/64")))),
-                List.of(), sourceNat, destinationNat, Map.of(), List.of(), List.of());
-        engine = new Engine(config, new EngineLimits(64), Timeouts.defaults(), List.of(alg));
+        engine = new Engine(DualStackNetwork.config(sourceNat, destinationNat), new EngineLimits(64),
+                Timeouts.defaults(), List.of(alg));
         send(Ipv6TestPackets.tcp().from(client, CLIENT_PORT).to(serverAsSeen, 21).seq(999).flags(TcpHeader.SYN),
                 clientSide);
         send(Ipv6TestPackets.tcp().from(server, 21).to(clientAsSeen, CLIENT_PORT).seq(4999).ack(1000)
