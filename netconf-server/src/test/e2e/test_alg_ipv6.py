@@ -9,7 +9,7 @@ from lxml import etree
 
 from algd_e2e import ALGD_OUTSIDE_ADDRESS6, CLIENT_ADDRESS6, NS, SERVER_ADDRESS6, alg_counters, in_ns, run
 from algd_e2e import sessions as session_table
-from test_ftp import assert_transferred, start_vsftpd
+from test_ftp import assert_lftp_gets_in_both_modes, assert_transferred, start_vsftpd
 from test_notifications import NOTIF, NOTIFICATION_WAIT_SECONDS, session_events
 from test_tftp import start_tftpd
 
@@ -93,13 +93,7 @@ def test_ipv6_ftp_sessions_raise_created_notifications_with_their_parent(algd, s
 
 
 def test_lftp_over_ipv6_active_and_passive(algd, nc, ftp_server6, tmp_path):
-    for passive in ("true", "false"):
-        target = tmp_path / f"lftp6-{passive}.txt"
-        result = run(in_ns(algd.topology.client, "lftp", "-e",
-                           f"set ftp:passive-mode {passive}; set net:max-retries 1; set net:timeout 10; "
-                           f"get data.txt -o {target}; bye", f"ftp://[{SERVER_ADDRESS6}]"), timeout=60, check=False)
-        assert result.returncode == 0, f"lftp passive={passive}: {result.stderr}\n{ftp_server6.protocol_log()}"
-        assert target.read_text() == ftp_server6.content
+    assert_lftp_gets_in_both_modes(algd.topology, ftp_server6, f"[{SERVER_ADDRESS6}]", tmp_path)
     assert alg_counters(nc, "ftp")["expectations-used"] == 2
 
 

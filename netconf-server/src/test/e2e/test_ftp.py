@@ -129,14 +129,20 @@ def test_active_port_behind_a_rule_with_a_port_range_gets_its_data_port_from_the
     assert ports[0] == (control_port + 1 if control_port < 41009 else 41000), (ports, control[0])
 
 
-def test_lftp_active_and_passive(algd, ftp_server, tmp_path):
+def assert_lftp_gets_in_both_modes(topology, server, host, tmp_path):
+    """lftp fetches the server's file in passive and then active mode from the client namespace; host is the URL's
+    host part ([address] for IPv6)."""
     for passive in ("true", "false"):
         target = tmp_path / f"lftp-{passive}.txt"
-        result = run(in_ns(algd.topology.client, "lftp", "-e",
+        result = run(in_ns(topology.client, "lftp", "-e",
                            f"set ftp:passive-mode {passive}; set net:max-retries 1; set net:timeout 10; "
-                           f"get data.txt -o {target}; bye", f"ftp://{SERVER_ADDRESS}"), timeout=60, check=False)
-        assert result.returncode == 0, f"lftp passive={passive}: {result.stderr}\n{ftp_server.protocol_log()}"
-        assert target.read_text() == ftp_server.content
+                           f"get data.txt -o {target}; bye", f"ftp://{host}"), timeout=60, check=False)
+        assert result.returncode == 0, f"lftp passive={passive}: {result.stderr}\n{server.protocol_log()}"
+        assert target.read_text() == server.content
+
+
+def test_lftp_active_and_passive(algd, ftp_server, tmp_path):
+    assert_lftp_gets_in_both_modes(algd.topology, ftp_server, SERVER_ADDRESS, tmp_path)
 
 
 def test_active_mode_fails_when_the_alg_is_disabled(algd, nc, ftp_server):
